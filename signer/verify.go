@@ -186,8 +186,9 @@ func (v *Verifier) VerifyRequest(r *http.Request) error {
 	return v.Verify(params)
 }
 
-// String describes the verifier without its secret.
-func (v *Verifier) String() string {
+// String describes the verifier without its secret. Like Format it has a value
+// receiver so that printing a dereferenced Verifier is redacted too.
+func (v Verifier) String() string {
 	s := fmt.Sprintf("signer.Verifier{secret: [redacted], window: %s, mode: %s", v.window, v.mode)
 	if v.mode == modeFields {
 		s += fmt.Sprintf(", fields: %q", v.fields)
@@ -197,7 +198,7 @@ func (v *Verifier) String() string {
 
 // Format makes every fmt verb (%v, %+v, %#v, %s, …) print [Verifier.String],
 // so the secret cannot leak through a log line that prints the verifier.
-func (v *Verifier) Format(f fmt.State, _ rune) {
+func (v Verifier) Format(f fmt.State, _ rune) {
 	_, _ = io.WriteString(f, v.String())
 }
 
