@@ -131,7 +131,11 @@ func TestVerify(t *testing.T) {
 		{"ts twice", withSign(base("ts="+ts(now)), testSecret), ErrDuplicateParam},
 		{"ts twice, one empty", withSign(vals("appid=a", "ts=", "ts="+ts(now)), testSecret), ErrDuplicateParam},
 		{"sign twice", func() url.Values { q := withSign(base(), testSecret); q.Add("sign", q.Get("sign")); return q }(), ErrDuplicateParam},
-		{"sign twice, one empty", func() url.Values { q := withSign(base(), testSecret); q["sign"] = append([]string{""}, q["sign"]...); return q }(), ErrDuplicateParam},
+		{"sign twice, one empty", func() url.Values {
+			q := withSign(base(), testSecret)
+			q["sign"] = append([]string{""}, q["sign"]...)
+			return q
+		}(), ErrDuplicateParam},
 		{"signed parameter twice", withSign(base("code=CODE-2"), testSecret), ErrDuplicateParam},
 		{"parameter twice with the appid+ts signature", withSign(base("code=CODE-2"), testSecret, "appid", "ts"), ErrDuplicateParam},
 		{"empty parameter twice", withSign(base("x=", "x="), testSecret), ErrDuplicateParam},
