@@ -34,7 +34,7 @@
 //  1. sign absent or empty: [ErrMissingSignature]
 //  2. ts absent or empty: [ErrMissingTimestamp]
 //  3. sign, ts or another signed parameter given more than once: [ErrDuplicateParam]
-//  4. ts not a base-10 integer: [ErrBadTimestamp]
+//  4. ts not a base-10 integer (strconv.ParseInt: optional sign, digits only): [ErrBadTimestamp]
 //  5. ts outside the window, in the past or in the future: [ErrExpired]
 //  6. sign not 64 hex digits, or not the signature of an accepted parameter set: [ErrBadSignature]
 //
