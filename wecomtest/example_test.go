@@ -1,0 +1,47 @@
+package wecomtest_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/wecomkit/wecomkit/wecom"
+	"github.com/wecomkit/wecomkit/wecomtest"
+)
+
+func ExampleNewServer() {
+	clock := wecomtest.NewClock(time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC))
+	srv := wecomtest.NewServer(
+		wecomtest.WithClock(clock.Now),
+		wecomtest.WithApp("ww-corp", wecomtest.App{AgentID: 1000002, Secret: "s3cret"}),
+	)
+	defer srv.Close()
+
+	client, _ := wecom.New("ww-corp", "s3cret",
+		wecom.WithAgentID(1000002),
+		wecom.WithBaseURL(srv.URL),
+		wecom.WithClock(clock.Now), // the same clock on both sides
+	)
+	ctx := context.Background()
+
+	_, _ = client.AccessToken(ctx)
+	clock.Advance(3 * time.Hour) // the token has expired: fetched again
+	_, _ = client.AccessToken(ctx)
+
+	// An endpoint wecomtest does not model, with the same token checks.
+	srv.HandleFunc("/cgi-bin/agent/get", func(w http.ResponseWriter, _ *http.Request, c wecomtest.Caller) {
+		wecomtest.WriteJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "agentid": c.AgentID})
+	})
+	// WeCom revokes tokens early sometimes, and is busy sometimes: the
+	// client gets 40014, fetches a new token (retrying the busy answer)
+	// and repeats the call.
+	srv.RevokeTokens("ww-corp", 1000002)
+	srv.FailNext("/cgi-bin/gettoken", 1, -1)
+	var agent struct {
+		AgentID int64 `json:"agentid"`
+	}
+	err := client.Get(ctx, "/cgi-bin/agent/get", nil, &agent)
+	fmt.Println(err, agent.AgentID, srv.Calls("/cgi-bin/gettoken"), srv.Calls("/cgi-bin/agent/get"))
+	// Output: <nil> 1000002 4 2
+}

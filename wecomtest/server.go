@@ -1,0 +1,358 @@
+package wecomtest
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// App is a self-built app (自建应用) in a fake corporation.
+type App struct {
+	// AgentID is the app's agentid.
+	AgentID int64
+	// Secret is the app's secret, which gettoken checks.
+	Secret string
+}
+
+// Server is a fake WeCom server. Create it with [NewServer]; all methods
+// are safe for concurrent use, including while requests are served.
+type Server struct {
+	// URL is the server's base URL (http://127.0.0.1:port); pass it to
+	// wecom.WithBaseURL.
+	URL string
+
+	srv      *httptest.Server
+	now      func() time.Time
+	tokenTTL time.Duration
+	routes   map[string]http.HandlerFunc
+	conns    atomic.Int64
+
+	mu     sync.Mutex
+	corps  map[string]*corp
+	creds  map[string]*credential // by value
+	calls  map[string]int
+	faults map[string][]*pendingFault
+}
+
+type corp struct {
+	id   string
+	apps map[int64]*App
+}
+
+// credential is a token or ticket the server issued.
+type credential struct {
+	kind    string // "access_token", …
+	corpID  string
+	agentID int64
+	expires time.Time
+	revoked bool
+}
+
+// Option configures a [Server].
+type Option interface{ apply(*Server) }
+
+type optionFunc func(*Server)
+
+func (f optionFunc) apply(s *Server) { f(s) }
+
+// WithClock sets the server's clock, which decides when the tokens it
+// issued expire. Share one [Clock] between the server and the code under
+// test. The default is time.Now.
+func WithClock(now func() time.Time) Option {
+	return optionFunc(func(s *Server) {
+		if now != nil {
+			s.now = now
+		}
+	})
+}
+
+// WithTokenTTL sets the lifetime of issued tokens and tickets (expires_in).
+// The default is WeCom's 7200 s.
+func WithTokenTTL(d time.Duration) Option {
+	return optionFunc(func(s *Server) {
+		if d >= time.Second {
+			s.tokenTTL = d
+		}
+	})
+}
+
+// WithApp adds a corporation (if new) with an app, as [Server.AddApp].
+func WithApp(corpID string, app App) Option {
+	return optionFunc(func(s *Server) { s.AddApp(corpID, app) })
+}
+
+// NewServer starts a fake WeCom server on a loopback port. Close it when
+// done.
+func NewServer(opts ...Option) *Server {
+	s := &Server{
+		now:      time.Now,
+		tokenTTL: 7200 * time.Second,
+		corps:    make(map[string]*corp),
+		creds:    make(map[string]*credential),
+		calls:    make(map[string]int),
+		faults:   make(map[string][]*pendingFault),
+	}
+	s.routes = map[string]http.HandlerFunc{
+		"/cgi-bin/gettoken": s.handleGettoken,
+	}
+	for _, o := range opts {
+		o.apply(s)
+	}
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.conns.Add(1)
+		}
+	}
+	s.srv.Start()
+	s.URL = s.srv.URL
+	return s
+}
+
+// Close shuts the server down, closing any connections still open.
+func (s *Server) Close() {
+	s.srv.CloseClientConnections()
+	s.srv.Close()
+}
+
+// Client returns an *http.Client configured for the server.
+func (s *Server) Client() *http.Client { return s.srv.Client() }
+
+// AddApp adds app to the corporation corpID, creating the corporation if it
+// does not exist yet. Adding an app with an agentid already present
+// replaces it.
+func (s *Server) AddApp(corpID string, app App) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.corps[corpID]
+	if c == nil {
+		c = &corp{id: corpID, apps: make(map[int64]*App)}
+		s.corps[corpID] = c
+	}
+	a := app
+	c.apps[app.AgentID] = &a
+}
+
+// Calls returns how many requests the server received for path (for
+// example "/cgi-bin/gettoken"), failed and faulted ones included.
+func (s *Server) Calls(path string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[path]
+}
+
+// CallCounts returns a copy of all per-path call counters.
+func (s *Server) CallCounts() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int, len(s.calls))
+	for k, v := range s.calls {
+		out[k] = v
+	}
+	return out
+}
+
+// ResetCalls sets all call counters to zero.
+func (s *Server) ResetCalls() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls = make(map[string]int)
+}
+
+// Connections returns how many TCP connections the server has accepted.
+// A client that reuses connections keeps it low.
+func (s *Server) Connections() int64 { return s.conns.Load() }
+
+// Tokens returns the access tokens issued to an app that are still
+// accepted (not expired, not revoked), oldest first.
+func (s *Server) Tokens(corpID string, agentID int64) []string {
+	return s.liveCredentials(kindAccessToken, corpID, agentID)
+}
+
+func (s *Server) liveCredentials(kind, corpID string, agentID int64) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	type issued struct {
+		value   string
+		expires time.Time
+	}
+	var live []issued
+	for v, c := range s.creds {
+		if c.kind == kind && c.corpID == corpID && c.agentID == agentID && !c.revoked && now.Before(c.expires) {
+			live = append(live, issued{v, c.expires})
+		}
+	}
+	sort.Slice(live, func(i, j int) bool { return live[i].expires.Before(live[j].expires) })
+	out := make([]string, len(live))
+	for i, l := range live {
+		out[i] = l.value
+	}
+	return out
+}
+
+// RevokeTokens revokes every access token issued to the app before its
+// expiry, as WeCom may do "for operational reasons" (doc 91039). Calls
+// with such a token get errcode 40014.
+func (s *Server) RevokeTokens(corpID string, agentID int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.creds {
+		if c.kind == kindAccessToken && c.corpID == corpID && c.agentID == agentID {
+			c.revoked = true
+		}
+	}
+}
+
+// RevokeToken revokes one token or ticket, whatever its kind.
+func (s *Server) RevokeToken(value string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.creds[value]; ok {
+		c.revoked = true
+	}
+}
+
+// ExpireTokens makes every token of the app expired now, so that calls get
+// errcode 42001, without moving the clock.
+func (s *Server) ExpireTokens(corpID string, agentID int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	for _, c := range s.creds {
+		if c.kind == kindAccessToken && c.corpID == corpID && c.agentID == agentID && c.expires.After(now) {
+			c.expires = now
+		}
+	}
+}
+
+const kindAccessToken = "access_token"
+
+// issueLocked creates a credential; s.mu must be held.
+func (s *Server) issueLocked(kind, corpID string, agentID int64) (string, int64) {
+	value := kind[:3] + "_" + randomHex(24)
+	s.creds[value] = &credential{kind: kind, corpID: corpID, agentID: agentID, expires: s.now().Add(s.tokenTTL)}
+	return value, int64(s.tokenTTL / time.Second)
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic("wecomtest: crypto/rand: " + err.Error())
+	}
+	return hex.EncodeToString(b)
+}
+
+// checkCredentialLocked validates the credential a request carries in
+// param and answers the WeCom error itself when it is not accepted.
+func (s *Server) checkCredentialLocked(w http.ResponseWriter, r *http.Request, param, kind string) (*credential, bool) {
+	v := r.URL.Query().Get(param)
+	if v == "" {
+		writeError(w, 41001, "")
+		return nil, false
+	}
+	c, ok := s.creds[v]
+	switch {
+	case !ok || c.kind != kind || c.revoked:
+		writeError(w, 40014, "")
+		return nil, false
+	case !s.now().Before(c.expires):
+		writeError(w, 42001, "")
+		return nil, false
+	}
+	return c, true
+}
+
+// handleGettoken serves GET /cgi-bin/gettoken (doc 91039).
+func (s *Server) handleGettoken(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	corpID, secret := q.Get("corpid"), q.Get("corpsecret")
+	switch {
+	case corpID == "":
+		writeError(w, 41002, "")
+		return
+	case secret == "":
+		writeError(w, 41004, "")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.corps[corpID]
+	if c == nil {
+		writeError(w, 40013, "")
+		return
+	}
+	for _, app := range c.apps {
+		if app.Secret == secret {
+			tok, ttl := s.issueLocked(kindAccessToken, corpID, app.AgentID)
+			writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "access_token": tok, "expires_in": ttl})
+			return
+		}
+	}
+	writeError(w, 40001, "")
+}
+
+// serve counts the call, applies any pending fault and routes.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.Path
+	s.mu.Lock()
+	s.calls[path]++
+	f := s.nextFaultLocked(path)
+	h := s.routes[path]
+	s.mu.Unlock()
+
+	if f != nil && f.apply(w, r) {
+		return
+	}
+	if h == nil {
+		http.NotFound(w, r)
+		return
+	}
+	h(w, r)
+}
+
+// errmsgs are the texts WeCom sends with the codes the server produces.
+var errmsgs = map[int]string{
+	-1:    "system busy",
+	40001: "invalid credential",
+	40013: "invalid corpid",
+	40014: "invalid access_token",
+	40029: "invalid code",
+	41001: "access_token missing",
+	41002: "corpid missing",
+	41004: "corpsecret missing",
+	42001: "access_token expired",
+	45009: "api freq out of limit",
+	45033: "api concurrent out of limit",
+}
+
+func writeError(w http.ResponseWriter, code int, msg string) {
+	if msg == "" {
+		msg = errmsgs[code]
+		if msg == "" {
+			msg = "error"
+		}
+	}
+	// Real errmsgs carry a hint and a pointer to the error-code tool.
+	msg += ", hint: [" + strconv.FormatInt(time.Now().Unix(), 10) + "_wecomtest], more info at https://open.work.weixin.qq.com/devtool/query?e=" + strconv.Itoa(code)
+	writeJSON(w, map[string]any{"errcode": code, "errmsg": msg})
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, fmt.Sprintf("wecomtest: %v", err), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	_, _ = w.Write(b)
+}
