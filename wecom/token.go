@@ -1,0 +1,403 @@
+package wecom
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/wecomkit/wecomkit/store"
+)
+
+// TokenSource supplies a credential WeCom issued: an access_token, a
+// suite_access_token, a provider_access_token, a jsapi ticket … Every one
+// of them has the same life — fetched from WeCom, valid about 7200 s, and
+// possibly revoked early — so one mechanism, [NewCachedToken], serves all.
+type TokenSource interface {
+	// Token returns a valid credential, fetching one if needed.
+	Token(ctx context.Context) (string, error)
+
+	// Invalidate forgets tok if it is still the current value
+	// (compare-and-delete), so a caller holding an old token cannot evict
+	// a fresh one that another caller or process has already fetched.
+	Invalidate(ctx context.Context, tok string) error
+}
+
+// FetchFunc obtains a new credential from WeCom and reports how long it is
+// valid (WeCom's expires_in). It must return an error rather than an empty
+// value or a non-positive ttl.
+type FetchFunc func(ctx context.Context) (value string, ttl time.Duration, err error)
+
+type tokenConfig struct {
+	store        store.Store
+	locker       store.Locker
+	now          func() time.Time
+	logger       *slog.Logger
+	refreshAfter float64
+	fetchTimeout time.Duration
+	refreshRetry time.Duration
+}
+
+func defaultTokenConfig() tokenConfig {
+	return tokenConfig{
+		logger:       discardLogger(),
+		refreshAfter: 0.8,
+		fetchTimeout: 30 * time.Second,
+		refreshRetry: 5 * time.Second,
+	}
+}
+
+func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// tokenEntry is one value with its lifetime, in Unix nanoseconds of the
+// configured clock. Entries are immutable once published, but for due.
+type tokenEntry struct {
+	value     string
+	issued    int64
+	refreshAt int64
+	expiresAt int64
+
+	// due is set by a timer when refreshAt passes, so that with the real
+	// clock the hot path need not read the time at all (a clock read costs
+	// more than everything else on that path). Unused with an injected
+	// clock, which timers cannot follow.
+	due   atomic.Bool
+	timer *time.Timer
+}
+
+// cachedToken implements NewCachedToken.
+type cachedToken struct {
+	realClock bool // cfg.now was not injected: entries carry a due timer
+
+	key     string
+	lockKey string
+	fetch   FetchFunc
+	cfg     tokenConfig
+
+	cur        atomic.Pointer[tokenEntry]
+	refreshing atomic.Bool  // a background refresh is running
+	retryAt    atomic.Int64 // no background refresh before this instant (failed refresh)
+	flight     singleflight.Group
+}
+
+// NewCachedToken returns a TokenSource that caches what fetch returns under
+// key.
+//
+//   - The hot path is one atomic load and a clock read: no lock, no
+//     allocation.
+//   - After a fraction of the lifetime ([WithRefreshAfter], default 0.8) a
+//     single background refresh starts while callers keep getting the
+//     current value; if it fails, the still-valid value keeps being served
+//     and the refresh is retried later ([WithRefreshRetry]).
+//   - A cold or expired cache is fetched once for all concurrent callers. A
+//     caller whose context ends while waiting returns at once with the
+//     context's error; the fetch itself goes on (bounded by
+//     [WithFetchTimeout]) for the others.
+//   - With [WithStore], the value is read from and written to the store, so
+//     every process sharing it uses one token. If the store implements
+//     [store.Locker], only one process fetches at a time; the others wait
+//     for the lock and then read what it stored.
+//   - A value is treated as expired a little before WeCom's expires_in runs
+//     out (a tenth of the lifetime, at most one minute) to absorb network
+//     latency and clock skew between processes.
+//   - A failed fetch is never cached.
+//
+// key names the credential in the store; it must not contain a secret (use
+// a hash of the secret where the secret is what distinguishes two apps).
+// fetch must not be nil.
+func NewCachedToken(key string, fetch FetchFunc, opts ...TokenOption) TokenSource {
+	if fetch == nil {
+		panic("wecom: NewCachedToken: nil FetchFunc")
+	}
+	cfg := defaultTokenConfig()
+	for _, o := range opts {
+		o.applyToken(&cfg)
+	}
+	if l, ok := cfg.store.(store.Locker); ok {
+		cfg.locker = l
+	}
+	c := &cachedToken{key: key, lockKey: key + ":lock", fetch: fetch, cfg: cfg}
+	if cfg.now == nil {
+		c.realClock = true
+		c.cfg.now = time.Now
+	}
+	return c
+}
+
+// Token implements [TokenSource].
+func (c *cachedToken) Token(ctx context.Context) (string, error) {
+	if e := c.cur.Load(); e != nil {
+		if c.realClock && !e.due.Load() {
+			return e.value, nil
+		}
+		now := c.cfg.now().UnixNano()
+		if now < e.refreshAt {
+			return e.value, nil
+		}
+		if now < e.expiresAt {
+			c.refreshInBackground(e, now)
+			return e.value, nil
+		}
+	}
+	return c.slow(ctx)
+}
+
+// slow waits for the single in-process flight that obtains a valid value.
+func (c *cachedToken) slow(ctx context.Context) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	ch := c.flight.DoChan("", func() (any, error) {
+		// The flight outlives any single caller: its context keeps the
+		// first caller's values but not its cancellation.
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.fetchTimeout)
+		defer cancel()
+		return c.obtain(fctx, nil)
+	})
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return "", r.Err
+		}
+		return r.Val.(*tokenEntry).value, nil
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+// refreshInBackground starts one refresh of old unless one is running or a
+// failed one asked to wait.
+func (c *cachedToken) refreshInBackground(old *tokenEntry, now int64) {
+	if now < c.retryAt.Load() || !c.refreshing.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		defer c.refreshing.Store(false)
+		ctx, cancel := context.WithTimeout(context.Background(), c.cfg.fetchTimeout)
+		defer cancel()
+		_, err, _ := c.flight.Do("", func() (any, error) { return c.obtain(ctx, old) })
+		if err != nil {
+			c.retryAt.Store(c.cfg.now().Add(c.cfg.refreshRetry).UnixNano())
+			c.cfg.logger.LogAttrs(ctx, slog.LevelWarn, "wecom: token refresh failed; serving the current value",
+				slog.String("key", c.key), slog.Any("error", err))
+			return
+		}
+		c.retryAt.Store(0)
+	}()
+}
+
+// usable reports whether e can be handed out: for a cold cache (old == nil)
+// any unexpired value will do; a refresh wants a value newer than old that
+// is not itself due for refresh.
+func usable(e *tokenEntry, old *tokenEntry, now int64) bool {
+	if e == nil || now >= e.expiresAt {
+		return false
+	}
+	return old == nil || (e.issued > old.issued && now < e.refreshAt)
+}
+
+// obtain returns a usable value, from the process, the store or WeCom, in
+// that order. It runs inside the single flight.
+func (c *cachedToken) obtain(ctx context.Context, old *tokenEntry) (*tokenEntry, error) {
+	now := c.cfg.now().UnixNano()
+	if e := c.cur.Load(); usable(e, old, now) {
+		return e, nil // published while this flight was starting
+	}
+	if c.cfg.store == nil {
+		return c.fetchAndPublish(ctx)
+	}
+
+	e, err := c.readStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if usable(e, old, now) {
+		// A value already due for refresh is still served; the next Token
+		// call past its refresh point starts the refresh.
+		c.publish(e)
+		return e, nil
+	}
+	if c.cfg.locker == nil {
+		return c.fetchAndPublish(ctx)
+	}
+
+	unlock, err := c.cfg.locker.Lock(ctx, c.lockKey, c.cfg.fetchTimeout)
+	if err != nil {
+		return nil, fmt.Errorf("wecom: token %s: lock: %w", c.key, err)
+	}
+	defer func() {
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := unlock(uctx); err != nil {
+			c.cfg.logger.LogAttrs(ctx, slog.LevelWarn, "wecom: token unlock failed; the lock will expire",
+				slog.String("key", c.key), slog.Any("error", err))
+		}
+	}()
+	// While we waited for the lock, the holder may have stored a value.
+	if e, err = c.readStore(ctx); err != nil {
+		return nil, err
+	}
+	now = c.cfg.now().UnixNano()
+	if usable(e, old, now) {
+		c.publish(e)
+		return e, nil
+	}
+	return c.fetchAndPublish(ctx)
+}
+
+// fetchAndPublish calls WeCom and publishes the result to the process and
+// the store.
+func (c *cachedToken) fetchAndPublish(ctx context.Context) (*tokenEntry, error) {
+	start := c.cfg.now()
+	value, ttl, err := c.fetch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if value == "" {
+		return nil, fmt.Errorf("wecom: token %s: fetch returned an empty value", c.key)
+	}
+	if ttl <= 0 {
+		return nil, fmt.Errorf("wecom: token %s: fetch returned a non-positive lifetime %v", c.key, ttl)
+	}
+	e := newTokenEntry(value, start, ttl, c.cfg.refreshAfter)
+	c.publish(e)
+	c.cfg.logger.LogAttrs(ctx, slog.LevelDebug, "wecom: fetched token",
+		slog.String("key", c.key), slog.Duration("ttl", ttl))
+	if c.cfg.store != nil {
+		remain := time.Duration(e.expiresAt - c.cfg.now().UnixNano())
+		if remain > 0 {
+			if err := c.cfg.store.Set(ctx, c.key, encodeEntry(e), remain); err != nil {
+				// The value is good; only sharing it failed. Other processes
+				// will fetch their own until the store is back.
+				c.cfg.logger.LogAttrs(ctx, slog.LevelWarn, "wecom: token store write failed",
+					slog.String("key", c.key), slog.Any("error", err))
+			}
+		}
+	}
+	return e, nil
+}
+
+// publish makes e the process's current value. With the real clock it
+// arms e's due timer first; the replaced entry's timer is stopped.
+func (c *cachedToken) publish(e *tokenEntry) {
+	if c.realClock && e.timer == nil && !e.due.Load() {
+		if d := time.Duration(e.refreshAt - time.Now().UnixNano()); d > 0 {
+			due := &e.due // the timer keeps only the flag alive, not the source
+			e.timer = time.AfterFunc(d, func() { due.Store(true) })
+		} else {
+			e.due.Store(true)
+		}
+	}
+	if old := c.cur.Swap(e); old != nil && old != e {
+		old.stopTimer()
+	}
+}
+
+func (e *tokenEntry) stopTimer() {
+	if e.timer != nil {
+		e.timer.Stop()
+	}
+}
+
+func newTokenEntry(value string, issued time.Time, ttl time.Duration, refreshAfter float64) *tokenEntry {
+	margin := min(ttl/10, time.Minute)
+	iss := issued.UnixNano()
+	return &tokenEntry{
+		value:     value,
+		issued:    iss,
+		refreshAt: iss + int64(float64(ttl)*refreshAfter),
+		expiresAt: iss + int64(ttl-margin),
+	}
+}
+
+// readStore returns the stored entry, or nil when there is none or it
+// cannot be read back (a foreign or damaged value is simply refetched).
+func (c *cachedToken) readStore(ctx context.Context) (*tokenEntry, error) {
+	raw, ok, err := c.cfg.store.Get(ctx, c.key)
+	if err != nil {
+		return nil, fmt.Errorf("wecom: token %s: store: %w", c.key, err)
+	}
+	if !ok {
+		return nil, nil
+	}
+	e, err := decodeEntry(raw)
+	if err != nil {
+		c.cfg.logger.LogAttrs(ctx, slog.LevelWarn, "wecom: ignoring unreadable stored token",
+			slog.String("key", c.key), slog.Any("error", err))
+		return nil, nil
+	}
+	return e, nil
+}
+
+// Invalidate implements [TokenSource].
+func (c *cachedToken) Invalidate(ctx context.Context, tok string) error {
+	if tok == "" {
+		return nil
+	}
+	if e := c.cur.Load(); e != nil && e.value == tok && c.cur.CompareAndSwap(e, nil) {
+		e.stopTimer()
+	}
+	if c.cfg.store == nil {
+		return nil
+	}
+	raw, ok, err := c.cfg.store.Get(ctx, c.key)
+	if err != nil {
+		return fmt.Errorf("wecom: token %s: store: %w", c.key, err)
+	}
+	if !ok {
+		return nil
+	}
+	if e, err := decodeEntry(raw); err == nil && e.value != tok {
+		return nil // someone already stored a newer value
+	}
+	if _, err := c.cfg.store.CompareAndDelete(ctx, c.key, raw); err != nil {
+		return fmt.Errorf("wecom: token %s: store: %w", c.key, err)
+	}
+	return nil
+}
+
+// Stored form: "wk1|<issued unix ns>|<refresh at>|<expires at>|<value>".
+// The lifetimes travel with the value so that every process refreshes and
+// expires it at the same moments.
+const entryVersion = "wk1"
+
+func encodeEntry(e *tokenEntry) string {
+	var b strings.Builder
+	b.Grow(len(entryVersion) + 3*21 + len(e.value))
+	b.WriteString(entryVersion)
+	for _, n := range [...]int64{e.issued, e.refreshAt, e.expiresAt} {
+		b.WriteByte('|')
+		b.WriteString(strconv.FormatInt(n, 10))
+	}
+	b.WriteByte('|')
+	b.WriteString(e.value)
+	return b.String()
+}
+
+var errBadEntry = errors.New("not a wecomkit token entry")
+
+func decodeEntry(raw string) (*tokenEntry, error) {
+	parts := strings.SplitN(raw, "|", 5)
+	if len(parts) != 5 || parts[0] != entryVersion || parts[4] == "" {
+		return nil, errBadEntry
+	}
+	var n [3]int64
+	for i := range n {
+		v, err := strconv.ParseInt(parts[i+1], 10, 64)
+		if err != nil {
+			return nil, errBadEntry
+		}
+		n[i] = v
+	}
+	if !(n[0] <= n[1] && n[1] <= n[2]) {
+		return nil, errBadEntry
+	}
+	return &tokenEntry{value: parts[4], issued: n[0], refreshAt: n[1], expiresAt: n[2]}, nil
+}
