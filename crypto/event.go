@@ -1,0 +1,210 @@
+package crypto
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+)
+
+// Event is a decrypted callback: a message a member sent to an app, an event
+// (subscribe, click, change_contact …) or a third-party instruction
+// (suite_ticket, create_auth, change_auth, cancel_auth …).
+//
+// Field names are WeCom's XML element names, so that code reads like the docs
+// (doc 90240 messages, 90967 events, 90628 suite_ticket, 90642 auth events).
+// A field that is absent is left zero. Elements not modelled here are in Raw;
+// read simple ones with [Event.Field].
+type Event struct {
+	ToUserName   string // the corp id (or the suite id for instruction callbacks)
+	FromUserName string // the sender's UserID, or "sys" for events
+	CreateTime   int64  // Unix seconds
+	MsgType      string // text, image, voice, video, location, link, event …
+	Event        string // the event type when MsgType is "event"
+	EventKey     string
+	AgentID      int64
+	Content      string // the text of a text message
+	// MsgId is kept as text: it is a 64-bit id, unsigned in places, and some
+	// newer callbacks use non-numeric ids.
+	MsgId string
+
+	// Third-party instruction callbacks (doc 90628, 90642, 90639).
+	ChangeType  string // change_contact: create_user, update_party …
+	InfoType    string // suite_ticket, create_auth, change_auth, cancel_auth …
+	SuiteId     string
+	AuthCorpId  string
+	AuthCode    string
+	SuiteTicket string
+	TimeStamp   int64 // Unix seconds, on instruction callbacks
+	State       string
+
+	// ReceiveID is the receive id found inside the encrypted message. It is
+	// set by [NewHandler]; ParseEvent leaves it empty.
+	ReceiveID string
+
+	// Raw is the decrypted message as given to ParseEvent (not a copy): XML,
+	// or JSON for callbacks that use the JSON envelope.
+	Raw []byte
+}
+
+// ParseEvent parses a decrypted callback message, as returned by
+// [MsgCrypt.DecryptMsg]. Any well-formed XML is accepted; whitespace outside
+// CDATA around a value is ignored, as the official suite_ticket sample needs
+// (<InfoType> <![CDATA[suite_ticket]]></InfoType>). Numeric fields must be
+// decimal. If a field occurs twice the later one wins.
+//
+// A JSON message (smart bots, doc 101039) fills only MsgId, MsgType,
+// FromUserName (from.userid), Content (text.content) and Event
+// (event.eventtype); decode Raw for the rest.
+//
+// Errors have code -40002 ([ErrParseXML]) and never quote the message.
+func ParseEvent(plaintext []byte) (*Event, error) {
+	ev := &Event{Raw: plaintext}
+	if isJSONDoc(plaintext) {
+		if err := ev.setJSON(bytes.TrimPrefix(plaintext, bom)); err != nil {
+			return nil, err
+		}
+		return ev, nil
+	}
+	if err := walkFields(plaintext, ev.set); err != nil {
+		return nil, err
+	}
+	return ev, nil
+}
+
+// set assigns one XML field to ev. It only assigns (see fieldVisitor).
+func (ev *Event) set(name, value []byte, nested bool) error {
+	var s *string
+	var n *int64
+	switch string(name) {
+	case "ToUserName":
+		s = &ev.ToUserName
+	case "FromUserName":
+		s = &ev.FromUserName
+	case "CreateTime":
+		n = &ev.CreateTime
+	case "MsgType":
+		s = &ev.MsgType
+	case "Event":
+		s = &ev.Event
+	case "EventKey":
+		s = &ev.EventKey
+	case "AgentID":
+		n = &ev.AgentID
+	case "Content":
+		s = &ev.Content
+	case "MsgId":
+		s = &ev.MsgId
+	case "ChangeType":
+		s = &ev.ChangeType
+	case "InfoType":
+		s = &ev.InfoType
+	case "SuiteId":
+		s = &ev.SuiteId
+	case "AuthCorpId":
+		s = &ev.AuthCorpId
+	case "AuthCode":
+		s = &ev.AuthCode
+	case "SuiteTicket":
+		s = &ev.SuiteTicket
+	case "TimeStamp":
+		n = &ev.TimeStamp
+	case "State":
+		s = &ev.State
+	default:
+		return nil
+	}
+	if nested {
+		return errNested(string(name))
+	}
+	if s != nil {
+		*s = string(value)
+		return nil
+	}
+	if len(value) == 0 {
+		*n = 0
+		return nil
+	}
+	v, err := strconv.ParseInt(string(value), 10, 64)
+	if err != nil {
+		return newError(ErrParseXML, "element "+string(name)+" is not a decimal integer", nil)
+	}
+	*n = v
+	return nil
+}
+
+// setJSON fills the few fields a JSON callback shares with the XML ones.
+// Members of an unexpected type are ignored rather than fatal.
+func (ev *Event) setJSON(data []byte) error {
+	var m struct {
+		MsgID   json.RawMessage `json:"msgid"`
+		MsgType json.RawMessage `json:"msgtype"`
+		From    struct {
+			UserID json.RawMessage `json:"userid"`
+		} `json:"from"`
+		Text struct {
+			Content json.RawMessage `json:"content"`
+		} `json:"text"`
+		Event struct {
+			EventType json.RawMessage `json:"eventtype"`
+		} `json:"event"`
+	}
+	// Decode leniently: first check the document, then the members one by one.
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		return newError(ErrParseXML, "the JSON message is malformed", nil)
+	}
+	_ = json.Unmarshal(data, &m) // type mismatches only leave members unset
+	ev.MsgId = jsonString(m.MsgID)
+	ev.MsgType = jsonString(m.MsgType)
+	ev.FromUserName = jsonString(m.From.UserID)
+	ev.Content = jsonString(m.Text.Content)
+	ev.Event = jsonString(m.Event.EventType)
+	return nil
+}
+
+// jsonString returns raw as a string: the text of a JSON string, the literal
+// of a number, or "" for anything else.
+func jsonString(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		return n.String()
+	}
+	return ""
+}
+
+// IsJSON reports whether Raw is a JSON message rather than XML.
+func (ev *Event) IsJSON() bool { return isJSONDoc(ev.Raw) }
+
+// Field returns the text of the last top-level element called name in an XML
+// Raw (by the same rules as the modelled fields), for elements this type does
+// not model, e.g. ev.Field("UserID") on a change_contact event or
+// ev.Field("PicUrl") on an image message. ok is false if there is no such
+// element, if it has child elements, or if Raw is JSON or malformed.
+func (ev *Event) Field(name string) (value string, ok bool) {
+	if ev.IsJSON() {
+		return "", false
+	}
+	err := walkFields(ev.Raw, func(n, v []byte, nested bool) error {
+		if string(n) == name {
+			value, ok = string(v), !nested
+			if nested {
+				value = ""
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return "", false
+	}
+	return value, ok
+}
+
+// isJSONDoc reports whether data's first significant byte opens a JSON object.
+func isJSONDoc(data []byte) bool {
+	data = bytes.TrimLeft(bytes.TrimPrefix(data, bom), " \t\r\n")
+	return len(data) > 0 && data[0] == '{'
+}
