@@ -21,6 +21,12 @@ type App struct {
 	AgentID int64
 	// Secret is the app's secret, which gettoken checks.
 	Secret string
+	// Legacy marks an app created before 2022-06-20 20:00, for which
+	// user/get still returns the sensitive fields (mobile, email, biz_mail,
+	// avatar, gender). The zero value is an app created after that date:
+	// user/get hides them and only OAuth2 (snsapi_privateinfo, then
+	// getuserdetail) reveals them (doc 90196).
+	Legacy bool
 }
 
 // Server is a fake WeCom server. Create it with [NewServer]; all methods
@@ -41,6 +47,8 @@ type Server struct {
 	creds  map[string]*credential // by value
 	calls  map[string]int
 	faults map[string][]*pendingFault
+	dir    directory // members, OAuth codes, user tickets (directory.go)
+	issues issueLog  // ticket issue times for WeCom's hourly limits (jsapi.go)
 }
 
 type corp struct {
@@ -104,6 +112,8 @@ func NewServer(opts ...Option) *Server {
 	s.routes = map[string]http.HandlerFunc{
 		"/cgi-bin/gettoken": s.handleGettoken,
 	}
+	s.addDirectoryRoutes()
+	s.addJSAPIRoutes()
 	for _, o := range opts {
 		o.apply(s)
 	}
@@ -327,12 +337,19 @@ var errmsgs = map[int]string{
 	40013: "invalid corpid",
 	40014: "invalid access_token",
 	40029: "invalid code",
+	40058: "invalid parameter",
 	41001: "access_token missing",
 	41002: "corpid missing",
 	41004: "corpsecret missing",
+	41008: "missing code",
+	41009: "missing userid",
 	42001: "access_token expired",
 	45009: "api freq out of limit",
 	45033: "api concurrent out of limit",
+	47001: "data format error",
+	60111: "userid not found",
+	84014: "user ticket expired",
+	84015: "invalid user ticket",
 }
 
 func writeError(w http.ResponseWriter, code int, msg string) {
