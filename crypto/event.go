@@ -71,7 +71,7 @@ func ParseEvent(plaintext []byte) (*Event, error) {
 	return ev, nil
 }
 
-// set assigns one XML field to ev. It only assigns (see fieldVisitor).
+// set assigns one XML field to ev.
 func (ev *Event) set(name, value []byte, nested bool) error {
 	var s *string
 	var n *int64

@@ -25,11 +25,13 @@ import (
 // fieldVisitor receives one child of the root element: its local name, its
 // text value, and whether it has child elements of its own (nested). value
 // either aliases the input or is freshly allocated; it is never reused, so it
-// may be kept. A visitor may be called twice for the same leading fields (once
-// by the fast scanner before it gives up, then by encoding/xml) with identical
-// values, so it must only assign. An error from the visitor stops the walk and
-// is returned as is.
+// may be kept. An error from the visitor stops the walk and is returned as is.
 type fieldVisitor func(name, value []byte, nested bool) error
+
+// maxSimpleFields is how many fields the fast scanner buffers (on the stack)
+// before it hands a document to encoding/xml. WeCom's flat messages have
+// fewer than twenty.
+const maxSimpleFields = 48
 
 // maxDepth bounds element nesting. WeCom's messages nest three or four levels;
 // the limit keeps hostile input from costing more than linear work.
@@ -41,7 +43,7 @@ var (
 	cdataEnd  = []byte("]]>")
 )
 
-// walkFields calls visit for each child of data's root element, in order.
+// walkFields calls visit once for each child of data's root element, in order.
 // A leading UTF-8 byte order mark is ignored. Malformed XML yields an error
 // with code -40002 whose message names no content.
 func walkFields(data []byte, visit fieldVisitor) error {
@@ -60,8 +62,14 @@ func walkFields(data []byte, visit fieldVisitor) error {
 // content is either space* CDATA space* or plain text free of '&', ']', '\r',
 // control characters and non-ASCII bytes. It reports ok=false, having perhaps
 // visited some leading fields, for anything else (declarations, comments,
-// attributes, references, nesting, CR line ends…).
+// attributes, references, nesting, more than maxSimpleFields fields…). Fields
+// are visited only once the whole document has been accepted, so a document
+// the fast path declines has not been visited at all.
 func walkSimple(data []byte, visit fieldVisitor) (ok bool, err error) {
+	type span struct{ name, value []byte }
+	var spans [maxSimpleFields]span
+	fields := spans[:0]
+
 	i := skipSpace(data, 0)
 	if i >= len(data) || data[i] != '<' {
 		return false, nil
@@ -78,7 +86,15 @@ func walkSimple(data []byte, visit fieldVisitor) (ok bool, err error) {
 		}
 		if data[i+1] == '/' { // the root's end tag
 			end, ok := scanEndTag(data, i, root)
-			return ok && skipSpace(data, end) == len(data), nil
+			if !ok || skipSpace(data, end) != len(data) {
+				return false, nil
+			}
+			for _, f := range fields {
+				if err := visit(f.name, f.value, false); err != nil {
+					return true, err
+				}
+			}
+			return true, nil
 		}
 		name, j := scanName(data, i+1)
 		if name == nil || j >= len(data) || data[j] != '>' {
@@ -89,12 +105,10 @@ func walkSimple(data []byte, visit fieldVisitor) (ok bool, err error) {
 			return false, nil
 		}
 		end, ok := scanEndTag(data, k, name)
-		if !ok {
+		if !ok || len(fields) == len(spans) {
 			return false, nil
 		}
-		if err := visit(name, value, false); err != nil {
-			return true, err
-		}
+		fields = append(fields, span{name, value})
 		i = end
 	}
 }
