@@ -140,9 +140,28 @@ func RunStore(t *testing.T, h Harness) {
 		require.False(t, deleted)
 	})
 
+	t.Run("OverwriteReplacesTTL", func(t *testing.T) {
+		// A Set replaces the lifetime too: a value first stored briefly and
+		// then stored for good must not expire with the first ttl.
+		s := h.New(t)
+		ttl := h.ttl()
+		k := key(t, "k")
+		require.NoError(t, s.Set(ctx, k, "brief", ttl))
+		require.NoError(t, s.Set(ctx, k, "forever", 0))
+		h.advance(t, ttl+ttl/2)
+		v, ok, err := s.Get(ctx, k)
+		require.NoError(t, err)
+		require.True(t, ok, "value expired with the ttl it was overwritten with")
+		require.Equal(t, "forever", v)
+	})
+
 	t.Run("NegativeTTL", func(t *testing.T) {
 		s := h.New(t)
-		require.Error(t, s.Set(ctx, key(t, "k"), "v", -time.Second))
+		k := key(t, "k")
+		require.ErrorIs(t, s.Set(ctx, k, "v", -time.Second), store.ErrNegativeTTL)
+		_, ok, err := s.Get(ctx, k)
+		require.NoError(t, err)
+		require.False(t, ok, "a rejected Set stored its value")
 	})
 
 	t.Run("Delete", func(t *testing.T) {
@@ -357,6 +376,56 @@ func RunLocker(t *testing.T, h Harness) {
 	t.Run("RejectsNonPositiveTTL", func(t *testing.T) {
 		l := locker(t)
 		_, err := l.Lock(ctx, key(t, "lock"), 0)
-		require.Error(t, err)
+		require.ErrorIs(t, err, store.ErrInvalidTTL)
+		_, err = l.Lock(ctx, key(t, "lock"), -time.Second)
+		require.ErrorIs(t, err, store.ErrInvalidTTL)
+	})
+
+	t.Run("IndependentNames", func(t *testing.T) {
+		// Holding one lock does not block another name.
+		l := locker(t)
+		a, b := key(t, "a"), key(t, "b")
+		unlockA, err := l.Lock(ctx, a, time.Minute)
+		require.NoError(t, err)
+		cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		unlockB, err := l.Lock(cctx, b, time.Minute)
+		require.NoError(t, err, "lock b blocked by lock a")
+		require.NoError(t, unlockB(ctx))
+		require.NoError(t, unlockA(ctx))
+	})
+
+	t.Run("SecondUnlockKeepsNextHolder", func(t *testing.T) {
+		// Unlocking twice must not release a lock taken in between.
+		l := locker(t)
+		k := key(t, "lock")
+		unlock, err := l.Lock(ctx, k, time.Minute)
+		require.NoError(t, err)
+		require.NoError(t, unlock(ctx))
+		next, err := l.Lock(ctx, k, time.Minute)
+		require.NoError(t, err)
+		_ = unlock(ctx)
+		cctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+		defer cancel()
+		_, err = l.Lock(cctx, k, time.Minute)
+		require.ErrorIs(t, err, context.DeadlineExceeded, "a repeated unlock released the next holder's lock")
+		require.NoError(t, next(ctx))
+	})
+
+	t.Run("UnlockAfterContextEnds", func(t *testing.T) {
+		// The token cache unlocks with a fresh context after the one it
+		// locked with has ended; the lock must not depend on it.
+		l := locker(t)
+		k := key(t, "lock")
+		lctx, cancel := context.WithCancel(ctx)
+		unlock, err := l.Lock(lctx, k, time.Minute)
+		require.NoError(t, err)
+		cancel()
+		require.NoError(t, unlock(ctx))
+		cctx, cancel2 := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel2()
+		unlock, err = l.Lock(cctx, k, time.Minute)
+		require.NoError(t, err, "lock still held after unlock")
+		require.NoError(t, unlock(ctx))
 	})
 }
