@@ -1,0 +1,98 @@
+// Package redisstore shares wecomkit's credentials between processes on
+// Redis: access tokens, jsapi tickets, suite tickets, permanent codes.
+//
+// Several bridge or suite-server instances behind a load balancer must use
+// one access token per app — WeCom limits gettoken, and a corporation gets
+// 400 jsapi tickets an hour — and a suite_ticket pushed to one instance must
+// be seen by all. A [Store] is a [store.Store] and a [store.Locker] on
+// go-redis v9, for a single node, Sentinel or Cluster alike:
+//
+//	s, err := redisstore.FromURL(os.Getenv("REDIS_URL")) // redis:// or rediss://
+//	if err != nil { … }
+//	defer s.Close()
+//	client, err := wecom.New(corpID, secret, wecom.WithAgentID(agentID), wecom.WithStore(s))
+//
+// or, with a client you configure and own, redisstore.New(universalClient).
+//
+// # Which store
+//
+//   - store.Memory: one process, nothing to run; tokens are fetched again
+//     after a restart.
+//   - store/boltstore: one process that must not forget — a suite server's
+//     suite tickets and permanent codes — in a local file.
+//   - redisstore: many processes sharing credentials, durable as far as the
+//     Redis deployment is (see below).
+//
+// # Values and keys
+//
+// Values are opaque strings; wecomkit's token cache stores the value with
+// its lifetimes, so that every process refreshes and expires it at the same
+// moments. Every key and lock name is prefixed ([WithPrefix], default
+// "wecomkit:"). A ttl of 0 stores without expiry. Keys never contain a
+// secret; values often are one, so errors never quote them.
+//
+// # The lock and its ttl
+//
+// [Store.Lock] is SET name owner NX PX ttl with a random owner token, and
+// unlock is a Lua script that deletes the lock only while it still holds
+// that token. With a Store, wecom.NewCachedToken works like this in each
+// process:
+//
+//  1. the in-process value, if valid (an atomic load: no Redis round trip,
+//     no allocation);
+//  2. else the value in Redis, if valid;
+//  3. else take the lock "<key>:lock" — one process gets it, the others wait,
+//     polling with jittered backoff ([WithLockPoll]) and honouring their
+//     context — then read Redis again (the holder has usually stored a
+//     fresh value by then) and fetch from WeCom only if it is still missing.
+//
+// The lock's ttl is wecom.WithFetchTimeout (default 30 s), and the holder's
+// fetch runs under a deadline no later than its lock's expiry: if the
+// holder hangs, it gives up before another process may take the lock; if it
+// dies, Redis expires the lock after at most ttl and the next waiter
+// fetches. Mutual exclusion therefore rests on the fetch timeout being
+// shorter than the ttl, not on clocks agreeing between machines. A holder
+// whose lock ran out before it unlocked gets [ErrLockLost] and leaves the new
+// holder's lock alone.
+//
+// A Redis that is down or unreachable does not stop a process that holds a
+// valid token: it keeps serving it from memory, and a refresh that cannot
+// reach Redis is retried later. A process with no valid token gets an error
+// wrapping go-redis's ("redisstore: get: dial tcp …: connection refused"),
+// not a hang: context deadlines bound every call ([FromURL] enables
+// go-redis's ContextTimeoutEnabled; set it yourself on a client given to
+// [New]), and go-redis's dial and read timeouts bound the rest. Once Redis
+// is back, calls succeed again.
+//
+// # Running Redis for wecomkit in production
+//
+//   - Persistence. A permanent code exists nowhere else: losing it loses a
+//     customer's installation. Enable AOF (appendonly yes, appendfsync
+//     everysec) and keep RDB snapshots, or use a managed Redis with
+//     persistence and replication. Tokens alone would survive a lost Redis
+//     (they are fetched again), permanent codes would not.
+//   - Eviction. Set maxmemory-policy noeviction, so that Redis refuses
+//     writes when full rather than dropping keys. allkeys-* policies evict
+//     anything, including permanent codes. volatile-* policies evict only
+//     keys with a ttl — tokens, tickets and locks — so permanent codes (no
+//     ttl) survive, but an evicted lock lets a second process fetch; prefer
+//     noeviction and size the memory (wecomkit's keys take a few hundred
+//     bytes per app and corporation).
+//   - Isolation. A dedicated database number or a key prefix per
+//     application and environment (WithPrefix("wecomkit:prod:")), and an
+//     ACL user confined to it (the rules are below).
+//   - Transport. Use rediss:// (TLS) across any network you do not trust;
+//     [WithClientOptions] sets a private CA. Credentials go in the URL's
+//     user info and never appear in errors or [Store.String].
+//   - Topology. Sentinel or Cluster through [redis.UniversalClient] and
+//     [New]. Every operation touches a single key, so Cluster needs no
+//     hash tags. A lock is only as safe as the failover: a replica promoted
+//     before it received a lock may let a second process fetch once — an
+//     extra gettoken, never a wrong token.
+//
+// These ACL rules give the Store all it needs and nothing more (a test
+// proves they suffice); add +select when the URL names a database other
+// than 0:
+//
+//	ACL SETUSER wecomkit on >password resetchannels ~wecomkit:* -@all +get +set +del +pttl +eval +evalsha +ping +hello
+package redisstore

@@ -1,0 +1,276 @@
+package redisstore_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/require"
+
+	"github.com/wecomkit/wecomkit/internal/redistest"
+	"github.com/wecomkit/wecomkit/store"
+	"github.com/wecomkit/wecomkit/store/redisstore"
+	"github.com/wecomkit/wecomkit/store/storetest"
+)
+
+func TestContract(t *testing.T) {
+	srv := redistest.Start(t)
+	client := srv.Client()
+	storetest.Run(t, storetest.Harness{
+		New: func(*testing.T) store.Store {
+			return redisstore.New(client, redisstore.WithLockPoll(time.Millisecond, 20*time.Millisecond))
+		},
+		TTL: 50 * time.Millisecond,
+	})
+}
+
+func TestContractFromURL(t *testing.T) {
+	srv := redistest.Start(t)
+	storetest.Run(t, storetest.Harness{
+		New: func(t *testing.T) store.Store {
+			s, err := redisstore.FromURL(srv.URL(), redisstore.WithPrefix("other:"))
+			require.NoError(t, err)
+			t.Cleanup(func() { require.NoError(t, s.Close()) })
+			return s
+		},
+		TTL: 50 * time.Millisecond,
+	})
+}
+
+func TestPrefix(t *testing.T) {
+	ctx := context.Background()
+	srv := redistest.Start(t)
+	raw := srv.Client()
+
+	def := redisstore.New(raw)
+	require.Equal(t, redisstore.DefaultPrefix, def.Prefix())
+	require.NoError(t, def.Set(ctx, "k", "v1", 0))
+	v, err := raw.Get(ctx, "wecomkit:k").Result()
+	require.NoError(t, err)
+	require.Equal(t, "v1", v)
+	ttl, err := raw.PTTL(ctx, "wecomkit:k").Result()
+	require.NoError(t, err)
+	require.Equal(t, time.Duration(-1), ttl, "ttl 0 must mean no expiry")
+
+	other := redisstore.New(raw, redisstore.WithPrefix("app2:"))
+	_, ok, err := other.Get(ctx, "k")
+	require.NoError(t, err)
+	require.False(t, ok, "prefixes must keep stores apart")
+	require.NoError(t, other.Set(ctx, "k", "v2", time.Minute))
+	v, _, err = def.Get(ctx, "k")
+	require.NoError(t, err)
+	require.Equal(t, "v1", v)
+
+	// Sub-millisecond TTLs are rounded up, never truncated to "no expiry".
+	require.NoError(t, def.Set(ctx, "tiny", "v", 1500*time.Microsecond))
+	ttl, err = raw.PTTL(ctx, "wecomkit:tiny").Result()
+	require.NoError(t, err)
+	require.True(t, ttl >= 0 && ttl <= 2*time.Millisecond, "pttl %v", ttl)
+
+	// Locks live under the prefix too.
+	unlock, err := def.Lock(ctx, "k:lock", time.Minute)
+	require.NoError(t, err)
+	n, err := raw.Exists(ctx, "wecomkit:k:lock").Result()
+	require.NoError(t, err)
+	require.EqualValues(t, 1, n)
+	require.NoError(t, unlock(ctx))
+	n, err = raw.Exists(ctx, "wecomkit:k:lock").Result()
+	require.NoError(t, err)
+	require.EqualValues(t, 0, n)
+}
+
+func TestErrors(t *testing.T) {
+	ctx := context.Background()
+	srv := redistest.Start(t)
+	s := redisstore.New(srv.Client())
+	require.ErrorIs(t, s.Set(ctx, "k", "v", -time.Second), store.ErrNegativeTTL)
+	_, err := s.Lock(ctx, "l", 0)
+	require.ErrorIs(t, err, store.ErrInvalidTTL)
+	_, err = s.Lock(ctx, "l", -time.Second)
+	require.ErrorIs(t, err, store.ErrInvalidTTL)
+
+	// A key holding something else than a string: Redis's error, wrapped,
+	// without the value.
+	require.NoError(t, srv.Client().RPush(ctx, "wecomkit:list", "secret-value").Err())
+	_, _, err = s.Get(ctx, "list")
+	require.Error(t, err)
+	require.True(t, strings.HasPrefix(err.Error(), "redisstore: get: "), err.Error())
+	require.NotContains(t, err.Error(), "secret-value")
+}
+
+func TestUnlock(t *testing.T) {
+	ctx := context.Background()
+	srv := redistest.Start(t)
+	s := redisstore.New(srv.Client())
+
+	unlock, err := s.Lock(ctx, "l", time.Minute)
+	require.NoError(t, err)
+	require.NoError(t, unlock(ctx))
+	require.NoError(t, unlock(ctx), "a second unlock is a no-op")
+
+	// The lock ran out under its holder and someone else took it: the late
+	// unlock says so and leaves the new holder's lock alone.
+	unlock, err = s.Lock(ctx, "l", 30*time.Millisecond)
+	require.NoError(t, err)
+	time.Sleep(60 * time.Millisecond)
+	unlock2, err := s.Lock(ctx, "l", time.Minute)
+	require.NoError(t, err)
+	require.ErrorIs(t, unlock(ctx), redisstore.ErrLockLost)
+	n, err := srv.Client().Exists(ctx, "wecomkit:l").Result()
+	require.NoError(t, err)
+	require.EqualValues(t, 1, n)
+	require.NoError(t, unlock2(ctx))
+}
+
+func TestLockWakesAtExpiry(t *testing.T) {
+	// A waiter polling with a long interval still takes a dead holder's
+	// lock promptly: it never sleeps past the holder's expiry.
+	ctx := context.Background()
+	srv := redistest.Start(t)
+	s := redisstore.New(srv.Client(), redisstore.WithLockPoll(5*time.Second, 10*time.Second))
+	_, err := s.Lock(ctx, "l", 200*time.Millisecond) // never unlocked
+	require.NoError(t, err)
+	start := time.Now()
+	unlock, err := s.Lock(ctx, "l", time.Minute)
+	require.NoError(t, err)
+	require.Less(t, time.Since(start), time.Second)
+	require.NoError(t, unlock(ctx))
+}
+
+func TestLockDoesNotSpin(t *testing.T) {
+	// Waiters back off: ten waiters over half a second send far fewer
+	// commands than a busy loop would.
+	ctx := context.Background()
+	srv := redistest.Start(t)
+	client := srv.Client()
+	var cmds atomic.Int64
+	client.AddHook(countHook{&cmds})
+	s := redisstore.New(client, redisstore.WithLockPoll(10*time.Millisecond, 100*time.Millisecond))
+	unlock, err := s.Lock(ctx, "l", time.Minute)
+	require.NoError(t, err)
+	cmds.Store(0)
+	cctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+	defer cancel()
+	var wg sync.WaitGroup
+	for i := 0; i < 10; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := s.Lock(cctx, "l", time.Minute)
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("waiter: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	// With a 10→100 ms backoff each waiter tries about 8 times in 500 ms.
+	require.Less(t, cmds.Load(), int64(10*20), "waiters spin")
+	require.NoError(t, unlock(ctx))
+}
+
+type countHook struct{ n *atomic.Int64 }
+
+func (countHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (h countHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error { h.n.Add(1); return next(ctx, cmd) }
+}
+func (countHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+
+func TestFromURL(t *testing.T) {
+	ctx := context.Background()
+	srv := redistest.Start(t)
+
+	s, err := redisstore.FromURL(srv.URL())
+	require.NoError(t, err)
+	require.NoError(t, s.Ping(ctx))
+	require.Contains(t, s.String(), srv.Addr)
+	require.NoError(t, s.Close())
+	require.NoError(t, s.Close(), "Close twice")
+	require.Error(t, s.Ping(ctx), "FromURL's client is closed by Close")
+
+	// New: the caller owns the client, Close leaves it open.
+	client := srv.Client()
+	s = redisstore.New(client)
+	require.NoError(t, s.Close())
+	require.NoError(t, client.Ping(ctx).Err())
+
+	// Database number and client options are honoured.
+	var applied bool
+	s, err = redisstore.FromURL("redis://"+srv.Addr+"/3", redisstore.WithClientOptions(func(o *redis.Options) { applied = true }))
+	require.NoError(t, err)
+	defer s.Close()
+	require.True(t, applied)
+	require.NoError(t, s.Set(ctx, "k", "v", 0))
+	n, err := redis.NewClient(&redis.Options{Addr: srv.Addr, DB: 3}).Exists(ctx, "wecomkit:k").Result()
+	require.NoError(t, err)
+	require.EqualValues(t, 1, n)
+
+	// rediss:// is accepted (TLS is configured; nothing listens for it here).
+	s, err = redisstore.FromURL("rediss://user:pw@127.0.0.1:1/0")
+	require.NoError(t, err)
+	require.Contains(t, s.String(), "rediss")
+	require.NoError(t, s.Close())
+}
+
+func TestFromURLNeverShowsPassword(t *testing.T) {
+	const pw = "hunter2-S3CRET"
+	for _, u := range []string{
+		"redis://user:" + pw + "@127.0.0.1:1/0",
+		"rediss://:" + pw + "@127.0.0.1:1",
+		"redis://user:" + pw + "@127.0.0.1:1/0?dial_timeout=100ms",
+		"unix://user:" + pw + "@/tmp/nonexistent.sock",
+	} {
+		s, err := redisstore.FromURL(u)
+		require.NoError(t, err, u)
+		require.NotContains(t, s.String(), pw)
+		require.NotContains(t, fmt.Sprintf("%v %+v %s", s, s, s), pw)
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		err = s.Ping(ctx)
+		cancel()
+		require.Error(t, err)
+		require.NotContains(t, err.Error(), pw)
+		require.NoError(t, s.Close())
+	}
+	for _, u := range []string{
+		"redis://user:" + pw + "@127.0.0.1:notaport/0",
+		"redis://user:" + pw + "@127.0.0.1:1/notadb",
+		"redis://user:" + pw + "@127.0.0.1:1/0?no_such_option=1",
+		"http://user:" + pw + "@127.0.0.1:1/0",
+		"redis://user:" + pw + "@127.0.0.1:1/0\x7f",
+		"redis://us er:" + pw + "/x@127.0.0.1:1/0",
+		"redis://user:" + pw + "@[::1/0",
+		"::redis://user:" + pw + "@host",
+	} {
+		_, err := redisstore.FromURL(u)
+		require.Error(t, err, u)
+		require.NotContains(t, err.Error(), pw, u)
+		require.True(t, strings.HasPrefix(err.Error(), "redisstore: "), err.Error())
+	}
+}
+
+// aclRules is the ACL the package documentation recommends.
+var aclRules = []any{"on", ">acl-pw", "~wecomkit:*", "resetchannels", "-@all",
+	"+get", "+set", "+del", "+pttl", "+eval", "+evalsha", "+ping", "+hello"}
+
+func TestDocumentedACLSuffices(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := context.Background()
+	require.NoError(t, srv.Client().Do(ctx, append([]any{"ACL", "SETUSER", "wecomkit"}, aclRules...)...).Err())
+	s, err := redisstore.FromURL("redis://wecomkit:acl-pw@" + srv.Addr + "/0")
+	require.NoError(t, err)
+	defer s.Close()
+	require.NoError(t, s.Ping(ctx))
+	storetest.Run(t, storetest.Harness{New: func(*testing.T) store.Store { return s }, TTL: 50 * time.Millisecond})
+
+	// And it confines the user to the prefix.
+	other := redisstore.New(s.Client(), redisstore.WithPrefix("other:"))
+	require.Error(t, other.Set(ctx, "k", "v", 0))
+}
