@@ -1,0 +1,33 @@
+// Package oauth logs WeCom (企业微信) members in: it builds the OAuth2 link
+// that opens an app inside the WeCom client and the web (QR code) login
+// links, protects the redirect with a signed state, and turns the code
+// WeCom sends back into the member's identity.
+//
+// # Links
+//
+// [AuthorizeURL] is the in-client OAuth2 link (doc 91022); [WebLoginURL]
+// the current web login page (doc 98152) and [QRConnectURL] the legacy one
+// (doc 91019). All three encode the redirect URI exactly once, whatever
+// it contains. [StateCodec] makes state values WeCom accepts ([A-Za-z0-9],
+// at most 128 bytes) that expire and are bound to the user's browser.
+//
+// # Identity under the 2022 rules
+//
+// Since 2022-06-20, apps created after that date no longer receive mobile,
+// email, avatar or gender from user/get; only a member's consent through
+// snsapi_privateinfo reveals them, via a user_ticket and getuserdetail
+// (doc 90196). [Client.Identify] does the whole dance — getuserinfo,
+// getuserdetail when there is a ticket, user/get — and merges the answers:
+//
+//	client, _ := wecom.New(corpID, secret, wecom.WithAgentID(agentID))
+//	link := oauth.AuthorizeURL(corpID, "https://app.example.com/callback", state, oauth.WithPrivateInfo(agentID))
+//	// … WeCom redirects to /callback?code=CODE&state=STATE …
+//	id, err := oauth.New(client).Identify(ctx, code)
+//	switch {
+//	case errors.Is(err, oauth.ErrInvalidCode): // expired or reused: send the user through the link again
+//	case errors.Is(err, oauth.ErrNotMember):   // id.OpenID identifies the visitor
+//	case err != nil:                           // WeCom failed or could not be reached
+//	}
+//
+// Codes, user tickets and tokens never appear in errors or logs.
+package oauth
