@@ -172,10 +172,12 @@ func WithRefreshAfter(fraction float64) TokenOption {
 	})
 }
 
-// WithFetchTimeout bounds one fetch of a new value, including the wait for
-// another process's lock. When the store is a [store.Locker] it is also the
-// lock's TTL: a process that dies while fetching blocks the others for at
-// most this long. Default 30 s.
+// WithFetchTimeout bounds one fetch of a new value. When the store is a
+// [store.Locker] it is also the lock's TTL: the fetch made while holding the
+// lock is abandoned when the lock expires, and a process that dies while
+// fetching blocks the others for at most this long. Waiting for another
+// process's lock is bounded by it too, so a Token call on a cold cache may
+// take up to twice this. Default 30 s.
 func WithFetchTimeout(d time.Duration) TokenOption {
 	return tokenOptionFunc(func(c *tokenConfig) {
 		if d > 0 {

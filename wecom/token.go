@@ -157,7 +157,7 @@ func (c *cachedToken) slow(ctx context.Context) (string, error) {
 	ch := c.flight.DoChan("", func() (any, error) {
 		// The flight outlives any single caller: its context keeps the
 		// first caller's values but not its cancellation.
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.fetchTimeout)
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.flightTimeout())
 		defer cancel()
 		return c.obtain(fctx, nil)
 	})
@@ -172,6 +172,17 @@ func (c *cachedToken) slow(ctx context.Context) (string, error) {
 	}
 }
 
+// flightTimeout bounds one flight. Without a Locker that is one fetch.
+// With one, the flight may first wait for another process's lock — up to
+// the lock's TTL, which is the fetch timeout, if that process died holding
+// it — and then fetch itself, so it gets twice the fetch timeout.
+func (c *cachedToken) flightTimeout() time.Duration {
+	if c.cfg.locker != nil {
+		return 2 * c.cfg.fetchTimeout
+	}
+	return c.cfg.fetchTimeout
+}
+
 // refreshInBackground starts one refresh of old unless one is running or a
 // failed one asked to wait.
 func (c *cachedToken) refreshInBackground(old *tokenEntry, now int64) {
@@ -180,7 +191,7 @@ func (c *cachedToken) refreshInBackground(old *tokenEntry, now int64) {
 	}
 	go func() {
 		defer c.refreshing.Store(false)
-		ctx, cancel := context.WithTimeout(context.Background(), c.cfg.fetchTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), c.flightTimeout())
 		defer cancel()
 		_, err, _ := c.flight.Do("", func() (any, error) { return c.obtain(ctx, old) })
 		if err != nil {
@@ -232,6 +243,12 @@ func (c *cachedToken) obtain(ctx context.Context, old *tokenEntry) (*tokenEntry,
 	if err != nil {
 		return nil, fmt.Errorf("wecom: token %s: lock: %w", c.key, err)
 	}
+	// What we do while holding the lock must end when the lock does, or
+	// another process could take it and fetch as well: bound it by the
+	// lock's TTL counted from now (or the flight's deadline, if sooner), so
+	// that the wait for the lock does not eat into the fetch.
+	ctx, cancelLocked := context.WithTimeout(ctx, c.cfg.fetchTimeout)
+	defer cancelLocked()
 	defer func() {
 		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()

@@ -358,6 +358,51 @@ func TestCachedTokenLockHolderDies(t *testing.T) {
 	require.EqualValues(t, 1, good.calls.Load())
 }
 
+// deadHolderStore is a Memory whose first read lets another "process" take
+// the token's lock a moment after this one started its flight; that
+// process then dies holding it.
+type deadHolderStore struct {
+	*store.Memory
+	once    sync.Once
+	lockTTL time.Duration
+	delay   time.Duration
+}
+
+func (s *deadHolderStore) Get(ctx context.Context, k string) (string, bool, error) {
+	s.once.Do(func() {
+		time.Sleep(s.delay)
+		_, _ = s.Memory.Lock(ctx, k+":lock", s.lockTTL) // never unlocked
+	})
+	return s.Memory.Get(ctx, k)
+}
+
+func TestCachedTokenLockHolderDiesSameTimeout(t *testing.T) {
+	// Every process uses the same fetch timeout, which is also the lock's
+	// TTL. A process that started as the holder took the lock must outwait
+	// the dead holder's lock and still have a whole fetch timeout to fetch
+	// in — not be cut off by a deadline counted from before its wait.
+	const ttl = 300 * time.Millisecond
+	ctx := context.Background()
+	s := &deadHolderStore{Memory: store.NewMemory(), lockTTL: ttl, delay: ttl / 4}
+	var budget atomic.Int64
+	fetch := func(ctx context.Context) (string, time.Duration, error) {
+		if d, ok := ctx.Deadline(); ok {
+			budget.Store(int64(time.Until(d)))
+		}
+		return "tok-1", time.Hour, nil
+	}
+	ts := wecom.NewCachedToken("k", fetch, wecom.WithStore(s), wecom.WithFetchTimeout(ttl))
+	start := time.Now()
+	tok, err := ts.Token(ctx)
+	require.NoError(t, err)
+	require.Equal(t, "tok-1", tok)
+	require.Less(t, time.Since(start), ttl+ttl/4+time.Second)
+	// The fetch made under the lock ends no later than the lock does, and
+	// is not starved by the wait that came before it.
+	require.LessOrEqual(t, time.Duration(budget.Load()), ttl)
+	require.Greater(t, time.Duration(budget.Load()), ttl/2)
+}
+
 // failingStore fails every operation while down is set.
 type failingStore struct {
 	store.Store
