@@ -30,7 +30,7 @@
 //	http.Handle("/wecom/callback", crypto.NewHandler(mc,
 //		crypto.HandlerFunc(func(ctx context.Context, ev *crypto.Event) ([]byte, error) {
 //			if ev.MsgType == "text" {
-//				log.Printf("text from %s", ev.FromUserName)
+//				jobs <- ev // slow work happens after the reply
 //			}
 //			return nil, nil // answers "success"
 //		})))

@@ -3,6 +3,7 @@ package crypto
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strconv"
 )
 
@@ -11,7 +12,8 @@ import (
 // (suite_ticket, create_auth, change_auth, cancel_auth …).
 //
 // Field names are WeCom's XML element names, so that code reads like the docs
-// (doc 90240 messages, 90967 events, 90628 suite_ticket, 90642 auth events).
+// (callback configuration 90930, suite_ticket 90628, authorization events
+// 90642).
 // A field that is absent is left zero. Elements not modelled here are in Raw;
 // read simple ones with [Event.Field].
 type Event struct {
@@ -27,7 +29,7 @@ type Event struct {
 	// newer callbacks use non-numeric ids.
 	MsgId string
 
-	// Third-party instruction callbacks (doc 90628, 90642, 90639).
+	// Third-party instruction callbacks (doc 90628, 90642).
 	ChangeType  string // change_contact: create_user, update_party …
 	InfoType    string // suite_ticket, create_auth, change_auth, cancel_auth …
 	SuiteId     string
@@ -52,7 +54,7 @@ type Event struct {
 // (<InfoType> <![CDATA[suite_ticket]]></InfoType>). Numeric fields must be
 // decimal. If a field occurs twice the later one wins.
 //
-// A JSON message (smart bots, doc 101039) fills only MsgId, MsgType,
+// A JSON message (smart bots, doc 101033) fills only MsgId, MsgType,
 // FromUserName (from.userid), Content (text.content) and Event
 // (event.eventtype); decode Raw for the rest.
 //
@@ -148,12 +150,14 @@ func (ev *Event) setJSON(data []byte) error {
 			EventType json.RawMessage `json:"eventtype"`
 		} `json:"event"`
 	}
-	// Decode leniently: first check the document, then the members one by one.
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(data, &top); err != nil {
-		return newError(ErrParseXML, "the JSON message is malformed", nil)
+	// A member of an unexpected type (say "from" as a string) only leaves
+	// that member unset: encoding/json reports it after decoding the rest.
+	if err := json.Unmarshal(data, &m); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if !errors.As(err, &typeErr) {
+			return newError(ErrParseXML, "the JSON message is malformed", nil)
+		}
 	}
-	_ = json.Unmarshal(data, &m) // type mismatches only leave members unset
 	ev.MsgId = jsonString(m.MsgID)
 	ev.MsgType = jsonString(m.MsgType)
 	ev.FromUserName = jsonString(m.From.UserID)

@@ -16,10 +16,11 @@ import (
 // <xml><ToUserName/><FromUserName/><CreateTime/><MsgType>text</MsgType><Content/></xml>),
 // which [NewHandler] encrypts, or nil to answer "success".
 //
-// A returned error makes the handler answer 500, so WeCom retries the push
-// (it does so up to three times); handlers must therefore be idempotent, and
-// should be fast: WeCom waits one second at most (doc 90930). ctx is the
-// request's context.
+// A returned error makes the handler answer 500, so that WeCom pushes the
+// callback again; handlers must therefore be idempotent. They should also be
+// fast: WeCom expects the answer within a second (doc 90930), so slow work
+// belongs in a queue. ctx is the request's context; the error is logged, so
+// it should not carry secrets.
 type Handler interface {
 	HandleEvent(ctx context.Context, ev *Event) (reply []byte, err error)
 }

@@ -312,15 +312,6 @@ func sealedLen(msgLen, receiveIDLen int) int {
 	return n + padBlock - n%padBlock // padding 1 … 32: a whole block when aligned
 }
 
-// seal returns AES-CBC(random || len || msg || receiveID || padding).
-func (c *MsgCrypt) seal(msg []byte, receiveID string) ([]byte, error) {
-	buf := make([]byte, sealedLen(len(msg), len(receiveID)))
-	if err := c.sealInto(buf, msg, receiveID); err != nil {
-		return nil, err
-	}
-	return buf, nil
-}
-
 // sealInto lays out random || len || msg || receiveID || padding in buf,
 // which has exactly sealedLen bytes, and encrypts it in place.
 func (c *MsgCrypt) sealInto(buf, msg []byte, receiveID string) error {

@@ -60,11 +60,11 @@ func walkFields(data []byte, visit fieldVisitor) error {
 //
 // where names are ASCII ([A-Za-z_][A-Za-z0-9_.-]*) without attributes, and
 // content is either space* CDATA space* or plain text free of '&', ']', '\r',
-// control characters and non-ASCII bytes. It reports ok=false, having perhaps
-// visited some leading fields, for anything else (declarations, comments,
-// attributes, references, nesting, more than maxSimpleFields fields…). Fields
-// are visited only once the whole document has been accepted, so a document
-// the fast path declines has not been visited at all.
+// control characters and non-ASCII bytes. It reports ok=false for anything
+// else (declarations, comments, attributes, references, nesting, more than
+// maxSimpleFields fields…). Fields are visited only once the whole document
+// has been accepted, so a document the fast path declines has not been
+// visited at all.
 func walkSimple(data []byte, visit fieldVisitor) (ok bool, err error) {
 	type span struct{ name, value []byte }
 	var spans [maxSimpleFields]span
