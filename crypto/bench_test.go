@@ -1,6 +1,9 @@
 package crypto
 
 import (
+	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -89,6 +92,21 @@ func BenchmarkDecryptMsgFallback(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		if _, err := c.DecryptMsg(vecMsgSignature, vecMsgTimestamp, vecMsgNonce, body); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkHandlerPost(b *testing.B) {
+	// The whole POST path: read, verify, decrypt, parse, call, answer.
+	h := NewHandler(newVecCrypt(b), HandlerFunc(func(context.Context, *Event) ([]byte, error) { return nil, nil }))
+	target := "/cb?msg_signature=" + vecMsgSignature + "&timestamp=" + vecMsgTimestamp + "&nonce=" + vecMsgNonce
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, target, strings.NewReader(vecBody)))
+		if rec.Code != http.StatusOK {
+			b.Fatal(rec.Code)
 		}
 	}
 }

@@ -147,8 +147,8 @@ func scanContent(data []byte, i int) (value []byte, end int, ok bool) {
 	i = skipSpace(data, i)
 	if bytes.HasPrefix(data[i:], cdataOpen) {
 		start := i + len(cdataOpen)
-		n := bytes.Index(data[start:], cdataEnd)
-		if n < 0 || !validCDATA(data[start:start+n]) {
+		n, ok := scanCDATA(data[start:])
+		if !ok {
 			return nil, 0, false
 		}
 		end = skipSpace(data, start+n+len(cdataEnd))
@@ -173,37 +173,48 @@ func scanContent(data []byte, i int) (value []byte, end int, ok bool) {
 	return data[i:k], j, true
 }
 
-// validCDATA reports whether b is UTF-8 made only of XML characters (XML 1.0
-// §2.2) and free of '\r', which XML would rewrite to '\n'.
-func validCDATA(b []byte) bool {
-	// Eight bytes at a time while they are all printable ASCII (the whole of
-	// an Encrypt value); the first other byte sends the rest to the loop below.
+// scanCDATA finds the "]]>" that ends a CDATA section's content b and
+// reports its offset. ok is false if there is none, or if the content before
+// it is not UTF-8 made only of XML characters (XML 1.0 §2.2) or holds a '\r',
+// which XML would rewrite to '\n'.
+func scanCDATA(b []byte) (n int, ok bool) {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	for len(b) >= 8 {
-		x := binary.LittleEndian.Uint64(b)
-		// A byte ≥ 0x80 sets its high bit; a byte < 0x20 sets the high bit
-		// of (x - 0x20…) & ^x (the "has less than" test, exact for any).
-		if (x|(x-0x20*ones)&^x)&highs != 0 {
-			break
+	i := 0
+	for {
+		// Eight bytes at a time while they are printable ASCII other than
+		// ']' (the whole of an Encrypt value). In x, a byte ≥ 0x80 sets its
+		// high bit; (x-0x20…)&^x sets it for a byte < 0x20 and (y-0x01…)&^y
+		// for a zero byte of y, i.e. a ']' of x. Both tests are exact as to
+		// whether such a byte exists.
+		for i+8 <= len(b) {
+			x := binary.LittleEndian.Uint64(b[i:])
+			y := x ^ ']'*ones
+			if (x|(x-0x20*ones)&^x|(y-ones)&^y)&highs != 0 {
+				break
+			}
+			i += 8
 		}
-		b = b[8:]
-	}
-	for i := 0; i < len(b); {
-		c := b[i]
-		if c < utf8.RuneSelf {
-			if c < ' ' && c != '\t' && c != '\n' {
-				return false
+		if i >= len(b) {
+			return 0, false
+		}
+		switch c := b[i]; {
+		case c == ']':
+			if bytes.HasPrefix(b[i:], cdataEnd) {
+				return i, true
 			}
 			i++
-			continue
+		case c >= ' ' && c < utf8.RuneSelf || c == '\t' || c == '\n':
+			i++
+		case c < utf8.RuneSelf: // other control characters, '\r'
+			return 0, false
+		default:
+			r, size := utf8.DecodeRune(b[i:])
+			if r == utf8.RuneError && size == 1 || r == 0xFFFE || r == 0xFFFF {
+				return 0, false
+			}
+			i += size
 		}
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size == 1 || r == 0xFFFE || r == 0xFFFF {
-			return false
-		}
-		i += size
 	}
-	return true
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
