@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"log/slog"
 	"strconv"
+	"strings"
 )
 
 // Event is a decrypted callback: a message a member sent to an app, an event
@@ -15,15 +19,16 @@ import (
 // (callback configuration 90930, suite_ticket 90628, authorization events
 // 90642).
 // A field that is absent is left zero. Elements not modelled here are in Raw;
-// read simple ones with [Event.Field].
+// read simple ones with [Event.Field]. Printed with fmt or logged with slog,
+// an Event hides its credentials (see [Event.String]).
 type Event struct {
 	ToUserName   string // the corp id (or the suite id for instruction callbacks)
 	FromUserName string // the sender's UserID, or "sys" for events
 	CreateTime   int64  // Unix seconds
 	MsgType      string // text, image, voice, video, location, link, event …
 	Event        string // the event type when MsgType is "event"
-	EventKey     string
-	AgentID      int64
+	EventKey     string // the key of a menu click, the scene of a QR scan …
+	AgentID      int64  // the app that received the message or event
 	Content      string // the text of a text message
 	// MsgId is kept as text: it is a 64-bit id, unsigned in places, and some
 	// newer callbacks use non-numeric ids.
@@ -32,12 +37,12 @@ type Event struct {
 	// Third-party instruction callbacks (doc 90628, 90642).
 	ChangeType  string // change_contact: create_user, update_party …
 	InfoType    string // suite_ticket, create_auth, change_auth, cancel_auth …
-	SuiteId     string
-	AuthCorpId  string
-	AuthCode    string
-	SuiteTicket string
-	TimeStamp   int64 // Unix seconds, on instruction callbacks
-	State       string
+	SuiteId     string // the suite (third-party app) the instruction is for
+	AuthCorpId  string // the authorizing corp: change_auth, cancel_auth, change_contact
+	AuthCode    string // create_auth, reset_permanent_code: exchange it for a permanent code
+	SuiteTicket string // suite_ticket: pushed every 10 minutes, valid 30 minutes
+	TimeStamp   int64  // Unix seconds, on instruction callbacks
+	State       string // create_auth, change_auth: the state given in the install URL
 
 	// ReceiveID is the receive id found inside the encrypted message. It is
 	// set by [NewHandler]; ParseEvent leaves it empty.
@@ -211,4 +216,81 @@ func (ev *Event) Field(name string) (value string, ok bool) {
 func isJSONDoc(data []byte) bool {
 	data = bytes.TrimLeft(bytes.TrimPrefix(data, bom), " \t\r\n")
 	return len(data) > 0 && data[0] == '{'
+}
+
+// redacted stands in for a credential when an Event is printed or logged.
+const redacted = "[redacted]"
+
+// eventFields lists ev's non-zero fields for printing, with the credentials an
+// instruction callback carries (SuiteTicket, AuthCode) redacted and Raw, which
+// contains them too, reduced to its length.
+func (ev *Event) eventFields() []slog.Attr {
+	var attrs []slog.Attr
+	str := func(k, v string) {
+		if v != "" {
+			attrs = append(attrs, slog.String(k, v))
+		}
+	}
+	num := func(k string, v int64) {
+		if v != 0 {
+			attrs = append(attrs, slog.Int64(k, v))
+		}
+	}
+	secret := func(k, v string) {
+		if v != "" {
+			attrs = append(attrs, slog.String(k, redacted))
+		}
+	}
+	str("ToUserName", ev.ToUserName)
+	str("FromUserName", ev.FromUserName)
+	num("CreateTime", ev.CreateTime)
+	str("MsgType", ev.MsgType)
+	str("Event", ev.Event)
+	str("EventKey", ev.EventKey)
+	num("AgentID", ev.AgentID)
+	str("Content", ev.Content)
+	str("MsgId", ev.MsgId)
+	str("ChangeType", ev.ChangeType)
+	str("InfoType", ev.InfoType)
+	str("SuiteId", ev.SuiteId)
+	str("AuthCorpId", ev.AuthCorpId)
+	secret("AuthCode", ev.AuthCode)
+	secret("SuiteTicket", ev.SuiteTicket)
+	num("TimeStamp", ev.TimeStamp)
+	str("State", ev.State)
+	str("ReceiveID", ev.ReceiveID)
+	if len(ev.Raw) > 0 {
+		attrs = append(attrs, slog.String("Raw", strconv.Itoa(len(ev.Raw))+" bytes"))
+	}
+	return attrs
+}
+
+// String lists ev's non-zero fields. SuiteTicket and AuthCode are credentials
+// (a suite ticket buys a suite access token; an auth code, a permanent code),
+// so they print as [redacted], and Raw, which holds them too, as its length.
+func (ev Event) String() string {
+	var b strings.Builder
+	b.WriteString("crypto.Event{")
+	for i, a := range ev.eventFields() {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(a.Key)
+		b.WriteByte(':')
+		b.WriteString(a.Value.String())
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+// Format prints [Event.String] for every verb, so that no fmt verb reveals the
+// redacted fields.
+func (ev Event) Format(f fmt.State, _ rune) {
+	_, _ = io.WriteString(f, ev.String())
+}
+
+// LogValue logs ev as a group of its non-zero fields, redacted as by
+// [Event.String].
+func (ev Event) LogValue() slog.Value {
+	return slog.GroupValue(ev.eventFields()...)
 }

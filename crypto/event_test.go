@@ -1,6 +1,9 @@
 package crypto
 
 import (
+	"bytes"
+	"fmt"
+	"log/slog"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -131,4 +134,28 @@ func TestParseEventErrors(t *testing.T) {
 		requireCode(t, err, ErrParseXML)
 		require.Nil(t, ev)
 	}
+}
+
+func TestEventRedaction(t *testing.T) {
+	doc := "<xml><SuiteId><![CDATA[ww1]]></SuiteId><AuthCode><![CDATA[AUTHCODE-SECRET]]></AuthCode><InfoType><![CDATA[create_auth]]></InfoType><TimeStamp>1403610513</TimeStamp><SuiteTicket><![CDATA[TICKET-SECRET]]></SuiteTicket></xml>"
+	ev, err := ParseEvent([]byte(doc))
+	require.NoError(t, err)
+	require.Equal(t, "TICKET-SECRET", ev.SuiteTicket)
+
+	var outs []string
+	for _, format := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
+		outs = append(outs, fmt.Sprintf(format, ev), fmt.Sprintf(format, *ev), fmt.Sprintf(format, []*Event{ev}))
+	}
+	var text, js bytes.Buffer
+	slog.New(slog.NewTextHandler(&text, nil)).Info("got", "ev", ev)
+	slog.New(slog.NewJSONHandler(&js, nil)).Info("got", "ev", *ev)
+	outs = append(outs, text.String(), js.String())
+	for _, out := range outs {
+		require.NotContains(t, out, "SECRET", out)
+	}
+	require.Equal(t, "crypto.Event{InfoType:create_auth SuiteId:ww1 AuthCode:[redacted] SuiteTicket:[redacted] TimeStamp:1403610513 Raw:"+
+		fmt.Sprint(len(doc))+" bytes}", ev.String())
+	require.Contains(t, text.String(), "ev.SuiteTicket=[redacted]")
+	require.Contains(t, js.String(), `"InfoType":"create_auth"`)
+	require.Equal(t, "crypto.Event{}", Event{}.String())
 }
