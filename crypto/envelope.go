@@ -96,20 +96,21 @@ func checkReplyParams(timestamp, nonce string) error {
 	return nil
 }
 
-// replyEnvelope builds the reply envelope in one allocation of the exact
-// size: seal writes the ciphertext (ctLen bytes) at the end of the space
-// reserved for its base64 text, which encodeBase64Tail then expands in place;
-// the text is signed where it lies.
-func (c *MsgCrypt) replyEnvelope(ctLen int, timestamp, nonce string, asJSON bool, seal func(ct []byte) error) ([]byte, error) {
+// replyEnvelope encrypts reply and wraps it in the reply envelope, in one
+// allocation of the exact size: the ciphertext is built at the end of the
+// space reserved for its base64 text, which encodeBase64Tail then expands in
+// place, and the text is signed where it lies.
+func (c *MsgCrypt) replyEnvelope(reply []byte, receiveID, timestamp, nonce string, asJSON bool) ([]byte, error) {
 	p := [5]string{xmlReplyEncrypt, xmlReplySignature, xmlReplyTimestamp, xmlReplyNonce, xmlReplyEnd}
 	if asJSON {
 		p = [5]string{jsonReplyEncrypt, jsonReplySignature, jsonReplyTimestamp, jsonReplyNonce, jsonReplyEnd}
 	}
+	ctLen := sealedLen(len(reply), len(receiveID))
 	encLen := base64.StdEncoding.EncodedLen(ctLen)
 	size := len(p[0]) + encLen + len(p[1]) + signatureLen + len(p[2]) + len(timestamp) + len(p[3]) + len(nonce) + len(p[4])
 	out := make([]byte, size)
 	enc := out[len(p[0]) : len(p[0])+encLen]
-	if err := seal(enc[encLen-ctLen:]); err != nil {
+	if err := c.sealInto(enc[encLen-ctLen:], reply, receiveID); err != nil {
 		return nil, err
 	}
 	encodeBase64Tail(enc, ctLen)

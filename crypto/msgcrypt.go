@@ -301,9 +301,7 @@ func (c *MsgCrypt) encryptMsg(reply []byte, timestamp, nonce, receiveID string, 
 	if uint64(len(reply)) > math.MaxUint32 {
 		return nil, newError(ErrEncryptAES, "the message is longer than 4 GiB", nil)
 	}
-	return c.replyEnvelope(sealedLen(len(reply), len(receiveID)), timestamp, nonce, asJSON, func(ct []byte) error {
-		return c.sealInto(ct, reply, receiveID)
-	})
+	return c.replyEnvelope(reply, receiveID, timestamp, nonce, asJSON)
 }
 
 // sealedLen is the ciphertext length for a message of msgLen bytes.
