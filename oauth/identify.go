@@ -17,7 +17,7 @@ type Identity struct {
 	Email   string // falls back to BizMail when the member has no personal email
 	BizMail string
 	Avatar  string
-	Gender  string // "0" unknown, "1" male, "2" female, as WeCom sends it
+	Gender  string // "0" unknown, "1" male, "2" female, as WeCom sends it; "" when WeCom said nothing
 
 	// IsMember is false for someone outside the corporation; then only
 	// OpenID (and, for customers, ExternalUserID) is set.
