@@ -72,14 +72,17 @@ func WithPrefix(prefix string) Option {
 // each wait drawn at random between half and all of that bound so that
 // waiting processes do not retry in step, and never waits past the moment
 // the holder's lock expires. Defaults: [DefaultLockPollMin] and
-// [DefaultLockPollMax]. Non-positive values, or max < min, are ignored.
+// [DefaultLockPollMax]. Values below 1 ms are raised to 1 ms, so that a
+// waiter never spins; max < min is ignored.
 func WithLockPoll(min, max time.Duration) Option {
 	return optionFunc(func(c *config) {
-		if min > 0 && max >= min {
-			c.lockPollMin, c.lockPollMax = min, max
+		if max >= min {
+			c.lockPollMin, c.lockPollMax = atLeastMillisecond(min), atLeastMillisecond(max)
 		}
 	})
 }
+
+func atLeastMillisecond(d time.Duration) time.Duration { return max(d, time.Millisecond) }
 
 // WithClientOptions lets [FromURL] adjust the go-redis options parsed from
 // the URL before it creates the client: a TLS configuration with a private

@@ -143,6 +143,35 @@ func TestLockWakesAtExpiry(t *testing.T) {
 	require.NoError(t, unlock(ctx))
 }
 
+func TestLockPollNeverSpins(t *testing.T) {
+	// Even a zero poll interval is raised to 1 ms: ten waiters for 200 ms
+	// send at most a few hundred commands, not tens of thousands.
+	ctx := context.Background()
+	srv := redistest.Start(t)
+	client := srv.Client()
+	var cmds atomic.Int64
+	client.AddHook(countHook{&cmds})
+	s := redisstore.New(client, redisstore.WithLockPoll(0, 0))
+	unlock, err := s.Lock(ctx, "l", time.Minute)
+	require.NoError(t, err)
+	cmds.Store(0)
+	cctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	var wg sync.WaitGroup
+	for i := 0; i < 10; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _ = s.Lock(cctx, "l", time.Minute)
+		}()
+	}
+	wg.Wait()
+	// Each waiter sleeps at least 0.5 ms between tries: at most 400 tries
+	// in 200 ms. A spinning one would try once per round trip (~20 µs).
+	require.LessOrEqual(t, cmds.Load(), int64(10*400), "waiters spin")
+	require.NoError(t, unlock(ctx))
+}
+
 func TestLockDoesNotSpin(t *testing.T) {
 	// Waiters back off: ten waiters over half a second send far fewer
 	// commands than a busy loop would.
@@ -239,6 +268,9 @@ func TestFromURLNeverShowsPassword(t *testing.T) {
 		require.NotContains(t, err.Error(), pw)
 		require.NoError(t, s.Close())
 	}
+	s := redisstore.New(redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", Username: "u", Password: pw}))
+	require.NotContains(t, s.String(), pw)
+	require.NoError(t, s.Client().Close())
 	for _, u := range []string{
 		"redis://user:" + pw + "@127.0.0.1:notaport/0",
 		"redis://user:" + pw + "@127.0.0.1:1/notadb",
