@@ -1,0 +1,41 @@
+package redisstore_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/wecomkit/wecomkit/store/redisstore"
+)
+
+// FuzzFromURLNeverShowsPassword: whatever the URL, neither the error
+// FromURL returns nor the Store's String quotes the password in it.
+func FuzzFromURLNeverShowsPassword(f *testing.F) {
+	for _, seed := range [][3]string{
+		{"redis", "127.0.0.1:6379/0", "p4ssw0rd"},
+		{"rediss", "redis.internal:6380/1?dial_timeout=3s", "s3cr3t/with?odd#chars"},
+		{"redis", "127.0.0.1:notaport/0", "hunter22"},
+		{"redis", "[::1/0", "hunter22"},
+		{"unix", "/run/redis.sock?db=2", "hunter22"},
+		{"http", "example.com", "hunter22"},
+		{"redis", "h:1/0?no_such=1", "pa@ss:wd"},
+	} {
+		f.Add(seed[0], seed[1], seed[2])
+	}
+	f.Fuzz(func(t *testing.T, scheme, rest, pw string) {
+		raw := scheme + "://user:" + pw + "@" + rest
+		if len(pw) < 4 || strings.Count(raw, pw) != 1 {
+			return // too short to tell apart from the rest of the URL
+		}
+		s, err := redisstore.FromURL(raw)
+		if err != nil {
+			if strings.Contains(err.Error(), pw) {
+				t.Fatalf("error shows the password: %v", err)
+			}
+			return
+		}
+		defer s.Close()
+		if strings.Contains(s.String(), pw) {
+			t.Fatalf("String shows the password: %s", s)
+		}
+	})
+}
