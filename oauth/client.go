@@ -95,7 +95,13 @@ func (c *Client) UserInfo(ctx context.Context, code string) (*UserInfo, error) {
 		return nil, errors.New("oauth: getuserinfo: empty code")
 	}
 	var out UserInfo
-	if err := c.wc.Get(ctx, pathGetUserInfo, url.Values{"code": {code}}, &out); err != nil {
+	req := &wecom.Request{
+		Method:    http.MethodGet,
+		Path:      pathGetUserInfo,
+		Query:     url.Values{"code": {code}},
+		SingleUse: true, // a lost answer must not be retried into a 40029
+	}
+	if err := c.wc.Do(ctx, req, &out); err != nil {
 		err = scrub(err, code)
 		if wecom.ErrorCode(err) == codeInvalidCode {
 			return nil, fmt.Errorf("oauth: getuserinfo: %w: %w", ErrInvalidCode, err)

@@ -179,3 +179,23 @@ func TestGenderStringOrNumber(t *testing.T) {
 func TestNewPanicsOnNil(t *testing.T) {
 	require.Panics(t, func() { oauth.New(nil) })
 }
+
+func TestUserInfoNotRepeatedAfterLostAnswer(t *testing.T) {
+	// WeCom may have consumed the code before the answer was lost: a repeat
+	// would report "invalid code" for what was a network failure.
+	f := newFixture(t)
+	c := f.oauth[newApp]
+	ctx := context.Background()
+	_, err := c.UserInfo(ctx, f.code(newApp, "lisi", wecomtest.ScopeBase)) // warm the token
+	require.NoError(t, err)
+
+	f.srv.Inject(pGetUserInfo, 1, wecomtest.Fault{Status: http.StatusBadGateway})
+	_, err = c.UserInfo(ctx, f.code(newApp, "lisi", wecomtest.ScopeBase))
+	require.Error(t, err)
+	require.NotErrorIs(t, err, oauth.ErrInvalidCode)
+	require.Equal(t, 2, f.srv.Calls(pGetUserInfo))
+
+	f.srv.FailNext(pGetUserInfo, 1, -1) // busy: not processed, repeated
+	_, err = c.UserInfo(ctx, f.code(newApp, "lisi", wecomtest.ScopeBase))
+	require.NoError(t, err)
+}

@@ -30,8 +30,14 @@ type Request struct {
 	// Body is encoded as JSON for a POST; nil sends no body.
 	Body any
 	// Idempotent marks a POST that is safe to send again after a transport
-	// failure (a read such as get_auth_info). GETs always are.
+	// failure (a read such as get_auth_info). GETs are, unless SingleUse.
 	Idempotent bool
+	// SingleUse marks a request that spends a one-time credential, such as
+	// an OAuth code for auth/getuserinfo: after a transport failure WeCom
+	// may already have consumed it, and a repeat would turn a network
+	// problem into "invalid code". Such a request is repeated only when the
+	// connection was never made, or when WeCom answered -1.
+	SingleUse bool
 	// NoToken sends the request without an access token: for endpoints
 	// that issue credentials, such as gettoken.
 	NoToken bool
@@ -93,7 +99,7 @@ func (c *Client) do(ctx context.Context, r *Request, out any, secrets ...string)
 		}
 		body = bytes.TrimRight(buf.Bytes(), "\n")
 	}
-	idempotent := r.Method == http.MethodGet || r.Idempotent
+	idempotent := (r.Method == http.MethodGet || r.Idempotent) && !r.SingleUse
 
 	retries := 0
 	tokenRetried := false

@@ -602,3 +602,19 @@ func BenchmarkGet(b *testing.B) {
 		}
 	}
 }
+
+func TestSingleUseNotRepeatedAfterTransportFailure(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	_, err := f.ping(ctx)
+	require.NoError(t, err)
+	single := &wecom.Request{Method: http.MethodGet, Path: pingURL, SingleUse: true}
+
+	f.srv.Inject(pingURL, 1, wecomtest.Fault{Status: http.StatusBadGateway})
+	require.Error(t, f.client.Do(ctx, single, nil))
+	require.Equal(t, 2, f.srv.Calls(pingURL), "a single-use GET was repeated after a 502")
+
+	f.srv.FailNext(pingURL, 1, -1) // WeCom did not process it: safe to repeat
+	require.NoError(t, f.client.Do(ctx, single, nil))
+	require.Equal(t, 4, f.srv.Calls(pingURL))
+}
