@@ -26,10 +26,15 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/wecomkit/wecomkit/wecom"
 )
 
 func main() {
+	// go-redis logs pool failures through a process-wide logger; route them
+	// into the same JSON log as everything else (they carry no password).
+	redis.SetLogger(redisLog{slog.New(slog.NewJSONHandler(os.Stderr, nil))})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr, nil)
 	stop()
@@ -140,6 +145,13 @@ func preflight(ctx context.Context, c *wecom.Client, logger *slog.Logger) {
 		return
 	}
 	logger.Info("WeCom access token obtained")
+}
+
+// redisLog adapts go-redis's logger to slog.
+type redisLog struct{ l *slog.Logger }
+
+func (r redisLog) Printf(ctx context.Context, format string, v ...any) {
+	r.l.WarnContext(ctx, "redis: "+fmt.Sprintf(format, v...))
 }
 
 // baseURL is the URL a local client uses to reach addr: an unspecified host
