@@ -13,8 +13,8 @@ import (
 	"github.com/wecomkit/wecomkit/wecomtest"
 )
 
-// benchApp is the bridge's full handler (access log included, written to
-// io.Discard) against wecomtest.
+// benchApp is the bridge's full handler (access log included, formatted as
+// in production and written to io.Discard) against wecomtest.
 func benchApp(b *testing.B) (http.Handler, *wecomtest.Server) {
 	b.Helper()
 	srv := wecomtest.NewServer(wecomtest.WithApp(testCorp, wecomtest.App{AgentID: testAgent, Secret: testSecret}))
@@ -23,7 +23,7 @@ func benchApp(b *testing.B) (http.Handler, *wecomtest.Server) {
 	a, err := newApp(config{
 		CorpID: testCorp, AgentID: testAgent, Secret: testSecret, SignSecret: testSignSecret,
 		BaseURL: srv.URL, SignWindow: 300 * time.Second, WeComTimeout: 5 * time.Second,
-	}, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	}, slog.New(newJSONLogHandler(io.Discard, slog.LevelInfo)))
 	if err != nil {
 		b.Fatal(err)
 	}

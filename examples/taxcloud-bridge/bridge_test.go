@@ -487,3 +487,25 @@ func TestVerifyFileMustBeAWWVerifyFile(t *testing.T) {
 		slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	require.ErrorContains(t, err, "WECOM_VERIFY_FILE")
 }
+
+func TestJSSDKColdTicketBoundedByWeComTimeout(t *testing.T) {
+	h := newHarness(t, func(c *config, _ *wecomtest.App) { c.WeComTimeout = 300 * time.Millisecond })
+	h.wecom.Inject("/cgi-bin/get_jsapi_ticket", -1, wecomtest.Fault{Latency: 3 * time.Second})
+	start := time.Now()
+	env := h.call(t, "/js-sdk", url.Values{"appid": {testCorp}, "pageUrl": {"https://example.com/"}})
+	require.Equal(t, codeWeComError, env.Code)
+	require.Less(t, time.Since(start), 2*time.Second)
+}
+
+func TestRequestIDsAreUnique(t *testing.T) {
+	a, b := newRequestIDs(), newRequestIDs()
+	seen := map[string]bool{}
+	for i := 0; i < 1000; i++ {
+		for _, g := range []*requestIDs{a, b} {
+			id := g.next()
+			require.Regexp(t, `^[0-9a-f]{16}$`, id)
+			require.False(t, seen[id], "duplicate id %s", id)
+			seen[id] = true
+		}
+	}
+}

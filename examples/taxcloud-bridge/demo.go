@@ -28,7 +28,7 @@ type demoEnv struct {
 }
 
 func startDemo() *demoEnv {
-	d := &demoEnv{secret: "demo-secret-" + newRequestID()}
+	d := &demoEnv{secret: "demo-secret-" + randomHex(8)}
 	d.srv = wecomtest.NewServer(wecomtest.WithApp(demoCorpID, wecomtest.App{AgentID: demoAgentID, Secret: d.secret}))
 	for _, m := range []wecomtest.Member{
 		{UserID: "zhangsan", Name: "张三", Mobile: "13800000001", Email: "zhangsan@example.com", Department: []int64{1}},

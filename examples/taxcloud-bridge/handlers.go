@@ -66,9 +66,11 @@ func (b *bridge) jsSDK(w http.ResponseWriter, r *http.Request) {
 		reply(w, codeBadParam, "pageUrl 格式错误 (pageUrl is malformed): "+err.Error(), nil)
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), b.timeout)
-	defer cancel()
-	cfg, err := b.js.Config(ctx, page)
+	// No per-request deadline here: with a warm ticket Config makes no call,
+	// and a cold one waits for the ticket cache's single fetch, which is
+	// itself bounded by the WeCom timeout (see newApp). Skipping the timer
+	// is a measurable part of /js-sdk's cost.
+	cfg, err := b.js.Config(r.Context(), page)
 	switch {
 	case errors.Is(err, jssdk.ErrInvalidURL):
 		reply(w, codeBadParam, "pageUrl 必须是 http 或 https 地址 (pageUrl must be an http or https URL)", nil)
@@ -89,7 +91,7 @@ func (b *bridge) jsSDK(w http.ResponseWriter, r *http.Request) {
 // the interface's own parameter — and answers the error itself when
 // something is wrong.
 func (b *bridge) checkRequest(w http.ResponseWriter, r *http.Request, own string, ownMax int) (url.Values, bool) {
-	q, err := url.ParseQuery(r.URL.RawQuery)
+	q, err := parseQuery(r.URL.RawQuery)
 	if err != nil {
 		reply(w, codeBadParam, "查询参数格式错误 (malformed query string)", nil)
 		return nil, false
@@ -118,7 +120,7 @@ func (b *bridge) checkRequest(w http.ResponseWriter, r *http.Request, own string
 	}
 	if b.verifier == nil {
 		b.logger.LogAttrs(r.Context(), slog.LevelWarn, "signature check disabled: accepting an unsigned request",
-			slog.String("request_id", requestID(r.Context())), slog.String("path", r.URL.Path))
+			slog.String("request_id", requestID(w)), slog.String("path", r.URL.Path))
 	} else if err := b.verifier.Verify(q); err != nil {
 		code, msg := signatureFailure(err)
 		reply(w, code, msg, nil)
@@ -154,7 +156,7 @@ func signatureFailure(err error) (code, msg string) {
 // wecomFailure answers 5001 for a WeCom error or an unreachable WeCom.
 func (b *bridge) wecomFailure(w http.ResponseWriter, r *http.Request, err error) {
 	b.logger.LogAttrs(r.Context(), slog.LevelWarn, "wecom call failed",
-		slog.String("request_id", requestID(r.Context())), slog.String("path", r.URL.Path),
+		slog.String("request_id", requestID(w)), slog.String("path", r.URL.Path),
 		slog.Int("errcode", wecom.ErrorCode(err)), slog.String("error", err.Error()))
 	if code := wecom.ErrorCode(err); code != 0 {
 		reply(w, codeWeComError, fmt.Sprintf("企业微信接口返回错误 (WeCom returned errcode %d)", code), nil)

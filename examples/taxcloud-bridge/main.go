@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -32,9 +33,16 @@ import (
 )
 
 func main() {
+	// The bridge's live heap is a few megabytes, so with Go's default GOGC
+	// of 100 it collects every few thousand requests under load. Four times
+	// the headroom costs a few megabytes and buys about a tenth more
+	// requests per second. An explicit GOGC (or GOMEMLIMIT) still wins.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 	// go-redis logs pool failures through a process-wide logger; route them
 	// into the same JSON log as everything else (they carry no password).
-	redis.SetLogger(redisLog{slog.New(slog.NewJSONHandler(os.Stderr, nil))})
+	redis.SetLogger(redisLog{slog.New(newJSONLogHandler(os.Stderr, slog.LevelInfo))})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr, nil)
 	stop()
@@ -51,6 +59,7 @@ const (
 	maxHeaderBytes    = 16 << 10 // the request line (query included) counts
 	shutdownTimeout   = 20 * time.Second
 	preflightTimeout  = 10 * time.Second
+	logFlushInterval  = 100 * time.Millisecond
 )
 
 // run is main without the process: it returns the exit status (0 after a
@@ -65,7 +74,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stderr, "taxcloud-bridge: %v\nRun with -h to list the settings.\n", err)
 		return 2
 	}
-	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	logs := newLogWriter(stderr, logFlushInterval)
+	defer logs.Close()
+	logger := slog.New(newJSONLogHandler(logs, slog.LevelInfo))
 
 	var demo *demoEnv
 	if cfg.Demo {
@@ -110,6 +121,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("corpid", cfg.CorpID), slog.Int64("agentid", cfg.AgentID))
 	go preflight(ctx, a.client, logger)
 	if demo != nil {
+		logs.Flush() // the start-up lines first, then the commands
 		demo.printCommands(stdout, base)
 	}
 	if ready != nil {

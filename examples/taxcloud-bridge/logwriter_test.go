@@ -1,0 +1,36 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestLogWriter(t *testing.T) {
+	out := &syncBuffer{}
+	l := newLogWriter(out, time.Hour)
+	_, err := l.Write([]byte("line 1\n"))
+	require.NoError(t, err)
+	require.Empty(t, out.String(), "buffered until flushed")
+	l.Flush()
+	require.Equal(t, "line 1\n", out.String())
+
+	// A full buffer is written out without waiting.
+	big := strings.Repeat("x", 70<<10) + "\n"
+	_, err = l.Write([]byte(big))
+	require.NoError(t, err)
+	require.Equal(t, "line 1\n"+big, out.String())
+
+	_, _ = l.Write([]byte("last\n"))
+	require.NoError(t, l.Close())
+	require.True(t, strings.HasSuffix(out.String(), "last\n"), "Close flushes")
+
+	// The periodic flush.
+	out2 := &syncBuffer{}
+	l2 := newLogWriter(out2, 5*time.Millisecond)
+	defer l2.Close()
+	_, _ = l2.Write([]byte("tick\n"))
+	require.Eventually(t, func() bool { return out2.String() == "tick\n" }, 5*time.Second, time.Millisecond)
+}
