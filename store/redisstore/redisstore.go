@@ -146,6 +146,9 @@ func newStore(client redis.UniversalClient, owned bool, desc string, cfg config)
 //
 // Errors never contain the URL's password.
 func FromURL(rawURL string, opts ...Option) (*Store, error) {
+	if misplacedAt(rawURL) {
+		return nil, fmt.Errorf("redisstore: parse URL: %w", errMisplacedAt)
+	}
 	cfg := newConfig(opts)
 	o, err := redis.ParseURL(rawURL)
 	if err != nil {
@@ -171,9 +174,15 @@ func scrubURLError(err error, rawURL string) error {
 		}
 		return ue.Err
 	}
-	// go-redis's own errors (scheme, database, options) quote only parts
-	// of a URL that parsed, and the password is not among them; remove it
-	// all the same should that ever change.
+	// go-redis's own errors (scheme, database, options) quote parts of a
+	// URL that parsed. An '@' outside the user info means the URL did not
+	// parse as its author meant — a password with an unescaped '/', say —
+	// and the quoted path may hold part of the password.
+	if misplacedAt(rawURL) {
+		return errMisplacedAt
+	}
+	// Otherwise the password is not among the quoted parts; remove it all
+	// the same should that ever change.
 	msg := err.Error()
 	if u, perr := url.Parse(rawURL); perr == nil && u.User != nil {
 		if pw, ok := u.User.Password(); ok && pw != "" {
@@ -181,6 +190,20 @@ func scrubURLError(err error, rawURL string) error {
 		}
 	}
 	return errors.New(msg)
+}
+
+var errMisplacedAt = errors.New("malformed URL: an '@' outside the user info (details withheld: it may carry a password; percent-encode '/', '@', '?' and '#' in it)")
+
+// misplacedAt reports whether rawURL has an '@' that did not end up in its
+// user info: a password with an unescaped '/' or '#', say. Such a URL does
+// not mean what its author meant, and its path — which errors and String
+// would show — may hold part of the password.
+func misplacedAt(rawURL string) bool {
+	if !strings.Contains(rawURL, "@") {
+		return false
+	}
+	u, err := url.Parse(rawURL)
+	return err != nil || u.User == nil || strings.Contains(u.Host+u.Path+u.RawQuery+u.Fragment, "@")
 }
 
 func describe(c redis.UniversalClient) string {

@@ -280,10 +280,16 @@ func TestFromURLNeverShowsPassword(t *testing.T) {
 		"redis://us er:" + pw + "/x@127.0.0.1:1/0",
 		"redis://user:" + pw + "@[::1/0",
 		"::redis://user:" + pw + "@host",
+		// An unescaped '/' or '#' in the password moves it into the path:
+		// no part of it may be quoted, and no socket of that name dialled.
+		"redis://user:hunter2/S3CRET@127.0.0.1:1/0",
+		"unix://user:hunter2/S3CRET@/tmp/redis.sock",
+		"redis://user:hunter2#S3CRET@127.0.0.1:1/0",
 	} {
 		_, err := redisstore.FromURL(u)
 		require.Error(t, err, u)
 		require.NotContains(t, err.Error(), pw, u)
+		require.NotContains(t, err.Error(), "S3CRET", u)
 		require.True(t, strings.HasPrefix(err.Error(), "redisstore: "), err.Error())
 	}
 }
