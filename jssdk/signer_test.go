@@ -1,7 +1,6 @@
 package jssdk_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/wecomkit/wecomkit/internal/testutil"
 	"github.com/wecomkit/wecomkit/jssdk"
 	"github.com/wecomkit/wecomkit/store"
 	"github.com/wecomkit/wecomkit/wecom"
@@ -37,25 +37,8 @@ var t0 = time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
 type fixture struct {
 	srv   *wecomtest.Server
 	clock *wecomtest.Clock
-	logs  *syncBuffer
+	logs  *testutil.SyncBuffer
 	log   *slog.Logger
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // newFixture starts a fake WeCom with two apps. Its cleanup proves that no
@@ -67,7 +50,7 @@ func newFixture(t testing.TB) *fixture {
 		wecomtest.WithApp(corpID, wecomtest.App{AgentID: agentA, Secret: secretA}),
 		wecomtest.WithApp(corpID, wecomtest.App{AgentID: agentB, Secret: secretB}))
 	t.Cleanup(srv.Close)
-	f := &fixture{srv: srv, clock: clock, logs: &syncBuffer{}}
+	f := &fixture{srv: srv, clock: clock, logs: &testutil.SyncBuffer{}}
 	f.log = slog.New(slog.NewJSONHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	t.Cleanup(func() {
 		logs := f.logs.String()
@@ -314,7 +297,7 @@ func TestColdStampedeOneFetch(t *testing.T) {
 
 func TestTicketsSharedThroughTheStore(t *testing.T) {
 	f := newFixture(t)
-	rec := &recordingStore{Store: store.NewMemory(store.WithClock(f.clock.Now))}
+	rec := testutil.NewRecordingStore(store.NewMemory(store.WithClock(f.clock.Now)))
 	ctx := context.Background()
 	for i := 0; i < 3; i++ { // three processes of one app
 		s := jssdk.New(f.client(t, agentA, wecom.WithStore(rec)))
@@ -329,38 +312,12 @@ func TestTicketsSharedThroughTheStore(t *testing.T) {
 		"access_token:" + corpID + ":1000002",
 		"jsapi_ticket:" + corpID,
 		"agent_ticket:" + corpID + ":1000002",
-	}, rec.keys())
-	for _, k := range rec.keys() {
+	}, rec.Keys())
+	for _, k := range rec.Keys() {
 		for _, s := range f.secrets() {
 			require.NotContains(t, k, s)
 		}
 	}
-}
-
-type recordingStore struct {
-	store.Store
-	mu   sync.Mutex
-	seen map[string]bool
-}
-
-func (r *recordingStore) Set(ctx context.Context, k, v string, ttl time.Duration) error {
-	r.mu.Lock()
-	if r.seen == nil {
-		r.seen = map[string]bool{}
-	}
-	r.seen[k] = true
-	r.mu.Unlock()
-	return r.Store.Set(ctx, k, v, ttl)
-}
-
-func (r *recordingStore) keys() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []string
-	for k := range r.seen {
-		out = append(out, k)
-	}
-	return out
 }
 
 func TestInvalidateTicket(t *testing.T) {

@@ -1,7 +1,6 @@
 package oauth_test
 
 import (
-	"bytes"
 	"log/slog"
 	"strings"
 	"sync"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/wecomkit/wecomkit/internal/testutil"
 	"github.com/wecomkit/wecomkit/oauth"
 	"github.com/wecomkit/wecomkit/wecom"
 	"github.com/wecomkit/wecomkit/wecomtest"
@@ -40,27 +40,10 @@ var (
 type fixture struct {
 	srv    *wecomtest.Server
 	clock  *wecomtest.Clock
-	logs   *syncBuffer
+	logs   *testutil.SyncBuffer
 	oauth  map[int64]*oauth.Client
 	mu     sync.Mutex
 	issued []string // codes and user tickets handed out
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -73,7 +56,7 @@ func newFixture(t *testing.T) *fixture {
 	for _, m := range []wecomtest.Member{zhangsan, lisi, wangwu, zhaoliu} {
 		srv.AddMember(corpID, m)
 	}
-	f := &fixture{srv: srv, clock: clock, logs: &syncBuffer{}, oauth: map[int64]*oauth.Client{}}
+	f := &fixture{srv: srv, clock: clock, logs: &testutil.SyncBuffer{}, oauth: map[int64]*oauth.Client{}}
 	logger := slog.New(slog.NewJSONHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	for agent, secret := range map[int64]string{newApp: newSecret, legacyApp: oldSecret} {
 		c, err := wecom.New(corpID, secret, wecom.WithAgentID(agent), wecom.WithBaseURL(srv.URL),

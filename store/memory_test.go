@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -10,28 +9,11 @@ import (
 
 	"github.com/wecomkit/wecomkit/store"
 	"github.com/wecomkit/wecomkit/store/storetest"
+	"github.com/wecomkit/wecomkit/wecomtest"
 )
 
-// fakeClock is a manually advanced clock shared by a Memory and its test.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
 func TestMemoryContract(t *testing.T) {
-	clock := &fakeClock{now: time.Unix(1_700_000_000, 0)}
+	clock := wecomtest.NewClock(time.Unix(1_700_000_000, 0))
 	storetest.Run(t, storetest.Harness{
 		New:     func(*testing.T) store.Store { return store.NewMemory(store.WithClock(clock.Now)) },
 		Advance: func(_ *testing.T, d time.Duration) { clock.Advance(d) },
@@ -47,7 +29,7 @@ func TestMemoryContractRealClock(t *testing.T) {
 
 func TestMemorySweepsExpired(t *testing.T) {
 	ctx := context.Background()
-	clock := &fakeClock{now: time.Unix(1_700_000_000, 0)}
+	clock := wecomtest.NewClock(time.Unix(1_700_000_000, 0))
 	m := store.NewMemory(store.WithClock(clock.Now))
 	for i := 0; i < 1000; i++ {
 		require.NoError(t, m.Set(ctx, string(rune('a'+i%26))+time.Duration(i).String(), "v", time.Second))

@@ -1,7 +1,6 @@
 package wecom_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/wecomkit/wecomkit/internal/testutil"
 	"github.com/wecomkit/wecomkit/store"
 	"github.com/wecomkit/wecomkit/wecom"
 	"github.com/wecomkit/wecomkit/wecomtest"
@@ -35,25 +35,8 @@ type fixture struct {
 	srv    *wecomtest.Server
 	clock  *wecomtest.Clock
 	client *wecom.Client
-	logs   *syncBuffer
+	logs   *testutil.SyncBuffer
 	posted chan []byte
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func newFixture(t *testing.T, opts ...wecom.Option) *fixture {
@@ -61,7 +44,7 @@ func newFixture(t *testing.T, opts ...wecom.Option) *fixture {
 	clock := wecomtest.NewClock(t0)
 	srv := wecomtest.NewServer(wecomtest.WithClock(clock.Now), wecomtest.WithApp(corpID, wecomtest.App{AgentID: agentID, Secret: secret}))
 	t.Cleanup(srv.Close)
-	f := &fixture{srv: srv, clock: clock, logs: &syncBuffer{}, posted: make(chan []byte, 100)}
+	f := &fixture{srv: srv, clock: clock, logs: &testutil.SyncBuffer{}, posted: make(chan []byte, 100)}
 	srv.HandleFunc(pingURL, func(w http.ResponseWriter, r *http.Request, c wecomtest.Caller) {
 		if r.Method == http.MethodPost {
 			b, _ := io.ReadAll(r.Body)
@@ -503,7 +486,7 @@ func TestSharedStoreAcrossClients(t *testing.T) {
 
 func TestTokenKeysNeverHoldSecrets(t *testing.T) {
 	f := newFixture(t)
-	rec := &recordingStore{Store: store.NewMemory()}
+	rec := testutil.NewRecordingStore(store.NewMemory())
 	for _, opts := range [][]wecom.Option{
 		{wecom.WithAgentID(agentID)},
 		{}, // no agentid: keyed by a hash of the secret
@@ -513,38 +496,12 @@ func TestTokenKeysNeverHoldSecrets(t *testing.T) {
 		_, err = c.AccessToken(context.Background())
 		require.NoError(t, err)
 	}
-	keys := rec.keys()
+	keys := rec.Keys()
 	require.Len(t, keys, 2, "two apps, two keys")
 	for _, k := range keys {
 		require.NotContains(t, k, secret)
 		require.Contains(t, k, corpID)
 	}
-}
-
-type recordingStore struct {
-	store.Store
-	mu   sync.Mutex
-	seen map[string]bool
-}
-
-func (r *recordingStore) Set(ctx context.Context, k, v string, ttl time.Duration) error {
-	r.mu.Lock()
-	if r.seen == nil {
-		r.seen = map[string]bool{}
-	}
-	r.seen[k] = true
-	r.mu.Unlock()
-	return r.Store.Set(ctx, k, v, ttl)
-}
-
-func (r *recordingStore) keys() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []string
-	for k := range r.seen {
-		out = append(out, k)
-	}
-	return out
 }
 
 type staticToken string

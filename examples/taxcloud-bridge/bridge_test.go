@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -12,12 +11,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/wecomkit/wecomkit/internal/testutil"
 	"github.com/wecomkit/wecomkit/jssdk"
 	"github.com/wecomkit/wecomkit/signer"
 	"github.com/wecomkit/wecomkit/wecom"
@@ -31,31 +30,13 @@ const (
 	testSignSecret = "pwd-never-logged"
 )
 
-// syncBuffer collects log output written from several goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // harness runs the real bridge handler on a loopback listener against a
 // wecomtest server.
 type harness struct {
 	wecom  *wecomtest.Server
 	clock  *wecomtest.Clock // WeCom's clock (codes, tokens); the bridge uses the real one
 	bridge *httptest.Server
-	logs   *syncBuffer
+	logs   *testutil.SyncBuffer
 	codes  []string // every code handed out, to prove none is logged
 }
 
@@ -63,7 +44,7 @@ type harnessOption func(*config, *wecomtest.App)
 
 func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	t.Helper()
-	h := &harness{clock: wecomtest.NewClock(time.Now()), logs: &syncBuffer{}}
+	h := &harness{clock: wecomtest.NewClock(time.Now()), logs: &testutil.SyncBuffer{}}
 	cfg := config{
 		CorpID:       testCorp,
 		AgentID:      testAgent,
@@ -452,7 +433,7 @@ func TestAccessLog(t *testing.T) {
 }
 
 func TestPanicBecomes5000(t *testing.T) {
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	h := accessLog(slog.New(slog.NewJSONHandler(logs, nil)), http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
 		panic("boom")
 	}))

@@ -6,10 +6,12 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/wecomkit/wecomkit/internal/testutil"
 )
 
 func TestLogWriter(t *testing.T) {
-	out := &syncBuffer{}
+	out := &testutil.SyncBuffer{}
 	l := newLogWriter(out, time.Hour)
 	_, err := l.Write([]byte("line 1\n"))
 	require.NoError(t, err)
@@ -28,7 +30,7 @@ func TestLogWriter(t *testing.T) {
 	require.True(t, strings.HasSuffix(out.String(), "last\n"), "Close flushes")
 
 	// The periodic flush.
-	out2 := &syncBuffer{}
+	out2 := &testutil.SyncBuffer{}
 	l2 := newLogWriter(out2, 5*time.Millisecond)
 	defer l2.Close()
 	_, _ = l2.Write([]byte("tick\n"))

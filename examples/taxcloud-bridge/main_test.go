@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/wecomkit/wecomkit/internal/testutil"
 	"github.com/wecomkit/wecomkit/signer"
 	"github.com/wecomkit/wecomkit/wecomtest"
 )
@@ -96,7 +97,7 @@ var curlLine = regexp.MustCompile(`^curl '([^']+)'$`)
 
 func TestDemo(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	stdout := &syncBuffer{}
+	stdout := &testutil.SyncBuffer{}
 	ready := make(chan string, 1)
 	done := make(chan int, 1)
 	go func() {
@@ -164,7 +165,7 @@ func TestGracefulShutdownFinishesInFlight(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan int, 1)
-	stderr := &syncBuffer{}
+	stderr := &testutil.SyncBuffer{}
 	go func() {
 		done <- run(ctx, nil, env(map[string]string{
 			"WECOM_CORP_ID": testCorp, "WECOM_AGENT_ID": "1000007", "WECOM_SECRET": testSecret,
@@ -202,7 +203,7 @@ func TestStartupWarnsWhenSignatureDisabled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan int, 1)
-	stderr := &syncBuffer{}
+	stderr := &testutil.SyncBuffer{}
 	go func() {
 		done <- run(ctx, nil, env(map[string]string{
 			"WECOM_CORP_ID": testCorp, "WECOM_AGENT_ID": "1000007", "WECOM_SECRET": testSecret,

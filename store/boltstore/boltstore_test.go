@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,24 +13,8 @@ import (
 	"github.com/wecomkit/wecomkit/store"
 	"github.com/wecomkit/wecomkit/store/boltstore"
 	"github.com/wecomkit/wecomkit/store/storetest"
+	"github.com/wecomkit/wecomkit/wecomtest"
 )
-
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
 
 func open(t testing.TB, path string, opts ...boltstore.Option) *boltstore.Store {
 	t.Helper()
@@ -42,7 +25,7 @@ func open(t testing.TB, path string, opts ...boltstore.Option) *boltstore.Store 
 }
 
 func TestContract(t *testing.T) {
-	clock := &fakeClock{now: time.Unix(1_700_000_000, 0)}
+	clock := wecomtest.NewClock(time.Unix(1_700_000_000, 0))
 	s := open(t, filepath.Join(t.TempDir(), "wecomkit.db"), boltstore.WithClock(clock.Now), boltstore.WithSweepEvery(7))
 	storetest.Run(t, storetest.Harness{
 		New:     func(*testing.T) store.Store { return s },
@@ -61,7 +44,7 @@ func TestContractRealClock(t *testing.T) {
 
 func TestDurable(t *testing.T) {
 	ctx := context.Background()
-	clock := &fakeClock{now: time.Unix(1_700_000_000, 0)}
+	clock := wecomtest.NewClock(time.Unix(1_700_000_000, 0))
 	path := filepath.Join(t.TempDir(), "wecomkit.db")
 
 	s, err := boltstore.Open(path, boltstore.WithClock(clock.Now))
@@ -127,7 +110,7 @@ func count(t *testing.T, path, bucket string) int {
 
 func TestExpiredValuesAreDeleted(t *testing.T) {
 	ctx := context.Background()
-	clock := &fakeClock{now: time.Unix(1_700_000_000, 0)}
+	clock := wecomtest.NewClock(time.Unix(1_700_000_000, 0))
 	path := filepath.Join(t.TempDir(), "wecomkit.db")
 	s, err := boltstore.Open(path, boltstore.WithClock(clock.Now), boltstore.WithSweepEvery(10), boltstore.WithNoSync())
 	require.NoError(t, err)
