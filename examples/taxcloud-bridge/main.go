@@ -152,6 +152,9 @@ func preflight(ctx context.Context, c *wecom.Client, logger *slog.Logger) {
 	ctx, cancel := context.WithTimeout(ctx, preflightTimeout)
 	defer cancel()
 	if _, err := c.AccessToken(ctx); err != nil {
+		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+			return // shutting down before WeCom answered
+		}
 		logger.Error("cannot get an access token from WeCom; check WECOM_CORP_ID, WECOM_SECRET, WECOM_BASE_URL and the app's trusted IPs (errcode 60020)",
 			slog.Int("errcode", wecom.ErrorCode(err)), slog.String("error", err.Error()))
 		return

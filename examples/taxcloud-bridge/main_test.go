@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -158,27 +159,48 @@ func runCurls(t *testing.T, out string) []string {
 	return codes
 }
 
+// running is the bridge started through run, as main starts it.
+type running struct {
+	base   string
+	stop   context.CancelFunc
+	done   chan int
+	stderr *testutil.SyncBuffer
+}
+
+// startRun runs the bridge against srv with the test app's settings plus
+// extra, and waits until it listens.
+func startRun(t *testing.T, srv *wecomtest.Server, extra map[string]string) *running {
+	t.Helper()
+	settings := map[string]string{
+		"WECOM_CORP_ID": testCorp, "WECOM_AGENT_ID": strconv.Itoa(testAgent), "WECOM_SECRET": testSecret,
+		"TAXCLOUD_SIGN_SECRET": testSignSecret, "WECOM_BASE_URL": srv.URL, "LISTEN_ADDR": "127.0.0.1:0",
+	}
+	for k, v := range extra {
+		settings[k] = v
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &running{stop: cancel, done: make(chan int, 1), stderr: &testutil.SyncBuffer{}}
+	ready := make(chan string, 1)
+	go func() { r.done <- run(ctx, nil, env(settings), io.Discard, r.stderr, ready) }()
+	select {
+	case r.base = <-ready:
+	case code := <-r.done:
+		t.Fatalf("bridge exited with %d: %s", code, r.stderr)
+	}
+	return r
+}
+
 func TestGracefulShutdownFinishesInFlight(t *testing.T) {
 	srv := wecomtest.NewServer(wecomtest.WithApp(testCorp, wecomtest.App{AgentID: testAgent, Secret: testSecret}))
 	defer srv.Close()
 	srv.AddMember(testCorp, wecomtest.Member{UserID: "lisi", Name: "李四", Mobile: "13800000002"})
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan int, 1)
-	stderr := &testutil.SyncBuffer{}
-	go func() {
-		done <- run(ctx, nil, env(map[string]string{
-			"WECOM_CORP_ID": testCorp, "WECOM_AGENT_ID": "1000007", "WECOM_SECRET": testSecret,
-			"TAXCLOUD_SIGN_SECRET": testSignSecret, "WECOM_BASE_URL": srv.URL, "LISTEN_ADDR": "127.0.0.1:0",
-		}), io.Discard, stderr, ready)
-	}()
-	base := <-ready
+	b := startRun(t, srv, nil)
 	// The member lookup takes a while; shut down while it is in flight.
 	srv.Inject("/cgi-bin/auth/getuserinfo", 1, wecomtest.Fault{Latency: 300 * time.Millisecond})
 	q := signer.SignQuery(url.Values{"appid": {testCorp}, "code": {srv.NewCode(testCorp, testAgent, "lisi", wecomtest.ScopePrivateInfo)}}, testSignSecret, time.Now())
 	got := make(chan envelopeOut, 1)
 	go func() {
-		resp, err := http.Get(base + "/userinfo?" + q.Encode())
+		resp, err := http.Get(b.base + "/userinfo?" + q.Encode())
 		if err != nil {
 			got <- envelopeOut{Msg: err.Error()}
 			return
@@ -189,31 +211,36 @@ func TestGracefulShutdownFinishesInFlight(t *testing.T) {
 		got <- e
 	}()
 	require.Eventually(t, func() bool { return srv.Calls("/cgi-bin/auth/getuserinfo") == 1 }, 5*time.Second, time.Millisecond)
-	cancel()
+	b.stop()
 	e := <-got
 	require.Equal(t, codeOK, e.Code, e.Msg)
-	require.Equal(t, 0, <-done)
-	require.Contains(t, stderr.String(), "shutting down")
-	require.NotContains(t, stderr.String(), testSecret)
+	require.Equal(t, 0, <-b.done)
+	require.Contains(t, b.stderr.String(), "shutting down")
+	require.NotContains(t, b.stderr.String(), testSecret)
 }
 
 func TestStartupWarnsWhenSignatureDisabled(t *testing.T) {
 	srv := wecomtest.NewServer(wecomtest.WithApp(testCorp, wecomtest.App{AgentID: testAgent, Secret: testSecret}))
 	defer srv.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan int, 1)
-	stderr := &testutil.SyncBuffer{}
-	go func() {
-		done <- run(ctx, nil, env(map[string]string{
-			"WECOM_CORP_ID": testCorp, "WECOM_AGENT_ID": "1000007", "WECOM_SECRET": testSecret,
-			"TAXCLOUD_SIGN_DISABLED": "1", "WECOM_BASE_URL": srv.URL, "LISTEN_ADDR": "127.0.0.1:0",
-		}), io.Discard, stderr, ready)
-	}()
-	<-ready
-	cancel()
-	require.Equal(t, 0, <-done)
-	require.Contains(t, stderr.String(), "TAXCLOUD_SIGN_DISABLED is set")
+	b := startRun(t, srv, map[string]string{"TAXCLOUD_SIGN_SECRET": "", "TAXCLOUD_SIGN_DISABLED": "1"})
+	b.stop()
+	require.Equal(t, 0, <-b.done)
+	require.Contains(t, b.stderr.String(), "TAXCLOUD_SIGN_DISABLED is set")
+}
+
+func TestStartupReportsWrongSecret(t *testing.T) {
+	// A wrong secret does not stop the bridge, but the log says so at once.
+	srv := wecomtest.NewServer(wecomtest.WithApp(testCorp, wecomtest.App{AgentID: testAgent, Secret: "the-real-one"}))
+	defer srv.Close()
+	b := startRun(t, srv, nil)
+	// The log is flushed every 100 ms.
+	require.Eventually(t, func() bool {
+		return strings.Contains(b.stderr.String(), "cannot get an access token from WeCom")
+	}, 5*time.Second, 5*time.Millisecond)
+	b.stop()
+	require.Equal(t, 0, <-b.done)
+	require.Contains(t, b.stderr.String(), `"errcode":40001`)
+	require.NotContains(t, b.stderr.String(), testSecret)
 }
 
 func TestListenFailure(t *testing.T) {
