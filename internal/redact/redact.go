@@ -63,9 +63,9 @@ var sensitiveParams = map[string]bool{
 	"echostr":               true,
 }
 
-// IsSensitiveParam reports whether a query parameter of this name carries a
+// isSensitiveParam reports whether a query parameter of this name carries a
 // credential that must not be logged.
-func IsSensitiveParam(name string) bool { return sensitiveParams[strings.ToLower(name)] }
+func isSensitiveParam(name string) bool { return sensitiveParams[strings.ToLower(name)] }
 
 // URL returns raw with the values of credential-carrying query parameters
 // replaced by [Placeholder]. Input that does not parse is replaced whole:
@@ -85,26 +85,12 @@ func URL(raw string) string {
 		return u.String()
 	}
 	for k := range q {
-		if IsSensitiveParam(k) {
+		if isSensitiveParam(k) {
 			q[k] = []string{Placeholder}
 		}
 	}
 	u.RawQuery = q.Encode()
 	return u.String()
-}
-
-// Query returns q with the values of credential-carrying parameters
-// replaced, leaving q itself unchanged.
-func Query(q url.Values) url.Values {
-	out := make(url.Values, len(q))
-	for k, v := range q {
-		if IsSensitiveParam(k) {
-			out[k] = []string{Placeholder}
-			continue
-		}
-		out[k] = v
-	}
-	return out
 }
 
 // Error scrubs the URL inside any *url.Error in err's chain (net/http puts

@@ -44,15 +44,6 @@ func TestURL(t *testing.T) {
 	require.NotContains(t, URL("http://h/p?access_token=%zzTOK"), "TOK")
 }
 
-func TestQuery(t *testing.T) {
-	q := url.Values{"code": {"c0de"}, "appid": {"ww1"}, "sign": {"abc"}}
-	r := Query(q)
-	require.Equal(t, "ww1", r.Get("appid"))
-	require.Equal(t, Placeholder, r.Get("code"))
-	require.Equal(t, Placeholder, r.Get("sign"))
-	require.Equal(t, "c0de", q.Get("code"), "input must not change")
-}
-
 func TestError(t *testing.T) {
 	inner := &url.Error{Op: "Get", URL: "https://h/cgi-bin/x?access_token=TOKEN123&a=b", Err: context.DeadlineExceeded}
 	err := Error(fmt.Errorf("wecom: %w", inner), "EXTRA")

@@ -143,64 +143,47 @@ func TestLockWakesAtExpiry(t *testing.T) {
 	require.NoError(t, unlock(ctx))
 }
 
-func TestLockPollNeverSpins(t *testing.T) {
-	// Even a zero poll interval is raised to 1 ms: ten waiters for 200 ms
-	// send at most a few hundred commands, not tens of thousands.
-	ctx := context.Background()
-	srv := redistest.Start(t)
-	client := srv.Client()
-	var cmds atomic.Int64
-	client.AddHook(countHook{&cmds})
-	s := redisstore.New(client, redisstore.WithLockPoll(0, 0))
-	unlock, err := s.Lock(ctx, "l", time.Minute)
-	require.NoError(t, err)
-	cmds.Store(0)
-	cctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
-	defer cancel()
-	var wg sync.WaitGroup
-	for i := 0; i < 10; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, _ = s.Lock(cctx, "l", time.Minute)
-		}()
-	}
-	wg.Wait()
-	// Each waiter sleeps at least 0.5 ms between tries: at most 400 tries
-	// in 200 ms. A spinning one would try once per round trip (~20 µs).
-	require.LessOrEqual(t, cmds.Load(), int64(10*400), "waiters spin")
-	require.NoError(t, unlock(ctx))
-}
-
-func TestLockDoesNotSpin(t *testing.T) {
-	// Waiters back off: ten waiters over half a second send far fewer
-	// commands than a busy loop would.
-	ctx := context.Background()
-	srv := redistest.Start(t)
-	client := srv.Client()
-	var cmds atomic.Int64
-	client.AddHook(countHook{&cmds})
-	s := redisstore.New(client, redisstore.WithLockPoll(10*time.Millisecond, 100*time.Millisecond))
-	unlock, err := s.Lock(ctx, "l", time.Minute)
-	require.NoError(t, err)
-	cmds.Store(0)
-	cctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
-	defer cancel()
-	var wg sync.WaitGroup
-	for i := 0; i < 10; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, err := s.Lock(cctx, "l", time.Minute)
-			if !errors.Is(err, context.DeadlineExceeded) {
-				t.Errorf("waiter: %v", err)
+func TestLockWaitersDoNotSpin(t *testing.T) {
+	// Ten waiters for a held lock: each sleeps between tries, so they send
+	// far fewer commands than a busy loop (one try per ~20 µs round trip).
+	for name, tc := range map[string]struct {
+		min, max time.Duration
+		wait     time.Duration
+		maxCmds  int64
+	}{
+		// Even a zero poll interval is raised to 1 ms: at least 0.5 ms
+		// between tries, at most 400 tries each in 200 ms.
+		"zero interval": {0, 0, 200 * time.Millisecond, 10 * 400},
+		// A 10→100 ms backoff: about 8 tries each in 500 ms.
+		"backoff": {10 * time.Millisecond, 100 * time.Millisecond, 500 * time.Millisecond, 10 * 20},
+	} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			client := redistest.Start(t).Client()
+			var cmds atomic.Int64
+			client.AddHook(countHook{&cmds})
+			s := redisstore.New(client, redisstore.WithLockPoll(tc.min, tc.max))
+			unlock, err := s.Lock(ctx, "l", time.Minute)
+			require.NoError(t, err)
+			cmds.Store(0)
+			cctx, cancel := context.WithTimeout(ctx, tc.wait)
+			defer cancel()
+			var wg sync.WaitGroup
+			for i := 0; i < 10; i++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, err := s.Lock(cctx, "l", time.Minute)
+					if !errors.Is(err, context.DeadlineExceeded) {
+						t.Errorf("waiter: %v", err)
+					}
+				}()
 			}
-		}()
+			wg.Wait()
+			require.LessOrEqual(t, cmds.Load(), tc.maxCmds, "waiters spin")
+			require.NoError(t, unlock(ctx))
+		})
 	}
-	wg.Wait()
-	// With a 10→100 ms backoff each waiter tries about 8 times in 500 ms.
-	require.Less(t, cmds.Load(), int64(10*20), "waiters spin")
-	require.NoError(t, unlock(ctx))
 }
 
 type countHook struct{ n *atomic.Int64 }
