@@ -28,14 +28,26 @@ func FuzzFromURLNeverShowsPassword(f *testing.F) {
 		}
 		s, err := redisstore.FromURL(raw)
 		if err != nil {
-			if strings.Contains(err.Error(), pw) {
+			if strings.Contains(err.Error(), pw) && !strings.Contains(describeWithout(scheme, rest), pw) {
 				t.Fatalf("error shows the password: %v", err)
 			}
 			return
 		}
 		defer s.Close()
-		if strings.Contains(s.String(), pw) {
+		if strings.Contains(s.String(), pw) && !strings.Contains(describeWithout(scheme, rest), pw) {
 			t.Fatalf("String shows the password: %s", s)
 		}
 	})
+}
+
+// describeWithout is what FromURL says (String, or the error) for the same
+// URL with another password: when it too contains pw, pw is a piece of the
+// host or port ("000:" in "000:6379"), not the password showing.
+func describeWithout(scheme, rest string) string {
+	s, err := redisstore.FromURL(scheme + "://user:other-password@" + rest)
+	if err != nil {
+		return err.Error()
+	}
+	defer s.Close()
+	return s.String()
 }
