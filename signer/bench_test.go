@@ -25,7 +25,7 @@ func BenchmarkSign(b *testing.B) {
 
 func BenchmarkVerify(b *testing.B) {
 	q := benchQuery()
-	v := NewVerifier(testSecret, WithClock(fixedClock(testNow)))
+	v := mustVerifier(testSecret, WithClock(fixedClock(testNow)))
 	b.ReportAllocs()
 	for range b.N {
 		if err := v.Verify(q); err != nil {
@@ -38,7 +38,7 @@ func BenchmarkVerify(b *testing.B) {
 func BenchmarkVerifyAppIDTS(b *testing.B) {
 	q := benchQuery()
 	q.Set("sign", Sign(url.Values{"appid": q["appid"], "ts": q["ts"]}, testSecret))
-	v := NewVerifier(testSecret, WithClock(fixedClock(testNow)))
+	v := mustVerifier(testSecret, WithClock(fixedClock(testNow)))
 	b.ReportAllocs()
 	for range b.N {
 		if err := v.Verify(q); err != nil {
@@ -50,7 +50,7 @@ func BenchmarkVerifyAppIDTS(b *testing.B) {
 func BenchmarkVerifyBadSignature(b *testing.B) {
 	q := benchQuery()
 	q.Set("code", "tampered")
-	v := NewVerifier(testSecret, Strict(), WithClock(fixedClock(testNow)))
+	v := mustVerifier(testSecret, Strict(), WithClock(fixedClock(testNow)))
 	b.ReportAllocs()
 	for range b.N {
 		if err := v.Verify(q); err != ErrBadSignature {
@@ -65,7 +65,7 @@ func BenchmarkVerifyRequest(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	v := NewVerifier(testSecret, WithClock(fixedClock(testNow)))
+	v := mustVerifier(testSecret, WithClock(fixedClock(testNow)))
 	b.ReportAllocs()
 	for range b.N {
 		if err := v.VerifyRequest(r); err != nil {

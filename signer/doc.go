@@ -48,8 +48,8 @@
 //
 // # Example
 //
-//	v := signer.NewVerifier(os.Getenv("TAXCLOUD_SIGN_SECRET"))
-//	http.Handle("/userinfo", v.Middleware(userinfo, nil))
+//	v, err := signer.NewVerifier(os.Getenv("TAXCLOUD_SIGN_SECRET"))
+//	http.Handle("/userinfo", v.Middleware(userinfo))
 //
 //	// A caller (or a test) signs a request:
 //	q := signer.SignQuery(url.Values{"appid": {corpID}, "code": {code}}, secret, time.Now())

@@ -28,3 +28,6 @@ var (
 	// Middleware return it; Verify receives already parsed values.
 	ErrMalformedQuery = errors.New("signer: malformed query string")
 )
+
+// ErrEmptySecret is returned by [NewVerifier] for an empty secret.
+var ErrEmptySecret = errors.New("signer: empty secret")

@@ -34,13 +34,16 @@ func ExampleSignQuery() {
 func ExampleVerifier_Verify() {
 	// A real server leaves out WithClock; the example freezes time at the
 	// seed's ts.
-	v := signer.NewVerifier("pwd", signer.WithClock(func() time.Time { return time.Unix(241321+10, 0) }))
+	v, err := signer.NewVerifier("pwd", signer.WithClock(func() time.Time { return time.Unix(241321+10, 0) }))
+	if err != nil {
+		panic(err) // only an empty secret is refused
+	}
 
 	q, _ := url.ParseQuery("appid=xxx&ts=241321&sign=b59fb1656fca40b1caa9f43720bd7de7faf1bdad03b225454c132526da191920")
 	fmt.Println(v.Verify(q))
 
 	q.Set("appid", "yyy")
-	err := v.Verify(q)
+	err = v.Verify(q)
 	fmt.Println(errors.Is(err, signer.ErrBadSignature), err)
 
 	q.Del("ts")
@@ -58,7 +61,10 @@ func ExampleVerifier_Middleware() {
 	// A real server leaves out WithClock; the example freezes time so that its
 	// output is stable.
 	now := time.Unix(1700000000, 0)
-	v := signer.NewVerifier(secret, signer.WithClock(func() time.Time { return now }))
+	v, err := signer.NewVerifier(secret, signer.WithClock(func() time.Time { return now }))
+	if err != nil {
+		panic(err)
+	}
 
 	userinfo := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `{"code":"0000","msg":"操作成功"}`)
@@ -74,7 +80,7 @@ func ExampleVerifier_Middleware() {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		fmt.Fprintf(w, `{"code":%q,"msg":%q}`, code, err.Error())
 	}
-	srv := httptest.NewServer(v.Middleware(userinfo, onError))
+	srv := httptest.NewServer(v.Middleware(userinfo, signer.OnError(onError)))
 	defer srv.Close()
 
 	call := func(q url.Values) {

@@ -28,9 +28,9 @@ func FuzzVerify(f *testing.F) {
 
 	clock := WithClock(fixedClock(now))
 	verifiers := []*Verifier{
-		NewVerifier(secret, clock),
-		NewVerifier(secret, clock, Strict()),
-		NewVerifier(secret, clock, WithFields("appid", "code", "ts")),
+		mustVerifier(secret, clock),
+		mustVerifier(secret, clock, Strict()),
+		mustVerifier(secret, clock, WithFields("appid", "code", "ts")),
 	}
 	strict := verifiers[1]
 

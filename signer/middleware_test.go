@@ -26,7 +26,7 @@ func get(t *testing.T, srv *httptest.Server, raw string) (int, string) {
 }
 
 func TestMiddleware(t *testing.T) {
-	v := NewVerifier(testSecret, WithClock(fixedClock(testNow)))
+	v := mustVerifier(testSecret, WithClock(fixedClock(testNow)))
 	var (
 		mu      sync.Mutex
 		calls   int
@@ -45,7 +45,13 @@ func TestMiddleware(t *testing.T) {
 		w.WriteHeader(http.StatusOK)
 		_, _ = io.WriteString(w, `{"code":"4002"}`)
 	}
-	srv := httptest.NewServer(v.Middleware(next, onError))
+	var forms []Form
+	onVerified := func(r *http.Request, f Form) {
+		mu.Lock()
+		forms = append(forms, f)
+		mu.Unlock()
+	}
+	srv := httptest.NewServer(v.Middleware(next, OnError(onError), OnVerified(onVerified)))
 	defer srv.Close()
 
 	good := SignQuery(url.Values{"appid": {"ww1"}, "code": {"c 1"}}, testSecret, time.Unix(testNow, 0))
@@ -54,20 +60,28 @@ func TestMiddleware(t *testing.T) {
 	require.Equal(t, "hello c 1", body)
 	require.Equal(t, 1, calls)
 	require.Empty(t, gotErrs)
+	require.Equal(t, []Form{FormAll}, forms)
+
+	pair := SignQuery(url.Values{"appid": {"ww1"}}, testSecret, time.Unix(testNow, 0))
+	pair.Set("code", "c 2") // unsigned, as in the tax cloud's own example
+	status, body = get(t, srv, pair.Encode())
+	require.Equal(t, http.StatusOK, status)
+	require.Equal(t, "hello c 2", body)
+	require.Equal(t, []Form{FormAll, FormAppIDTS}, forms)
 
 	bad := SignQuery(url.Values{"appid": {"ww1"}, "code": {"c 1"}}, "wrong", time.Unix(testNow, 0))
 	status, body = get(t, srv, bad.Encode())
 	require.Equal(t, http.StatusOK, status)
 	require.Equal(t, `{"code":"4002"}`, body)
-	require.Equal(t, 1, calls, "next must not run")
+	require.Equal(t, 2, calls, "next must not run")
 	require.Len(t, gotErrs, 1)
 	require.ErrorIs(t, gotErrs[0], ErrBadSignature)
 }
 
 func TestMiddlewareDefaultOnError(t *testing.T) {
-	v := NewVerifier(testSecret, WithClock(fixedClock(testNow)))
+	v := mustVerifier(testSecret, WithClock(fixedClock(testNow)))
 	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "ok") })
-	srv := httptest.NewServer(v.Middleware(next, nil))
+	srv := httptest.NewServer(v.Middleware(next, OnError(nil)))
 	defer srv.Close()
 
 	signed := func(sec int64) url.Values {
@@ -106,14 +120,14 @@ func TestMiddlewareDefaultOnError(t *testing.T) {
 }
 
 func TestMiddlewareOnErrorSeesRequest(t *testing.T) {
-	v := NewVerifier(testSecret)
+	v := mustVerifier(testSecret)
 	var seen *http.Request
-	h := v.Middleware(http.NotFoundHandler(), func(w http.ResponseWriter, r *http.Request, err error) {
+	h := v.Middleware(http.NotFoundHandler(), OnError(func(w http.ResponseWriter, r *http.Request, err error) {
 		seen = r
 		if errors.Is(err, ErrMissingSignature) {
 			w.WriteHeader(http.StatusTeapot)
 		}
-	})
+	}))
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest(http.MethodGet, "/js-sdk?appid=a", nil)
 	h.ServeHTTP(rec, req)
@@ -122,5 +136,5 @@ func TestMiddlewareOnErrorSeesRequest(t *testing.T) {
 }
 
 func TestMiddlewareNilHandlerPanics(t *testing.T) {
-	require.PanicsWithValue(t, "signer: Middleware: nil handler", func() { NewVerifier("x").Middleware(nil, nil) })
+	require.PanicsWithValue(t, "signer: Middleware: nil handler", func() { mustVerifier("x").Middleware(nil) })
 }

@@ -87,7 +87,7 @@ func TestSignQuery(t *testing.T) {
 	// Encoded and parsed again, it verifies strictly on the same clock.
 	parsed, err := url.ParseQuery(q.Encode())
 	require.NoError(t, err)
-	v := NewVerifier("secret", Strict(), WithClock(func() time.Time { return now }))
+	v := mustVerifier("secret", Strict(), WithClock(func() time.Time { return now }))
 	require.NoError(t, v.Verify(parsed))
 
 	// The result shares no slice with the input.

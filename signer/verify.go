@@ -114,12 +114,12 @@ type Verifier struct {
 	single []string // modeFields: fields + ts + sign, sorted, unique
 }
 
-// NewVerifier returns a verifier for the shared secret. It panics if secret is
-// empty: a signature keyed with nothing can be made by anyone, so an empty
-// secret is a configuration error to catch at start-up, not a mode.
-func NewVerifier(secret string, opts ...Option) *Verifier {
+// NewVerifier returns a verifier for the shared secret. An empty secret is
+// refused with [ErrEmptySecret]: a signature keyed with nothing can be made by
+// anyone, so it is a configuration error to catch at start-up, not a mode.
+func NewVerifier(secret string, opts ...Option) (*Verifier, error) {
 	if secret == "" {
-		panic("signer: NewVerifier: empty secret")
+		return nil, ErrEmptySecret
 	}
 	v := &Verifier{secret: secret, window: DefaultWindow, now: time.Now}
 	for _, o := range opts {
@@ -127,7 +127,7 @@ func NewVerifier(secret string, opts ...Option) *Verifier {
 			o.apply(v)
 		}
 	}
-	return v
+	return v, nil
 }
 
 // Verify checks the parsed query parameters of a request. It returns nil or an
@@ -139,35 +139,76 @@ func NewVerifier(secret string, opts ...Option) *Verifier {
 // parameter (all of them may be signed); with [WithFields] the named ones, ts
 // and sign. The client's sign may be lowercase or uppercase hex.
 func (v *Verifier) Verify(params url.Values) error {
+	_, err := v.Match(params)
+	return err
+}
+
+// Form names the parameter set a valid signature covered.
+type Form uint8
+
+const (
+	// FormNone: no signature matched.
+	FormNone Form = iota
+	// FormAll: every parameter except sign (the tax cloud's rule; the only
+	// form [Strict] accepts).
+	FormAll
+	// FormAppIDTS: exactly appid and ts, as the tax cloud's own worked
+	// example signs. Accepted by default for interoperability; code and
+	// pageUrl are then not covered by the signature.
+	FormAppIDTS
+	// FormFields: exactly the parameters named with [WithFields].
+	FormFields
+)
+
+// String returns "all", "appid+ts", "fields", or "" for FormNone: short
+// names fit for a log field or a metric label.
+func (f Form) String() string {
+	switch f {
+	case FormAll:
+		return "all"
+	case FormAppIDTS:
+		return "appid+ts"
+	case FormFields:
+		return "fields"
+	}
+	return ""
+}
+
+// Match is [Verifier.Verify] that also reports which parameter set the
+// signature covered, so a server can log and count how its callers sign
+// (and find out whether [Strict] would break one of them). The form is
+// FormNone whenever the error is not nil.
+func (v *Verifier) Match(params url.Values) (Form, error) {
 	sign, ok := nonEmpty(params[paramSign])
 	if !ok {
-		return ErrMissingSignature
+		return FormNone, ErrMissingSignature
 	}
 	ts, ok := nonEmpty(params[paramTS])
 	if !ok {
-		return ErrMissingTimestamp
+		return FormNone, ErrMissingTimestamp
 	}
 	if name, ok := v.repeated(params); ok {
-		return fmt.Errorf("%w: %q", ErrDuplicateParam, name)
+		return FormNone, fmt.Errorf("%w: %q", ErrDuplicateParam, name)
 	}
 	sec, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
 		if errors.Is(err, strconv.ErrRange) {
-			return fmt.Errorf("%w: ts does not fit in 64 bits", ErrExpired)
+			return FormNone, fmt.Errorf("%w: ts does not fit in 64 bits", ErrExpired)
 		}
-		return ErrBadTimestamp
+		return FormNone, ErrBadTimestamp
 	}
 	if err := v.checkWindow(sec); err != nil {
-		return err
+		return FormNone, err
 	}
 	var got [sha256.Size]byte
 	if !decodeHex(&got, sign) {
-		return ErrBadSignature
+		return FormNone, ErrBadSignature
 	}
-	if !v.matches(params, &got) {
-		return ErrBadSignature
+	form := v.matches(params, &got)
+	if form == FormNone {
+		return FormNone, ErrBadSignature
 	}
-	return nil
+	return form, nil
 }
 
 // VerifyRequest verifies the query string of r (the body is never read). A
@@ -175,15 +216,22 @@ func (v *Verifier) Verify(params url.Values) error {
 // anything else: the pairs url.ParseQuery drops would otherwise reach the
 // handler's own parser unsigned, or turn into a puzzling ErrBadSignature.
 func (v *Verifier) VerifyRequest(r *http.Request) error {
+	_, err := v.MatchRequest(r)
+	return err
+}
+
+// MatchRequest is [Verifier.VerifyRequest] that also reports the [Form] the
+// signature covered.
+func (v *Verifier) MatchRequest(r *http.Request) (Form, error) {
 	var raw string
 	if r.URL != nil {
 		raw = r.URL.RawQuery
 	}
 	params, err := url.ParseQuery(raw)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrMalformedQuery, err)
+		return FormNone, fmt.Errorf("%w: %v", ErrMalformedQuery, err)
 	}
-	return v.Verify(params)
+	return v.Match(params)
 }
 
 // String describes the verifier without its secret. Like Format it has a value
@@ -243,29 +291,35 @@ func (v *Verifier) repeated(params url.Values) (string, bool) {
 	return name, found
 }
 
-// matches reports whether got is the signature of one of the accepted
-// parameter sets. Each comparison is constant-time; trying the appid + ts set
-// only after the full set failed reveals nothing the answer does not.
-func (v *Verifier) matches(params url.Values, got *[sha256.Size]byte) bool {
+// matches returns the accepted parameter set got is the signature of, or
+// FormNone. Each comparison is constant-time; trying the appid + ts set only
+// after the full set failed reveals nothing the answer does not.
+func (v *Verifier) matches(params url.Values, got *[sha256.Size]byte) Form {
 	var buf [stackBuf]byte
 	if v.mode == modeFields {
 		want := sha256.Sum256(appendFields(buf[:0], params, v.fields, v.secret))
-		return hmac.Equal(got[:], want[:])
+		if hmac.Equal(got[:], want[:]) {
+			return FormFields
+		}
+		return FormNone
 	}
 	want := sha256.Sum256(appendStringToSign(buf[:0], params, v.secret))
 	if hmac.Equal(got[:], want[:]) {
-		return true
+		return FormAll
 	}
 	if v.mode == modeStrict {
-		return false
+		return FormNone
 	}
-	// The seed's own example signs exactly appid and ts.
+	// The tax cloud's own worked example signs exactly appid and ts.
 	if _, ok := nonEmpty(params[paramAppID]); !ok {
-		return false
+		return FormNone
 	}
 	pair := [...]string{paramAppID, paramTS} // sorted
 	want = sha256.Sum256(appendFields(buf[:0], params, pair[:], v.secret))
-	return hmac.Equal(got[:], want[:])
+	if hmac.Equal(got[:], want[:]) {
+		return FormAppIDTS
+	}
+	return FormNone
 }
 
 // nonEmpty returns the first non-empty value, if any.

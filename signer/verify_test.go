@@ -176,7 +176,7 @@ func TestVerify(t *testing.T) {
 		{"sign base64", tamper(withSign(base(), testSecret), "sign", "tZ+xZW/KQLHKqfc3IL1958qx+60DsiVFRUwTJSbaGRI="), ErrBadSignature},
 		{"sign as the string to sign", tamper(withSign(base(), testSecret), "sign", StringToSign(base(), testSecret)), ErrBadSignature},
 	}
-	v := NewVerifier(testSecret, WithClock(fixedClock(now)))
+	v := mustVerifier(testSecret, WithClock(fixedClock(now)))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := v.Verify(tt.q)
@@ -188,10 +188,10 @@ func TestVerify(t *testing.T) {
 
 func TestVerifySeedExample(t *testing.T) {
 	q := vals("appid=xxx", "ts=241321", "sign="+seedSign)
-	require.NoError(t, NewVerifier(seedSecret, WithClock(fixedClock(241321))).Verify(q))
-	require.NoError(t, NewVerifier(seedSecret, Strict(), WithClock(fixedClock(241321))).Verify(q))
-	require.ErrorIs(t, NewVerifier(seedSecret, WithClock(fixedClock(241321+301))).Verify(q), ErrExpired)
-	require.ErrorIs(t, NewVerifier("pwd2", WithClock(fixedClock(241321))).Verify(q), ErrBadSignature)
+	require.NoError(t, mustVerifier(seedSecret, WithClock(fixedClock(241321))).Verify(q))
+	require.NoError(t, mustVerifier(seedSecret, Strict(), WithClock(fixedClock(241321))).Verify(q))
+	require.ErrorIs(t, mustVerifier(seedSecret, WithClock(fixedClock(241321+301))).Verify(q), ErrExpired)
+	require.ErrorIs(t, mustVerifier("pwd2", WithClock(fixedClock(241321))).Verify(q), ErrBadSignature)
 }
 
 // The documented precedence: missing sign → missing ts → duplicate → malformed
@@ -218,7 +218,7 @@ func TestVerifyPrecedence(t *testing.T) {
 		name string
 		opts []Option
 	}{{"default", nil}, {"strict", []Option{Strict()}}, {"fields", []Option{WithFields("appid", "ts")}}} {
-		v := NewVerifier(testSecret, append(mode.opts, WithClock(fixedClock(testNow)))...)
+		v := mustVerifier(testSecret, append(mode.opts, WithClock(fixedClock(testNow)))...)
 		for _, tt := range tests {
 			t.Run(mode.name+"/"+tt.name, func(t *testing.T) {
 				requireOnly(t, tt.want, v.Verify(tt.q))
@@ -228,7 +228,7 @@ func TestVerifyPrecedence(t *testing.T) {
 }
 
 func TestVerifyDuplicateNamesTheSmallestParameter(t *testing.T) {
-	v := NewVerifier(testSecret, WithClock(fixedClock(testNow)))
+	v := mustVerifier(testSecret, WithClock(fixedClock(testNow)))
 	q := withSign(vals("z=1", "z=2", "b=1", "b=2", "m=1", "m=2", "ts="+ts(testNow)), testSecret)
 	for range 20 { // map order varies between runs; the answer must not
 		err := v.Verify(q)
@@ -279,7 +279,7 @@ func TestVerifyModes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v := NewVerifier(testSecret, append(tt.opts, clock)...)
+			v := mustVerifier(testSecret, append(tt.opts, clock)...)
 			requireOnly(t, tt.want, v.Verify(tt.q))
 		})
 	}
@@ -301,7 +301,7 @@ func TestWindow(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v := NewVerifier(testSecret, WithWindow(tt.window), WithClock(fixedClock(testNow)))
+			v := mustVerifier(testSecret, WithWindow(tt.window), WithClock(fixedClock(testNow)))
 			for _, d := range []int64{0, tt.ok, -tt.ok} {
 				require.NoError(t, v.Verify(withSign(vals("ts="+ts(testNow+d)), testSecret)), "distance %d", d)
 			}
@@ -317,14 +317,14 @@ func TestWindow(t *testing.T) {
 func TestClock(t *testing.T) {
 	// The clock's sub-second part does not shrink the window.
 	late := func() time.Time { return time.Unix(testNow, 999_999_999) }
-	v := NewVerifier(testSecret, WithClock(late))
+	v := mustVerifier(testSecret, WithClock(late))
 	require.NoError(t, v.Verify(withSign(vals("ts="+ts(testNow-300)), testSecret)))
 	require.ErrorIs(t, v.Verify(withSign(vals("ts="+ts(testNow-301)), testSecret)), ErrExpired)
 
 	// The clock is read at every call, not once.
 	var mu sync.Mutex
 	cur := testNow
-	v = NewVerifier(testSecret, WithClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return time.Unix(cur, 0) }))
+	v = mustVerifier(testSecret, WithClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return time.Unix(cur, 0) }))
 	q := withSign(vals("ts="+ts(testNow)), testSecret)
 	require.NoError(t, v.Verify(q))
 	mu.Lock()
@@ -333,25 +333,36 @@ func TestClock(t *testing.T) {
 	require.ErrorIs(t, v.Verify(q), ErrExpired)
 
 	// Messages say which way the clocks differ.
-	v = NewVerifier(testSecret, WithClock(fixedClock(testNow)))
+	v = mustVerifier(testSecret, WithClock(fixedClock(testNow)))
 	require.EqualError(t, v.Verify(withSign(vals("ts="+ts(testNow-412)), testSecret)),
 		"signer: timestamp (ts) outside the allowed window: ts is 412s behind the server clock (allowed ±300s)")
 	require.EqualError(t, v.Verify(withSign(vals("ts="+ts(testNow+412)), testSecret)),
 		"signer: timestamp (ts) outside the allowed window: ts is 412s ahead of the server clock (allowed ±300s)")
 
 	// The default and a nil clock are the real time.
-	for _, v := range []*Verifier{NewVerifier(testSecret), NewVerifier(testSecret, WithClock(nil))} {
+	for _, v := range []*Verifier{mustVerifier(testSecret), mustVerifier(testSecret, WithClock(nil))} {
 		require.NoError(t, v.Verify(withSign(vals("ts="+ts(time.Now().Unix())), testSecret)))
 		require.ErrorIs(t, v.Verify(withSign(vals("ts="+ts(time.Now().Unix()-3600)), testSecret)), ErrExpired)
 	}
 }
 
-func TestNewVerifierEmptySecretPanics(t *testing.T) {
-	require.PanicsWithValue(t, "signer: NewVerifier: empty secret", func() { NewVerifier("") })
+// mustVerifier is NewVerifier for a secret the test knows is valid.
+func mustVerifier(secret string, opts ...Option) *Verifier {
+	v, err := NewVerifier(secret, opts...)
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+func TestNewVerifierEmptySecret(t *testing.T) {
+	v, err := NewVerifier("")
+	require.ErrorIs(t, err, ErrEmptySecret)
+	require.Nil(t, v)
 }
 
 func TestVerifierNeverPrintsSecret(t *testing.T) {
-	v := NewVerifier(testSecret, WithFields("appid", "ts"))
+	v := mustVerifier(testSecret, WithFields("appid", "ts"))
 	var out []string
 	for _, f := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
 		out = append(out, fmt.Sprintf(f, v), fmt.Sprintf(f, *v))
@@ -367,13 +378,13 @@ func TestVerifierNeverPrintsSecret(t *testing.T) {
 		require.NotContains(t, s, testSecret)
 	}
 	require.Equal(t, `signer.Verifier{secret: [redacted], window: 5m0s, mode: fields, fields: ["appid" "ts"]}`, fmt.Sprintf("%+v", v))
-	require.Equal(t, `signer.Verifier{secret: [redacted], window: 1m0s, mode: strict}`, NewVerifier("x", Strict(), WithWindow(time.Minute)).String())
+	require.Equal(t, `signer.Verifier{secret: [redacted], window: 1m0s, mode: strict}`, mustVerifier("x", Strict(), WithWindow(time.Minute)).String())
 }
 
 // One Verifier and one set of options serve many goroutines (run with -race).
 func TestConcurrentUse(t *testing.T) {
 	opts := []Option{WithFields("appid", "code", "ts"), WithWindow(time.Minute), WithClock(fixedClock(testNow))}
-	shared := NewVerifier(testSecret, opts...)
+	shared := mustVerifier(testSecret, opts...)
 	good := withSign(vals("appid=a", "code=c", "ts="+ts(testNow)), testSecret, "appid", "code", "ts")
 	bad := withSign(vals("appid=a", "code=c", "ts="+ts(testNow)), "other", "appid", "code", "ts")
 	var wg sync.WaitGroup
@@ -384,7 +395,7 @@ func TestConcurrentUse(t *testing.T) {
 			defer wg.Done()
 			v := shared
 			if i%2 == 0 {
-				v = NewVerifier(testSecret, opts...) // options applied concurrently
+				v = mustVerifier(testSecret, opts...) // options applied concurrently
 			}
 			for range 200 {
 				if err := v.Verify(good); err != nil {
@@ -406,7 +417,7 @@ func TestConcurrentUse(t *testing.T) {
 }
 
 func TestVerifyRequest(t *testing.T) {
-	v := NewVerifier(testSecret, WithClock(fixedClock(testNow)))
+	v := mustVerifier(testSecret, WithClock(fixedClock(testNow)))
 	good := SignQuery(url.Values{"appid": {"ww1"}, "pageUrl": {"https://h/p?a=1&b=2#frag"}}, testSecret, time.Unix(testNow, 0))
 	tests := []struct {
 		name string
@@ -438,4 +449,41 @@ func TestVerifyRequest(t *testing.T) {
 		})
 	}
 	require.ErrorIs(t, v.VerifyRequest(&http.Request{}), ErrMissingSignature, "a request without URL")
+}
+
+func TestMatchReportsTheForm(t *testing.T) {
+	clock := WithClock(fixedClock(testNow))
+	all := withSign(vals("appid=ww1", "code=c", "ts="+ts(testNow)), testSecret)
+	pair := withSign(vals("appid=ww1", "ts="+ts(testNow)), testSecret)
+	pair.Set("code", "unsigned")
+	fields := withSign(vals("appid=ww1", "code=c", "ts="+ts(testNow)), testSecret)
+	tests := []struct {
+		name string
+		v    *Verifier
+		q    url.Values
+		want Form
+		err  error
+	}{
+		{"default, all", mustVerifier(testSecret, clock), all, FormAll, nil},
+		{"default, appid+ts", mustVerifier(testSecret, clock), pair, FormAppIDTS, nil},
+		{"strict, all", mustVerifier(testSecret, clock, Strict()), all, FormAll, nil},
+		{"strict refuses appid+ts", mustVerifier(testSecret, clock, Strict()), pair, FormNone, ErrBadSignature},
+		{"fields", mustVerifier(testSecret, clock, WithFields("appid", "code", "ts")), fields, FormFields, nil},
+		{"missing sign", mustVerifier(testSecret, clock), vals("appid=ww1", "ts="+ts(testNow)), FormNone, ErrMissingSignature},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			form, err := tt.v.Match(tt.q)
+			require.Equal(t, tt.want, form)
+			if tt.err == nil {
+				require.NoError(t, err)
+			} else {
+				require.ErrorIs(t, err, tt.err)
+			}
+		})
+	}
+	require.Equal(t, "all", FormAll.String())
+	require.Equal(t, "appid+ts", FormAppIDTS.String())
+	require.Equal(t, "fields", FormFields.String())
+	require.Equal(t, "", FormNone.String())
 }

@@ -101,7 +101,7 @@ func (c *Client) do(ctx context.Context, r *Request, out any, secrets ...string)
 	}
 	idempotent := (r.Method == http.MethodGet || r.Idempotent) && !r.SingleUse
 
-	retries := 0
+	retries, attempt := 0, 0
 	tokenRetried := false
 	for {
 		if err := ctx.Err(); err != nil {
@@ -114,8 +114,11 @@ func (c *Client) do(ctx context.Context, r *Request, out any, secrets ...string)
 				return fmt.Errorf("wecom: %s: access token: %w", r.Path, err)
 			}
 		}
+		attempt++
+		start := time.Now()
 		data, err := c.send(ctx, r, body, tok, secrets)
 		if err != nil {
+			c.hook(ctx, r, attempt, start, 0, err)
 			if ctx.Err() == nil && retries < c.maxRetries && (idempotent || neverSent(err)) && retryableTransport(err) {
 				retries++
 				if c.backoff(ctx, retries) {
@@ -126,11 +129,14 @@ func (c *Client) do(ctx context.Context, r *Request, out any, secrets ...string)
 		}
 		apiErr, err := c.decode(r.Path, data, out)
 		if err != nil {
+			c.hook(ctx, r, attempt, start, 0, err)
 			return err
 		}
 		if apiErr == nil {
+			c.hook(ctx, r, attempt, start, 0, nil)
 			return nil
 		}
+		c.hook(ctx, r, attempt, start, apiErr.Code, nil)
 		apiErr.Msg = redact.String(apiErr.Msg, append(secrets, tok)...)
 		switch {
 		case tok != "" && !tokenRetried && isTokenInvalidCode(apiErr.Code):
@@ -149,6 +155,14 @@ func (c *Client) do(ctx context.Context, r *Request, out any, secrets ...string)
 		}
 		return apiErr
 	}
+}
+
+// hook reports one attempt to the WithCallHook function, if any.
+func (c *Client) hook(ctx context.Context, r *Request, attempt int, start time.Time, code int, err error) {
+	if c.callHook == nil {
+		return
+	}
+	c.callHook(ctx, CallInfo{Method: r.Method, Path: r.Path, Attempt: attempt, Latency: time.Since(start), ErrCode: code, Err: err})
 }
 
 // send performs one HTTP attempt and returns the body of a 2xx response.
@@ -193,15 +207,13 @@ func (c *Client) attempt(ctx context.Context, r *Request, body []byte, tok strin
 		return nil, fmt.Errorf("wecom: %s %s: read response: %w", r.Method, r.Path, err)
 	}
 	if int64(len(data)) > c.maxResponseBytes {
-		err := fmt.Errorf("wecom: %s %s: %w (limit %d bytes)", r.Method, r.Path, ErrResponseTooLarge, c.maxResponseBytes)
-		return nil, err
+		return nil, &kindError{
+			msg:  fmt.Sprintf("wecom: %s %s: response larger than %d bytes", r.Method, r.Path, c.maxResponseBytes),
+			kind: ErrResponseTooLarge,
+		}
 	}
 	return data, nil
 }
-
-// ErrResponseTooLarge is wrapped by the error for a response body larger
-// than [WithMaxResponseBytes].
-var ErrResponseTooLarge = errors.New("response too large")
 
 // logCall logs one attempt: method, path and outcome, never the query.
 func (c *Client) logCall(ctx context.Context, r *Request, latency time.Duration, err error) {
@@ -233,7 +245,7 @@ type envelope struct {
 func (c *Client) decode(path string, data []byte, out any) (*APIError, error) {
 	var env envelope
 	if err := json.Unmarshal(data, &env); err != nil {
-		return nil, fmt.Errorf("wecom: %s: response is not a JSON object: %w", path, jsonSyntaxOnly(err))
+		return nil, malformed(path, "response is not a JSON object", err)
 	}
 	if env.ErrCode != nil && *env.ErrCode != 0 {
 		return &APIError{Code: *env.ErrCode, Msg: env.ErrMsg, Path: path}, nil
@@ -242,9 +254,15 @@ func (c *Client) decode(path string, data []byte, out any) (*APIError, error) {
 		return nil, nil
 	}
 	if err := json.Unmarshal(data, out); err != nil {
-		return nil, fmt.Errorf("wecom: %s: decode response: %w", path, jsonSyntaxOnly(err))
+		return nil, malformed(path, "decode response", err)
 	}
 	return nil, nil
+}
+
+// malformed reports an answer that does not decode.
+func malformed(path, what string, err error) error {
+	err = jsonSyntaxOnly(err)
+	return &kindError{msg: "wecom: " + path + ": " + what + ": " + err.Error(), kind: ErrMalformedResponse, err: err}
 }
 
 // jsonSyntaxOnly keeps decoding errors from quoting response content, which

@@ -46,6 +46,7 @@ type Client struct {
 	backoffBase      time.Duration
 	backoffMax       time.Duration
 	maxResponseBytes int64
+	callHook         func(context.Context, CallInfo)
 }
 
 type clientConfig struct {
@@ -61,6 +62,7 @@ type clientConfig struct {
 	backoffMax       time.Duration
 	maxResponseBytes int64
 	tokenOptions     []TokenOption
+	callHook         func(context.Context, CallInfo)
 }
 
 func defaultClientConfig() clientConfig {
@@ -96,7 +98,7 @@ func New(corpID, secret string, opts ...Option) (*Client, error) {
 		key += "s" + hex.EncodeToString(sum[:8])
 	}
 	tokenOpts := append([]TokenOption{WithStore(cfg.store), WithClock(cfg.now), WithLogger(cfg.logger)}, cfg.tokenOptions...)
-	c.tokens = NewCachedToken(key, c.gettoken(redact.Secret(secret)), tokenOpts...)
+	c.tokens = NewCachedToken(key, c.gettoken(Secret(secret)), tokenOpts...)
 	return c, nil
 }
 
@@ -123,7 +125,7 @@ func newClient(corpID string, opts []Option) (*Client, clientConfig, error) {
 	if corpID == "" {
 		return nil, cfg, fmt.Errorf("%w: corpID is empty", ErrInvalidConfig)
 	}
-	base, err := parseBaseURL(cfg.baseURL)
+	base, err := ParseBaseURL(cfg.baseURL)
 	if err != nil {
 		return nil, cfg, err
 	}
@@ -149,10 +151,15 @@ func newClient(corpID string, opts []Option) (*Client, clientConfig, error) {
 		backoffBase:      cfg.backoffBase,
 		backoffMax:       cfg.backoffMax,
 		maxResponseBytes: cfg.maxResponseBytes,
+		callHook:         cfg.callHook,
 	}, cfg, nil
 }
 
-func parseBaseURL(raw string) (string, error) {
+// ParseBaseURL checks that raw can serve as a base URL for WeCom's API —
+// an http or https URL with a host and no query, fragment or user info —
+// and returns it without a trailing slash. Servers use it to validate
+// their settings before start-up with the same rule as [WithBaseURL].
+func ParseBaseURL(raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return "", fmt.Errorf("%w: base URL %q is not an http(s) URL", ErrInvalidConfig, redact.URL(raw))
@@ -225,7 +232,7 @@ func (c *Client) CachedToken(key string, fetch FetchFunc, opts ...TokenOption) T
 }
 
 // gettoken fetches an access token with the app's secret (doc 91039).
-func (c *Client) gettoken(secret redact.Secret) FetchFunc {
+func (c *Client) gettoken(secret Secret) FetchFunc {
 	return func(ctx context.Context) (string, time.Duration, error) {
 		var out struct {
 			AccessToken string `json:"access_token"`

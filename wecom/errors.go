@@ -83,3 +83,34 @@ func ErrorCode(err error) int {
 	}
 	return 0
 }
+
+// ErrStore is matched (errors.Is) by the error of a token whose shared
+// store failed: the store is unreachable or refused the operation. WeCom
+// was not asked; the cause is in the store or the network to it.
+var ErrStore = errors.New("wecom: token store failed")
+
+// ErrResponseTooLarge is matched by the error for a response body larger
+// than [WithMaxResponseBytes].
+var ErrResponseTooLarge = errors.New("wecom: response too large")
+
+// ErrMalformedResponse is matched by the error for an answer that is not
+// the JSON object WeCom sends, or does not decode into the result.
+var ErrMalformedResponse = errors.New("wecom: malformed response")
+
+// kindError is an error with its own message that matches a sentinel
+// (kind) and unwraps to its cause, so that errors.Is works for both
+// without the sentinel's text repeating in the message.
+type kindError struct {
+	msg  string
+	kind error
+	err  error
+}
+
+func (e *kindError) Error() string        { return e.msg }
+func (e *kindError) Unwrap() error        { return e.err }
+func (e *kindError) Is(target error) bool { return target == e.kind }
+
+// storeError wraps a failure of the token store for key.
+func storeError(key string, err error) error {
+	return &kindError{msg: "wecom: token " + key + ": store: " + err.Error(), kind: ErrStore, err: err}
+}

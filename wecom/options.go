@@ -1,6 +1,7 @@
 package wecom
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -195,4 +196,30 @@ func WithRefreshRetry(d time.Duration) TokenOption {
 			c.refreshRetry = d
 		}
 	})
+}
+
+// CallInfo describes one HTTP attempt of a call, for [WithCallHook].
+type CallInfo struct {
+	// Method and Path name the API, such as GET /cgi-bin/gettoken. The
+	// query is never included.
+	Method string
+	Path   string
+	// Attempt counts the attempts of one call from 1.
+	Attempt int
+	// Latency is how long the attempt took.
+	Latency time.Duration
+	// ErrCode is WeCom's errcode; 0 when WeCom answered success or the
+	// attempt failed before WeCom answered.
+	ErrCode int
+	// Err is the attempt's transport or HTTP failure (scrubbed of
+	// credentials), or nil when WeCom answered, with or without an errcode.
+	Err error
+}
+
+// WithCallHook calls f after every HTTP attempt, credential fetches
+// included, so a server can count WeCom calls by API and errcode and time
+// them (the library itself depends on no metrics package). f runs on the
+// calling goroutine and must be fast and safe for concurrent use.
+func WithCallHook(f func(ctx context.Context, info CallInfo)) Option {
+	return clientOptionFunc(func(c *clientConfig) { c.callHook = f })
 }

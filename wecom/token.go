@@ -339,7 +339,7 @@ func newTokenEntry(value string, issued time.Time, ttl time.Duration, refreshAft
 func (c *cachedToken) readStore(ctx context.Context) (*tokenEntry, error) {
 	raw, ok, err := c.cfg.store.Get(ctx, c.key)
 	if err != nil {
-		return nil, fmt.Errorf("wecom: token %s: store: %w", c.key, err)
+		return nil, storeError(c.key, err)
 	}
 	if !ok {
 		return nil, nil
@@ -366,7 +366,7 @@ func (c *cachedToken) Invalidate(ctx context.Context, tok string) error {
 	}
 	raw, ok, err := c.cfg.store.Get(ctx, c.key)
 	if err != nil {
-		return fmt.Errorf("wecom: token %s: store: %w", c.key, err)
+		return storeError(c.key, err)
 	}
 	if !ok {
 		return nil
@@ -375,7 +375,7 @@ func (c *cachedToken) Invalidate(ctx context.Context, tok string) error {
 		return nil // someone already stored a newer value
 	}
 	if _, err := c.cfg.store.CompareAndDelete(ctx, c.key, raw); err != nil {
-		return fmt.Errorf("wecom: token %s: store: %w", c.key, err)
+		return storeError(c.key, err)
 	}
 	return nil
 }
@@ -418,3 +418,20 @@ func decodeEntry(raw string) (*tokenEntry, error) {
 	}
 	return &tokenEntry{value: parts[4], issued: n[0], refreshAt: n[1], expiresAt: n[2]}, nil
 }
+
+// StaticToken returns a TokenSource that always returns value: a token
+// obtained elsewhere, or a fixed one in tests. Invalidate does nothing, so a
+// call whose token WeCom rejects fails after the one retry. An empty value
+// is returned as an error by Token.
+func StaticToken(value string) TokenSource { return staticToken(value) }
+
+type staticToken string
+
+func (s staticToken) Token(context.Context) (string, error) {
+	if s == "" {
+		return "", fmt.Errorf("%w: empty static token", ErrInvalidConfig)
+	}
+	return string(s), nil
+}
+
+func (staticToken) Invalidate(context.Context, string) error { return nil }

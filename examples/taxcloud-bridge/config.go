@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/wecomkit/wecomkit/internal/redact"
+	"github.com/wecomkit/wecomkit/wecom"
 )
 
 // config is the bridge's configuration. Every setting is a flag with an
@@ -19,12 +20,12 @@ import (
 type config struct {
 	CorpID       string        // WECOM_CORP_ID: the corporation's corpid, also the tax cloud's appid
 	AgentID      int64         // WECOM_AGENT_ID: the self-built app's agentid
-	Secret       redact.Secret // WECOM_SECRET: the app's secret
-	SignSecret   redact.Secret // TAXCLOUD_SIGN_SECRET: the secret agreed with the tax cloud
+	Secret       wecom.Secret  // WECOM_SECRET: the app's secret
+	SignSecret   wecom.Secret  // TAXCLOUD_SIGN_SECRET: the secret agreed with the tax cloud
 	ListenAddr   string        // LISTEN_ADDR
 	BaseURL      string        // WECOM_BASE_URL
 	VerifyFile   string        // WECOM_VERIFY_FILE: path of WW_verify_*.txt
-	RedisURL     redact.Secret // REDIS_URL: may carry a password
+	RedisURL     wecom.Secret  // REDIS_URL: may carry a password
 	SignWindow   time.Duration // TAXCLOUD_SIGN_WINDOW
 	SignDisabled bool          // TAXCLOUD_SIGN_DISABLED: joint testing only
 	WeComTimeout time.Duration // WECOM_TIMEOUT: deadline for the WeCom calls of one request
@@ -95,12 +96,12 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	}
 
 	cfg.CorpID = raw.corpID
-	cfg.Secret = redact.Secret(raw.secret)
-	cfg.SignSecret = redact.Secret(raw.signSecret)
+	cfg.Secret = wecom.Secret(raw.secret)
+	cfg.SignSecret = wecom.Secret(raw.signSecret)
 	cfg.ListenAddr = orDefault(raw.listen, ":8080")
 	cfg.BaseURL = orDefault(raw.baseURL, defaultBaseURL)
 	cfg.VerifyFile = raw.verifyFile
-	cfg.RedisURL = redact.Secret(raw.redisURL)
+	cfg.RedisURL = wecom.Secret(raw.redisURL)
 
 	if raw.signDisabled != "" {
 		b, err := strconv.ParseBool(raw.signDisabled)

@@ -8,8 +8,8 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/wecomkit/wecomkit/internal/redact"
 	"github.com/wecomkit/wecomkit/signer"
+	"github.com/wecomkit/wecomkit/wecom"
 	"github.com/wecomkit/wecomkit/wecomtest"
 )
 
@@ -47,7 +47,7 @@ func (d *demoEnv) Close() { d.srv.Close() }
 func (d *demoEnv) configure(cfg config) config {
 	cfg.CorpID = demoCorpID
 	cfg.AgentID = demoAgentID
-	cfg.Secret = redact.Secret(d.secret)
+	cfg.Secret = wecom.Secret(d.secret)
 	cfg.SignSecret = demoSignSecret
 	cfg.SignDisabled = false
 	cfg.BaseURL = d.srv.URL

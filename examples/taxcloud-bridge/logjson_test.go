@@ -13,7 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/wecomkit/wecomkit/internal/redact"
+	"github.com/wecomkit/wecomkit/wecom"
 )
 
 // Both handlers must write the same JSON for the same records.
@@ -27,7 +27,7 @@ func TestJSONLogHandlerMatchesSlog(t *testing.T) {
 			l.Warn("odd values", "q", `quo"te\n`, "u", uint64(7), "neg", -3, "f", 1e-9, "big", 1e22, "zero", 0.0,
 				"b", true, "d", 1500*time.Millisecond, "t", time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC),
 				"err", errors.New("boom <b>"), "any", point{1, 2}, "nil", nil, "map", map[string]int{"a": 1},
-				"secret", redact.Secret("hunter2"), "zh", "张三\u2028", "bad", "\xff")
+				"secret", wecom.Secret("hunter2"), "zh", "张三\u2028", "bad", "\xff")
 		},
 		func(l *slog.Logger) {
 			l.Error("groups", slog.Group("g", "a", 1, slog.Group("h", "b", 2)), slog.Group("", "inl", 3),

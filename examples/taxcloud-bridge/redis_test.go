@@ -13,9 +13,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/wecomkit/wecomkit/internal/redact"
 	"github.com/wecomkit/wecomkit/internal/redistest"
 	"github.com/wecomkit/wecomkit/signer"
+	"github.com/wecomkit/wecomkit/wecom"
 	"github.com/wecomkit/wecomkit/wecomtest"
 )
 
@@ -36,7 +36,7 @@ func TestTwoInstancesShareTokensOnRedis(t *testing.T) {
 		a, err := newApp(config{
 			CorpID: testCorp, AgentID: testAgent, Secret: testSecret, SignSecret: testSignSecret,
 			BaseURL: srv.URL, SignWindow: 300 * time.Second, WeComTimeout: 5 * time.Second,
-			RedisURL: redact.Secret(rs.URL()),
+			RedisURL: wecom.Secret(rs.URL()),
 		}, slog.New(slog.NewJSONHandler(io.Discard, nil)))
 		require.NoError(t, err)
 		defer a.Close()

@@ -79,7 +79,12 @@ func newApp(cfg config, logger *slog.Logger, extra ...wecom.Option) (*app, error
 		logger:   logger,
 	}
 	if !cfg.SignDisabled {
-		b.verifier = signer.NewVerifier(cfg.SignSecret.Reveal(), signer.WithWindow(cfg.SignWindow))
+		v, err := signer.NewVerifier(cfg.SignSecret.Reveal(), signer.WithWindow(cfg.SignWindow))
+		if err != nil {
+			_ = a.Close()
+			return nil, fmt.Errorf("TAXCLOUD_SIGN_SECRET: %w", err)
+		}
+		b.verifier = v
 	}
 
 	mux := http.NewServeMux()

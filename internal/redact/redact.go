@@ -1,43 +1,17 @@
 // Package redact keeps credentials out of logs, errors and panics.
 //
-// A [Secret] prints as "[redacted]" however it is formatted or logged, so
-// holding a secret in one makes "never log it" true by construction. [URL]
-// and [Error] scrub the query parameters WeCom uses to carry credentials from
+// [URL] and [Error] scrub the query parameters WeCom uses to carry credentials from
 // URLs, including the ones net/http puts into *url.Error.
 package redact
 
 import (
 	"errors"
-	"fmt"
-	"log/slog"
 	"net/url"
 	"strings"
 )
 
 // Placeholder replaces every redacted value.
 const Placeholder = "[redacted]"
-
-// Secret is a string that never shows itself: String, GoString, Format and
-// LogValue all print [Placeholder]. Use Reveal where the value is needed.
-type Secret string
-
-// Reveal returns the secret's value.
-func (s Secret) Reveal() string { return string(s) }
-
-// String implements fmt.Stringer.
-func (s Secret) String() string { return Placeholder }
-
-// GoString implements fmt.GoStringer, so %#v does not leak either.
-func (s Secret) GoString() string { return Placeholder }
-
-// Format implements fmt.Formatter for every verb (%s, %v, %q, %x …).
-func (s Secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(Placeholder)) }
-
-// LogValue implements slog.LogValuer.
-func (s Secret) LogValue() slog.Value { return slog.StringValue(Placeholder) }
-
-// MarshalText keeps secrets out of JSON, XML and other text encodings.
-func (s Secret) MarshalText() ([]byte, error) { return []byte(Placeholder), nil }
 
 // sensitiveParams are the query parameters through which WeCom and the tax
 // cloud carry credentials or one-time codes.

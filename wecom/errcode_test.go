@@ -1,0 +1,177 @@
+package wecom_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/wecomkit/wecomkit/wecom"
+	"github.com/wecomkit/wecomkit/wecomtest"
+)
+
+func TestLookupCode(t *testing.T) {
+	for _, code := range []int{-1, 40001, 40013, 40014, 40029, 40078, 40082, 40085, 41004, 42001, 45009, 48002, 50001, 60020} {
+		info, ok := wecom.LookupCode(code)
+		require.True(t, ok, "code %d", code)
+		require.Equal(t, code, info.Code)
+		require.NotEmpty(t, info.Meaning)
+		require.NotEmpty(t, info.Advice)
+	}
+	_, ok := wecom.LookupCode(12345)
+	require.False(t, ok)
+	codes := wecom.KnownCodes()
+	require.IsIncreasing(t, codes)
+	require.Contains(t, codes, 60020)
+}
+
+func TestAdviceNamesTheDeniedIP(t *testing.T) {
+	err := &wecom.APIError{Code: 60020, Path: "/cgi-bin/gettoken",
+		Msg: "not allow to access from your ip, hint: [1700000000_1_abc], from ip: 203.0.113.7, more info at https://open.work.weixin.qq.com/devtool/query?e=60020"}
+	advice := err.Advice()
+	require.Contains(t, advice, "203.0.113.7")
+	require.Contains(t, advice, "企业可信IP")
+	require.Equal(t, "203.0.113.7", wecom.DeniedIP(err.Msg))
+	require.Equal(t, "2001:db8::1", wecom.DeniedIP("from ip: 2001:db8::1."))
+	require.Empty(t, wecom.DeniedIP("from ip: not-an-ip"))
+	require.Empty(t, (&wecom.APIError{Code: 99999}).Advice())
+	require.Contains(t, (&wecom.APIError{Code: 40013}).Advice(), "corp id")
+}
+
+// brokenStore fails every operation, as an unreachable Redis does.
+type brokenStore struct{ err error }
+
+func (s brokenStore) Get(context.Context, string) (string, bool, error) { return "", false, s.err }
+func (s brokenStore) Set(context.Context, string, string, time.Duration) error {
+	return s.err
+}
+func (s brokenStore) Delete(context.Context, string) error { return s.err }
+func (s brokenStore) CompareAndDelete(context.Context, string, string) (bool, error) {
+	return false, s.err
+}
+
+func TestDiagnose(t *testing.T) {
+	srv := wecomtest.NewServer(wecomtest.WithApp(corpID, wecomtest.App{AgentID: agentID, Secret: secret}))
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	fetch := func(t *testing.T, baseURL, sec string, opts ...wecom.Option) error {
+		t.Helper()
+		all := append([]wecom.Option{wecom.WithBaseURL(baseURL), wecom.WithRetries(0), wecom.WithRequestTimeout(2 * time.Second)}, opts...)
+		c, err := wecom.New(corpID, sec, all...)
+		require.NoError(t, err)
+		_, err = c.AccessToken(ctx)
+		require.Error(t, err)
+		return err
+	}
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	closedURL := "http://" + closed.Addr().String()
+	require.NoError(t, closed.Close())
+
+	// A listener that accepts and never answers.
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	var conns sync.WaitGroup
+	go func() {
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			conns.Add(1)
+			go func() { defer conns.Done(); buf := make([]byte, 1024); _, _ = c.Read(buf); time.Sleep(300 * time.Millisecond); c.Close() }()
+		}
+	}()
+	t.Cleanup(func() { silent.Close(); conns.Wait() })
+
+	srv.HandleFunc("/cgi-bin/test/html", func(w http.ResponseWriter, r *http.Request, _ wecomtest.Caller) {
+		_, _ = w.Write([]byte("<html>proxy login</html>"))
+	})
+
+	tests := []struct {
+		name  string
+		err   func(t *testing.T) error
+		cause wecom.Cause
+		code  int
+		hint  string
+	}{
+		{"wrong secret", func(t *testing.T) error { return fetch(t, srv.URL, "wrong") }, wecom.CauseAPI, 40001, "secret"},
+		{"store down", func(t *testing.T) error {
+			return fetch(t, srv.URL, secret, wecom.WithStore(brokenStore{err: fmt.Errorf("redisstore: get: %w", &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")})}))
+		}, wecom.CauseStore, 0, "store"},
+		{"refused", func(t *testing.T) error { return fetch(t, closedURL, secret) }, wecom.CauseRefused, 0, "refused"},
+		{"timeout", func(t *testing.T) error {
+			return fetch(t, "http://"+silent.Addr().String(), secret, wecom.WithRequestTimeout(50*time.Millisecond))
+		}, wecom.CauseTimeout, 0, "in time"},
+		{"dns", func(t *testing.T) error {
+			return fmt.Errorf("wecom: GET /cgi-bin/gettoken: %w", &net.DNSError{Err: "no such host", Name: "qyapi.example.invalid", IsNotFound: true})
+		}, wecom.CauseDNS, 0, "resolve"},
+		{"proxy status", func(t *testing.T) error {
+			srv.Inject("/cgi-bin/gettoken", 1, wecomtest.Fault{Status: http.StatusBadGateway})
+			return fetch(t, srv.URL, secret)
+		}, wecom.CauseHTTP, 0, "502"},
+		{"not JSON", func(t *testing.T) error {
+			c, err := wecom.New(corpID, secret, wecom.WithBaseURL(srv.URL))
+			require.NoError(t, err)
+			return c.Get(ctx, "/cgi-bin/test/html", nil, nil)
+		}, wecom.CauseResponse, 0, "JSON"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.err(t)
+			d := wecom.Diagnose(err)
+			require.Equal(t, tt.cause, d.Cause, "error: %v", err)
+			require.Equal(t, tt.code, d.Code)
+			require.Contains(t, strings.ToLower(d.Hint), strings.ToLower(tt.hint))
+			require.NotContains(t, d.String()+err.Error(), secret)
+		})
+	}
+	require.Equal(t, wecom.Diagnosis{}, wecom.Diagnose(nil))
+	require.Empty(t, wecom.Diagnose(nil).String())
+}
+
+func TestCallHookSeesEveryAttempt(t *testing.T) {
+	var mu sync.Mutex
+	var calls []wecom.CallInfo
+	f := newFixture(t, wecom.WithCallHook(func(_ context.Context, info wecom.CallInfo) {
+		mu.Lock()
+		calls = append(calls, info)
+		mu.Unlock()
+	}))
+	f.srv.FailNext(pingURL, 1, -1) // system busy once, then success
+	var out pingResponse
+	require.NoError(t, f.client.Get(context.Background(), pingURL, nil, &out))
+
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, calls, 3)
+	require.Equal(t, "/cgi-bin/gettoken", calls[0].Path)
+	require.Equal(t, 1, calls[0].Attempt)
+	require.Equal(t, pingURL, calls[1].Path)
+	require.Equal(t, -1, calls[1].ErrCode)
+	require.Equal(t, 1, calls[1].Attempt)
+	require.Equal(t, 2, calls[2].Attempt)
+	require.Zero(t, calls[2].ErrCode)
+	require.NoError(t, calls[2].Err)
+	require.Equal(t, http.MethodGet, calls[2].Method)
+}
+
+func TestStaticToken(t *testing.T) {
+	ts := wecom.StaticToken("fixed")
+	tok, err := ts.Token(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, "fixed", tok)
+	require.NoError(t, ts.Invalidate(context.Background(), "fixed"))
+	tok, err = ts.Token(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, "fixed", tok)
+	_, err = wecom.StaticToken("").Token(context.Background())
+	require.ErrorIs(t, err, wecom.ErrInvalidConfig)
+}
