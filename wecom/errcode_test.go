@@ -86,7 +86,13 @@ func TestDiagnose(t *testing.T) {
 				return
 			}
 			conns.Add(1)
-			go func() { defer conns.Done(); buf := make([]byte, 1024); _, _ = c.Read(buf); time.Sleep(300 * time.Millisecond); c.Close() }()
+			go func() {
+				defer conns.Done()
+				buf := make([]byte, 1024)
+				_, _ = c.Read(buf)
+				time.Sleep(300 * time.Millisecond)
+				c.Close()
+			}()
 		}
 	}()
 	t.Cleanup(func() { silent.Close(); conns.Wait() })
