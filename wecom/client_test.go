@@ -372,7 +372,7 @@ func TestOddBodies(t *testing.T) {
 				_, _ = io.WriteString(w, tc.body)
 			}))
 			defer hs.Close()
-			c, err := wecom.NewWithTokenSource(corpID, staticToken("static-token"), wecom.WithBaseURL(hs.URL))
+			c, err := wecom.NewWithTokenSource(corpID, wecom.StaticToken("static-token"), wecom.WithBaseURL(hs.URL))
 			require.NoError(t, err)
 			var out pingResponse
 			err = c.Get(ctx, pingURL, nil, &out)
@@ -387,7 +387,7 @@ func TestResponseTooLarge(t *testing.T) {
 		_, _ = io.WriteString(w, `{"errcode":0,"pad":"`+strings.Repeat("x", 5000)+`"}`)
 	}))
 	defer hs.Close()
-	c, err := wecom.NewWithTokenSource(corpID, staticToken("static-token"), wecom.WithBaseURL(hs.URL), wecom.WithMaxResponseBytes(4096))
+	c, err := wecom.NewWithTokenSource(corpID, wecom.StaticToken("static-token"), wecom.WithBaseURL(hs.URL), wecom.WithMaxResponseBytes(4096))
 	require.NoError(t, err)
 	err = c.Get(context.Background(), pingURL, nil, nil)
 	require.ErrorIs(t, err, wecom.ErrResponseTooLarge)
@@ -442,7 +442,7 @@ func TestErrorsNeverShowSecrets(t *testing.T) {
 	require.NotContains(t, err.Error(), secret)
 	require.Contains(t, err.Error(), "/cgi-bin/gettoken")
 
-	c, err = wecom.NewWithTokenSource(corpID, staticToken("TOKEN-VALUE-42"), wecom.WithBaseURL(base), wecom.WithRetries(0))
+	c, err = wecom.NewWithTokenSource(corpID, wecom.StaticToken("TOKEN-VALUE-42"), wecom.WithBaseURL(base), wecom.WithRetries(0))
 	require.NoError(t, err)
 	err = c.Get(ctx, pingURL, nil, nil)
 	require.Error(t, err)
@@ -504,13 +504,8 @@ func TestTokenKeysNeverHoldSecrets(t *testing.T) {
 	}
 }
 
-type staticToken string
-
-func (s staticToken) Token(context.Context) (string, error)    { return string(s), nil }
-func (s staticToken) Invalidate(context.Context, string) error { return nil }
-
 func TestRequestValidation(t *testing.T) {
-	c, err := wecom.NewWithTokenSource(corpID, staticToken("static-token"), wecom.WithBaseURL("http://127.0.0.1:1"))
+	c, err := wecom.NewWithTokenSource(corpID, wecom.StaticToken("static-token"), wecom.WithBaseURL("http://127.0.0.1:1"))
 	require.NoError(t, err)
 	ctx := context.Background()
 	require.Error(t, c.Do(ctx, nil, nil))

@@ -1,6 +1,6 @@
 // Package wecom is the core of wecomkit: a [Client] for one WeCom (企业微信)
-// app in one corporation, and the token machinery every other package
-// builds on.
+// credential — an app in one corporation, or a third-party suite or
+// provider — and the token machinery every other package builds on.
 //
 // # Tokens
 //
@@ -12,6 +12,18 @@
 // [WithStore], one token shared by every process (see store/redisstore).
 //
 // # Calls
+//
+// A [Client] is a [Transport] — HTTP, size limits, errcode decoding, the
+// retry policy and the scrubbing of secrets, knowing no corporation and no
+// token — plus a corp id, a [TokenSource] and the name of the query
+// parameter its token travels in ([AccessToken], [SuiteAccessToken],
+// [ProviderAccessToken]). The credential fetches themselves
+// ([Transport.GetToken], [Transport.GetSuiteToken],
+// [Transport.GetProviderToken], [Transport.GetCorpToken]) are calls on the
+// Transport, so every credential is fetched, decoded and retried alike.
+// [New] builds a self-built app's client; [NewWithTokenSource] a client
+// whose token comes from elsewhere; [NewServiceClient] a client for the
+// service APIs; [WithTransport] lets many clients share one Transport.
 //
 // [Client.Get], [Client.Post] and [Client.Do] add the access token, decode
 // errcode/errmsg into [*APIError], and follow WeCom's retry advice (doc
@@ -25,6 +37,10 @@
 //	var user struct{ Name string `json:"name"` }
 //	err = client.Get(ctx, "/cgi-bin/user/get", url.Values{"userid": {"zhangsan"}}, &user)
 //
-// Secrets and tokens never appear in errors or logs. Tests point the client
-// at wecomtest with [WithBaseURL].
+// Secrets and tokens never appear in errors or logs; hold them in a
+// [Secret] to keep it that way. When a call fails, [Diagnose] names the
+// cause — WeCom's errcode with advice from the one errcode table
+// ([LookupCode]), the token store, DNS, TLS, a refused connection, a
+// timeout — for start-up checks and operators. Tests point the client at
+// wecomtest with [WithBaseURL].
 package wecom

@@ -1,6 +1,7 @@
 package wecom
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 )
@@ -113,4 +114,22 @@ func (e *kindError) Is(target error) bool { return target == e.kind }
 // storeError wraps a failure of the token store for key.
 func storeError(key string, err error) error {
 	return &kindError{msg: "wecom: token " + key + ": store: " + err.Error(), kind: ErrStore, err: err}
+}
+
+// malformed reports an answer that does not decode.
+func malformed(path, what string, err error) error {
+	err = jsonSyntaxOnly(err)
+	return &kindError{msg: "wecom: " + path + ": " + what + ": " + err.Error(), kind: ErrMalformedResponse, err: err}
+}
+
+// jsonSyntaxOnly keeps decoding errors from quoting response content, which
+// may hold a credential: encoding/json's messages are about types and
+// offsets, but a custom UnmarshalJSON could say anything.
+func jsonSyntaxOnly(err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &se) || errors.As(err, &te) {
+		return err
+	}
+	return errors.New("malformed response")
 }

@@ -9,6 +9,37 @@ import (
 	"github.com/wecomkit/wecomkit/store"
 )
 
+// clientConfig collects what the options set; defaultClientConfig holds
+// every default in one place.
+type clientConfig struct {
+	agentID          int64
+	baseURL          string
+	httpClient       *http.Client
+	transport        *Transport
+	store            store.Store
+	logger           *slog.Logger
+	now              func() time.Time
+	requestTimeout   time.Duration
+	maxRetries       int
+	backoffBase      time.Duration
+	backoffMax       time.Duration
+	maxResponseBytes int64
+	tokenOptions     []TokenOption
+	callHook         func(context.Context, CallInfo)
+}
+
+func defaultClientConfig() clientConfig {
+	return clientConfig{
+		baseURL:          DefaultBaseURL,
+		logger:           discardLogger(),
+		requestTimeout:   15 * time.Second,
+		maxRetries:       3,
+		backoffBase:      200 * time.Millisecond,
+		backoffMax:       2 * time.Second,
+		maxResponseBytes: 16 << 20,
+	}
+}
+
 // Option configures a [Client]. Options are built only by this package's
 // With… functions, so a caller cannot construct an invalid one.
 type Option interface{ applyClient(*clientConfig) }
@@ -156,8 +187,19 @@ func WithMaxResponseBytes(n int64) Option {
 	})
 }
 
-// WithTokenOptions passes options to the cached token [New] creates, for
-// example [WithRefreshAfter] or [WithFetchTimeout].
+// WithTransport makes the client send its calls through t, sharing t's
+// connections, limits and retry policy with every other client made with
+// it. The HTTP-level options ([WithBaseURL], [WithHTTPClient],
+// [WithRequestTimeout], [WithRetries], [WithBackoff],
+// [WithMaxResponseBytes], [WithCallHook]) are then t's, and those given to
+// the client are ignored.
+func WithTransport(t *Transport) Option {
+	return clientOptionFunc(func(c *clientConfig) { c.transport = t })
+}
+
+// WithTokenOptions passes options to the cached token [New] creates and to
+// every one the client's [Client.CachedToken] creates (jssdk's tickets, for
+// one), for example [WithRefreshAfter] or [WithFetchTimeout].
 func WithTokenOptions(opts ...TokenOption) Option {
 	return clientOptionFunc(func(c *clientConfig) { c.tokenOptions = append(c.tokenOptions, opts...) })
 }

@@ -1,0 +1,314 @@
+package wecom
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+
+	"github.com/wecomkit/wecomkit/internal/redact"
+)
+
+// Transport is the half of a [Client] that knows no corporation and no
+// credential: HTTP, size limits, errcode decoding, WeCom's retry policy and
+// the scrubbing of secrets from errors. It also fetches the credentials
+// themselves (gettoken, get_suite_token, get_provider_token,
+// get_corp_token), which WeCom exposes as calls that take no token.
+//
+// A Transport is safe for concurrent use. Clients made with [New] or
+// [NewWithTokenSource] get one of their own; give many clients one
+// Transport with [WithTransport] — a service provider serving hundreds of
+// corporations then keeps one connection pool to WeCom, not hundreds.
+type Transport struct {
+	http             *resty.Client
+	baseURL          string
+	logger           *slog.Logger
+	requestTimeout   time.Duration
+	maxRetries       int
+	backoffBase      time.Duration
+	backoffMax       time.Duration
+	maxResponseBytes int64
+	callHook         func(context.Context, CallInfo)
+}
+
+// NewTransport returns a Transport configured by the HTTP-level options:
+// [WithBaseURL], [WithHTTPClient], [WithLogger], [WithRequestTimeout],
+// [WithRetries], [WithBackoff], [WithMaxResponseBytes] and [WithCallHook].
+// Other options are ignored.
+func NewTransport(opts ...Option) (*Transport, error) {
+	cfg := defaultClientConfig()
+	for _, o := range opts {
+		o.applyClient(&cfg)
+	}
+	return newTransport(&cfg)
+}
+
+func newTransport(cfg *clientConfig) (*Transport, error) {
+	base, err := ParseBaseURL(cfg.baseURL)
+	if err != nil {
+		return nil, err
+	}
+	var hc http.Client
+	if cfg.httpClient != nil {
+		hc = *cfg.httpClient // resty may fill in fields; never touch the caller's value
+	} else {
+		hc = http.Client{Transport: defaultTransport()}
+	}
+	rc := resty.NewWithClient(&hc).
+		SetLogger(discardRestyLogger{}).
+		SetHeader("User-Agent", "wecomkit (+https://github.com/wecomkit/wecomkit)")
+	return &Transport{
+		http:             rc,
+		baseURL:          base,
+		logger:           cfg.logger,
+		requestTimeout:   cfg.requestTimeout,
+		maxRetries:       cfg.maxRetries,
+		backoffBase:      cfg.backoffBase,
+		backoffMax:       cfg.backoffMax,
+		maxResponseBytes: cfg.maxResponseBytes,
+		callHook:         cfg.callHook,
+	}, nil
+}
+
+// BaseURL returns the API's base URL, without a trailing slash.
+func (t *Transport) BaseURL() string { return t.baseURL }
+
+// Do sends r without any token — for the calls that issue credentials —
+// and decodes a successful answer into out. Errors and retries are as for
+// [Client.Do], but for the token retry, which needs a token.
+func (t *Transport) Do(ctx context.Context, r *Request, out any) error {
+	return t.do(ctx, r, nil, out)
+}
+
+// credential is what an authenticated call carries: a token from source in
+// the query parameter param.
+type credential struct {
+	param  string
+	source TokenSource
+}
+
+// do sends r, with cred's token when cred is not nil, and decodes the
+// answer into out. secrets are further strings to scrub from errors.
+func (t *Transport) do(ctx context.Context, r *Request, cred *credential, out any, secrets ...string) error {
+	if r == nil {
+		return errors.New("wecom: nil Request")
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		return fmt.Errorf("wecom: %s: unsupported method %q", r.Path, r.Method)
+	}
+	if !strings.HasPrefix(r.Path, "/") || strings.ContainsAny(r.Path, "?#") {
+		return fmt.Errorf("wecom: path %q must start with / and carry no query", r.Path)
+	}
+	var body []byte
+	if r.Body != nil {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false) // message text may hold <a href> that WeCom renders
+		if err := enc.Encode(r.Body); err != nil {
+			return fmt.Errorf("wecom: %s: encode request: %w", r.Path, err)
+		}
+		body = bytes.TrimRight(buf.Bytes(), "\n")
+	}
+	idempotent := (r.Method == http.MethodGet || r.Idempotent) && !r.SingleUse
+	param := ""
+	if cred != nil {
+		param = cred.param
+		if r.TokenParam != "" {
+			param = string(r.TokenParam)
+		}
+	}
+
+	retries, attempt := 0, 0
+	tokenRetried := false
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var tok string
+		if cred != nil {
+			var err error
+			if tok, err = cred.source.Token(ctx); err != nil {
+				return fmt.Errorf("wecom: %s: %s: %w", r.Path, param, err)
+			}
+		}
+		attempt++
+		start := time.Now()
+		data, err := t.send(ctx, r, body, param, tok, secrets)
+		if err != nil {
+			t.hook(ctx, r, attempt, start, 0, err)
+			if ctx.Err() == nil && retries < t.maxRetries && (idempotent || neverSent(err)) && retryableTransport(err) {
+				retries++
+				if t.backoff(ctx, retries) {
+					continue
+				}
+			}
+			return err
+		}
+		apiErr, err := t.decode(r.Path, data, out)
+		code := 0
+		if apiErr != nil {
+			code = apiErr.Code
+		}
+		t.hook(ctx, r, attempt, start, code, err)
+		if err != nil {
+			return err
+		}
+		if apiErr == nil {
+			return nil
+		}
+		apiErr.Msg = redact.String(apiErr.Msg, append(secrets, tok)...)
+		switch {
+		case tok != "" && !tokenRetried && isTokenInvalidCode(apiErr.Code):
+			tokenRetried = true
+			t.logger.LogAttrs(ctx, slog.LevelInfo, "wecom: token rejected; retrying with a new one",
+				slog.String("path", r.Path), slog.Int("errcode", apiErr.Code))
+			if err := cred.source.Invalidate(ctx, tok); err != nil {
+				return fmt.Errorf("wecom: %s: invalidate %s: %w (after %w)", r.Path, param, err, apiErr)
+			}
+			continue
+		case apiErr.Code == codeSystemBusy && retries < t.maxRetries:
+			retries++
+			if t.backoff(ctx, retries) {
+				continue
+			}
+		}
+		return apiErr
+	}
+}
+
+// hook reports one attempt to the WithCallHook function, if any.
+func (t *Transport) hook(ctx context.Context, r *Request, attempt int, start time.Time, code int, err error) {
+	if t.callHook != nil {
+		t.callHook(ctx, CallInfo{Method: r.Method, Path: r.Path, Attempt: attempt, Latency: time.Since(start), ErrCode: code, Err: err})
+	}
+}
+
+// send performs one HTTP attempt and returns the body of a 2xx response.
+// Its errors are scrubbed of tok and secrets before they are logged or
+// returned: net/http quotes the full URL, query and all.
+func (t *Transport) send(ctx context.Context, r *Request, body []byte, param, tok string, secrets []string) ([]byte, error) {
+	start := time.Now()
+	data, err := t.attempt(ctx, r, body, param, tok)
+	err = redact.Error(err, append(secrets, tok)...)
+	t.logCall(ctx, r, time.Since(start), err)
+	return data, err
+}
+
+func (t *Transport) attempt(ctx context.Context, r *Request, body []byte, param, tok string) ([]byte, error) {
+	actx, cancel := context.WithTimeout(ctx, t.requestTimeout)
+	defer cancel()
+
+	q := make(url.Values, len(r.Query)+1)
+	for k, v := range r.Query {
+		q[k] = v
+	}
+	if tok != "" {
+		q.Set(param, tok)
+	}
+	req := t.http.R().SetContext(actx).SetDoNotParseResponse(true).SetQueryParamsFromValues(q)
+	if body != nil {
+		req.SetHeader("Content-Type", "application/json; charset=utf-8").SetBody(body)
+	}
+	resp, err := req.Execute(r.Method, t.baseURL+r.Path)
+	if err != nil {
+		return nil, fmt.Errorf("wecom: %s %s: %w", r.Method, r.Path, err)
+	}
+	rb := resp.RawBody()
+	defer rb.Close()
+	if resp.StatusCode() < 200 || resp.StatusCode() > 299 {
+		_, _ = io.Copy(io.Discard, io.LimitReader(rb, 64<<10)) // let the connection be reused
+		return nil, &HTTPError{StatusCode: resp.StatusCode(), Method: r.Method, Path: r.Path}
+	}
+	data, err := io.ReadAll(io.LimitReader(rb, t.maxResponseBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("wecom: %s %s: read response: %w", r.Method, r.Path, err)
+	}
+	if int64(len(data)) > t.maxResponseBytes {
+		return nil, &kindError{
+			msg:  fmt.Sprintf("wecom: %s %s: response larger than %d bytes", r.Method, r.Path, t.maxResponseBytes),
+			kind: ErrResponseTooLarge,
+		}
+	}
+	return data, nil
+}
+
+// logCall logs one attempt: method, path, latency in milliseconds and
+// outcome, never the query. The context goes to the handler, so a server's
+// handler can add its request id.
+func (t *Transport) logCall(ctx context.Context, r *Request, latency time.Duration, err error) {
+	level := slog.LevelDebug
+	if err != nil {
+		level = slog.LevelWarn
+	}
+	if !t.logger.Enabled(ctx, level) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("method", r.Method),
+		slog.String("path", r.Path),
+		slog.Float64("latency_ms", float64(latency.Microseconds())/1000),
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	t.logger.LogAttrs(ctx, level, "wecom: call", attrs...)
+}
+
+// envelope is the part of every response the transport reads itself.
+type envelope struct {
+	ErrCode *int   `json:"errcode"`
+	ErrMsg  string `json:"errmsg"`
+}
+
+// decode returns the APIError the body carries, or decodes it into out. A
+// missing errcode is success: get_corp_token, get_provider_token,
+// get_suite_token and get_login_info send one only on failure.
+func (t *Transport) decode(path string, data []byte, out any) (*APIError, error) {
+	var env envelope
+	if err := json.Unmarshal(data, &env); err != nil {
+		return nil, malformed(path, "response is not a JSON object", err)
+	}
+	if env.ErrCode != nil && *env.ErrCode != 0 {
+		return &APIError{Code: *env.ErrCode, Msg: env.ErrMsg, Path: path}, nil
+	}
+	if out == nil {
+		return nil, nil
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return nil, malformed(path, "decode response", err)
+	}
+	return nil, nil
+}
+
+// defaultTransport is http.DefaultTransport's configuration with more idle
+// connections per host: every call goes to the same WeCom host.
+func defaultTransport() *http.Transport {
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          128,
+		MaxIdleConnsPerHost:   64,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   5 * time.Second,
+		ResponseHeaderTimeout: 15 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
+}
+
+// discardRestyLogger keeps resty quiet: its messages may quote URLs.
+type discardRestyLogger struct{}
+
+func (discardRestyLogger) Errorf(string, ...any) {}
+func (discardRestyLogger) Warnf(string, ...any)  {}
+func (discardRestyLogger) Debugf(string, ...any) {}
