@@ -15,9 +15,10 @@ import (
 // (subscribe, click, change_contact …) or a third-party instruction
 // (suite_ticket, create_auth, change_auth, cancel_auth …).
 //
-// Field names are WeCom's XML element names, so that code reads like the docs
-// (callback configuration 90930, suite_ticket 90628, authorization events
-// 90642).
+// Field names are WeCom's XML element names, spelled with Go's initialisms
+// (MsgID for <MsgId>, SuiteID for <SuiteId>, AuthCorpID for <AuthCorpId>), so
+// that code reads like the docs (callback configuration 90930, suite_ticket
+// 90628, authorization events 90642).
 // A field that is absent is left zero. Elements not modelled here are in Raw;
 // read simple ones with [Event.Field]. Printed with fmt or logged with slog,
 // an Event hides its credentials (see [Event.String]).
@@ -30,15 +31,15 @@ type Event struct {
 	EventKey     string // the key of a menu click, the scene of a QR scan …
 	AgentID      int64  // the app that received the message or event
 	Content      string // the text of a text message
-	// MsgId is kept as text: it is a 64-bit id, unsigned in places, and some
+	// MsgID is kept as text: it is a 64-bit id, unsigned in places, and some
 	// newer callbacks use non-numeric ids.
-	MsgId string
+	MsgID string
 
 	// Third-party instruction callbacks (doc 90628, 90642).
 	ChangeType  string // change_contact: create_user, update_party …
 	InfoType    string // suite_ticket, create_auth, change_auth, cancel_auth …
-	SuiteId     string // the suite (third-party app) the instruction is for
-	AuthCorpId  string // the authorizing corp: change_auth, cancel_auth, change_contact
+	SuiteID     string // the suite (third-party app) the instruction is for
+	AuthCorpID  string // the authorizing corp: change_auth, cancel_auth, change_contact
 	AuthCode    string // create_auth, reset_permanent_code: exchange it for a permanent code
 	SuiteTicket string // suite_ticket: pushed every 10 minutes, valid 30 minutes
 	TimeStamp   int64  // Unix seconds, on instruction callbacks
@@ -59,7 +60,7 @@ type Event struct {
 // (<InfoType> <![CDATA[suite_ticket]]></InfoType>). Numeric fields must be
 // decimal. If a field occurs twice the later one wins.
 //
-// A JSON message (smart bots, doc 101033) fills only MsgId, MsgType,
+// A JSON message (smart bots, doc 101033) fills only MsgID, MsgType,
 // FromUserName (from.userid), Content (text.content) and Event
 // (event.eventtype); decode Raw for the rest.
 //
@@ -100,15 +101,15 @@ func (ev *Event) set(name, value []byte, nested bool) error {
 	case "Content":
 		s = &ev.Content
 	case "MsgId":
-		s = &ev.MsgId
+		s = &ev.MsgID
 	case "ChangeType":
 		s = &ev.ChangeType
 	case "InfoType":
 		s = &ev.InfoType
 	case "SuiteId":
-		s = &ev.SuiteId
+		s = &ev.SuiteID
 	case "AuthCorpId":
-		s = &ev.AuthCorpId
+		s = &ev.AuthCorpID
 	case "AuthCode":
 		s = &ev.AuthCode
 	case "SuiteTicket":
@@ -163,7 +164,7 @@ func (ev *Event) setJSON(data []byte) error {
 			return newError(ErrParseXML, "the JSON message is malformed", nil)
 		}
 	}
-	ev.MsgId = jsonString(m.MsgID)
+	ev.MsgID = jsonString(m.MsgID)
 	ev.MsgType = jsonString(m.MsgType)
 	ev.FromUserName = jsonString(m.From.UserID)
 	ev.Content = jsonString(m.Text.Content)
@@ -249,11 +250,11 @@ func (ev *Event) eventFields() []slog.Attr {
 	str("EventKey", ev.EventKey)
 	num("AgentID", ev.AgentID)
 	str("Content", ev.Content)
-	str("MsgId", ev.MsgId)
+	str("MsgID", ev.MsgID)
 	str("ChangeType", ev.ChangeType)
 	str("InfoType", ev.InfoType)
-	str("SuiteId", ev.SuiteId)
-	str("AuthCorpId", ev.AuthCorpId)
+	str("SuiteID", ev.SuiteID)
+	str("AuthCorpID", ev.AuthCorpID)
 	secret("AuthCode", ev.AuthCode)
 	secret("SuiteTicket", ev.SuiteTicket)
 	num("TimeStamp", ev.TimeStamp)

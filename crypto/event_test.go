@@ -22,7 +22,7 @@ func TestParseEventVector(t *testing.T) {
 		CreateTime:   1409659813,
 		MsgType:      "text",
 		Content:      "hello",
-		MsgId:        "4561255354251345929",
+		MsgID:        "4561255354251345929",
 		AgentID:      218,
 		Raw:          []byte(vecPlain),
 	}, ev)
@@ -33,7 +33,7 @@ func TestParseEventSuite(t *testing.T) {
 	ev, err := ParseEvent([]byte(suiteTicketSample))
 	require.NoError(t, err)
 	require.Equal(t, "suite_ticket", ev.InfoType)
-	require.Equal(t, "ww4asffe99e54c0fxxxx", ev.SuiteId)
+	require.Equal(t, "ww4asffe99e54c0fxxxx", ev.SuiteID)
 	require.Equal(t, "asdfasfdasdfasdf", ev.SuiteTicket)
 	require.Equal(t, int64(1403610513), ev.TimeStamp)
 
@@ -43,15 +43,15 @@ func TestParseEventSuite(t *testing.T) {
 	}{
 		{
 			"<xml><SuiteId><![CDATA[ww1]]></SuiteId><AuthCode><![CDATA[AUTHCODE]]></AuthCode><InfoType><![CDATA[create_auth]]></InfoType><TimeStamp>1403610513</TimeStamp><State><![CDATA[st]]></State></xml>",
-			Event{SuiteId: "ww1", AuthCode: "AUTHCODE", InfoType: "create_auth", TimeStamp: 1403610513, State: "st"},
+			Event{SuiteID: "ww1", AuthCode: "AUTHCODE", InfoType: "create_auth", TimeStamp: 1403610513, State: "st"},
 		},
 		{
 			"<xml><SuiteId><![CDATA[ww1]]></SuiteId><InfoType><![CDATA[change_auth]]></InfoType><TimeStamp>1403610513</TimeStamp><AuthCorpId><![CDATA[wxcorp]]></AuthCorpId><State><![CDATA[]]></State></xml>",
-			Event{SuiteId: "ww1", InfoType: "change_auth", TimeStamp: 1403610513, AuthCorpId: "wxcorp"},
+			Event{SuiteID: "ww1", InfoType: "change_auth", TimeStamp: 1403610513, AuthCorpID: "wxcorp"},
 		},
 		{
 			"<xml><SuiteId><![CDATA[ww1]]></SuiteId><AuthCorpId><![CDATA[wxcorp]]></AuthCorpId><InfoType><![CDATA[change_contact]]></InfoType><TimeStamp>1403610513</TimeStamp><ChangeType><![CDATA[create_user]]></ChangeType><UserID><![CDATA[zhangsan]]></UserID><Department><![CDATA[1,2,3]]></Department></xml>",
-			Event{SuiteId: "ww1", AuthCorpId: "wxcorp", InfoType: "change_contact", TimeStamp: 1403610513, ChangeType: "create_user"},
+			Event{SuiteID: "ww1", AuthCorpID: "wxcorp", InfoType: "change_contact", TimeStamp: 1403610513, ChangeType: "create_user"},
 		},
 		{
 			"<xml><ToUserName><![CDATA[corp]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>1403610513</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[click]]></Event><EventKey><![CDATA[#sendmsg#_0_0#7599826683306900]]></EventKey><AgentID>1</AgentID></xml>",
@@ -104,13 +104,13 @@ func TestParseEventJSON(t *testing.T) {
 	ev, err := ParseEvent([]byte(doc))
 	require.NoError(t, err)
 	require.True(t, ev.IsJSON())
-	require.Equal(t, &Event{MsgId: "CAIQ16HMjQYY", MsgType: "text", FromUserName: "USERID", Content: "@RobotA hello", Raw: []byte(doc)}, ev)
+	require.Equal(t, &Event{MsgID: "CAIQ16HMjQYY", MsgType: "text", FromUserName: "USERID", Content: "@RobotA hello", Raw: []byte(doc)}, ev)
 
 	ev, err = ParseEvent([]byte(` {"msgtype":"event","msgid":123,"event":{"eventtype":"enter_chat"},"from":"odd","text":7}`))
 	require.NoError(t, err)
 	require.Equal(t, "event", ev.MsgType)
 	require.Equal(t, "enter_chat", ev.Event)
-	require.Equal(t, "123", ev.MsgId)
+	require.Equal(t, "123", ev.MsgID)
 	require.Equal(t, "", ev.FromUserName)
 
 	for _, bad := range []string{`{`, `{"msgtype":}`, `{"a":1} {}`} {
@@ -153,7 +153,7 @@ func TestEventRedaction(t *testing.T) {
 	for _, out := range outs {
 		require.NotContains(t, out, "SECRET", out)
 	}
-	require.Equal(t, "crypto.Event{InfoType:create_auth SuiteId:ww1 AuthCode:[redacted] SuiteTicket:[redacted] TimeStamp:1403610513 Raw:"+
+	require.Equal(t, "crypto.Event{InfoType:create_auth SuiteID:ww1 AuthCode:[redacted] SuiteTicket:[redacted] TimeStamp:1403610513 Raw:"+
 		fmt.Sprint(len(doc))+" bytes}", ev.String())
 	require.Contains(t, text.String(), "ev.SuiteTicket=[redacted]")
 	require.Contains(t, js.String(), `"InfoType":"create_auth"`)

@@ -195,7 +195,7 @@ func TestHandlerSuiteTicket(t *testing.T) {
 	require.Equal(t, http.StatusOK, rec.Code)
 	require.Equal(t, "success", rec.Body.String())
 	require.Equal(t, "suite_ticket", got.InfoType)
-	require.Equal(t, suiteID, got.SuiteId)
+	require.Equal(t, suiteID, got.SuiteID)
 	require.Equal(t, "asdfasfdasdfasdf", got.SuiteTicket)
 	require.Equal(t, int64(1403610513), got.TimeStamp)
 	require.Equal(t, suiteID, got.ReceiveID)

@@ -267,7 +267,7 @@ func (s *Signer) fetchTicket(ctx context.Context, path string, q url.Values) (st
 		return "", 0, err // already names the path
 	}
 	if out.Ticket == "" {
-		return "", 0, fmt.Errorf("wecom: %s: response has no ticket", path)
+		return "", 0, fmt.Errorf("jssdk: %s: response has no ticket", path)
 	}
 	return out.Ticket, wecom.ExpiresIn(out.ExpiresIn), nil
 }

@@ -296,27 +296,37 @@ func TestColdStampedeOneFetch(t *testing.T) {
 }
 
 func TestTicketsSharedThroughTheStore(t *testing.T) {
-	f := newFixture(t)
-	rec := testutil.NewRecordingStore(store.NewMemory(store.WithClock(f.clock.Now)))
-	ctx := context.Background()
-	for i := 0; i < 3; i++ { // three processes of one app
-		s := jssdk.New(f.client(t, agentA, wecom.WithStore(rec)))
-		_, err := s.Config(ctx, "https://app.example.com/p")
-		require.NoError(t, err)
-		_, err = s.AgentConfig(ctx, "https://app.example.com/p")
-		require.NoError(t, err)
-	}
-	require.Equal(t, 1, f.srv.Calls(pCorpTkt))
-	require.Equal(t, 1, f.srv.Calls(pAgntTkt))
-	require.ElementsMatch(t, []string{
-		"access_token:" + corpID + ":1000002",
-		"jsapi_ticket:" + corpID,
-		"agent_ticket:" + corpID + ":1000002",
-	}, rec.Keys())
-	for _, k := range rec.Keys() {
-		for _, s := range f.secrets() {
-			require.NotContains(t, k, s)
-		}
+	for _, locker := range []bool{true, false} {
+		t.Run(fmt.Sprintf("locker=%v", locker), func(t *testing.T) {
+			f := newFixture(t)
+			var base store.Store = store.NewMemory(store.WithClock(f.clock.Now))
+			if !locker {
+				base = testutil.WithoutLocker(base)
+			}
+			st, rec := testutil.NewRecordingStore(base)
+			_, isLocker := st.(store.Locker)
+			require.Equal(t, locker, isLocker)
+			ctx := context.Background()
+			for i := 0; i < 3; i++ { // three processes of one app
+				s := jssdk.New(f.client(t, agentA, wecom.WithStore(st)))
+				_, err := s.Config(ctx, "https://app.example.com/p")
+				require.NoError(t, err)
+				_, err = s.AgentConfig(ctx, "https://app.example.com/p")
+				require.NoError(t, err)
+			}
+			require.Equal(t, 1, f.srv.Calls(pCorpTkt))
+			require.Equal(t, 1, f.srv.Calls(pAgntTkt))
+			require.ElementsMatch(t, []string{
+				"access_token:" + corpID + ":1000002",
+				"jsapi_ticket:" + corpID,
+				"agent_ticket:" + corpID + ":1000002",
+			}, rec.Keys())
+			for _, k := range rec.Keys() {
+				for _, s := range f.secrets() {
+					require.NotContains(t, k, s)
+				}
+			}
+		})
 	}
 }
 

@@ -92,7 +92,7 @@ func (u UserInfo) LogValue() slog.Value {
 // without calling WeCom.
 func (c *Client) UserInfo(ctx context.Context, code string) (*UserInfo, error) {
 	if code == "" {
-		return nil, errors.New("oauth: getuserinfo: empty code")
+		return nil, invalidArgument("oauth: getuserinfo: empty code")
 	}
 	var out UserInfo
 	req := &wecom.Request{
@@ -120,28 +120,13 @@ func (c *Client) UserInfo(ctx context.Context, code string) (*UserInfo, error) {
 // Third-party apps never receive Mobile, Email, BizMail or Address.
 type UserDetail struct {
 	UserID  string `json:"userid"`
-	Gender  string `json:"gender"` // "0" unknown (or not agreed), "1" male, "2" female
+	Gender  Gender `json:"gender"` // GenderUnknown also when the member did not agree to share it
 	Avatar  string `json:"avatar"`
 	QRCode  string `json:"qr_code"`
 	Mobile  string `json:"mobile"`
 	Email   string `json:"email"`
 	BizMail string `json:"biz_mail"` // the corporation's own mailbox (企业邮箱)
 	Address string `json:"address"`
-}
-
-// UnmarshalJSON decodes WeCom's JSON, accepting gender as a string (as
-// documented) or a number.
-func (d *UserDetail) UnmarshalJSON(b []byte) error {
-	type plain UserDetail
-	aux := struct {
-		*plain
-		Gender flexString `json:"gender"`
-	}{plain: (*plain)(d)}
-	if err := json.Unmarshal(b, &aux); err != nil {
-		return err
-	}
-	d.Gender = string(aux.Gender)
-	return nil
 }
 
 // UserDetail exchanges a user ticket from [Client.UserInfo] for the
@@ -151,7 +136,7 @@ func (d *UserDetail) UnmarshalJSON(b []byte) error {
 // appears in errors or logs.
 func (c *Client) UserDetail(ctx context.Context, userTicket string) (*UserDetail, error) {
 	if userTicket == "" {
-		return nil, errors.New("oauth: getuserdetail: empty user ticket")
+		return nil, invalidArgument("oauth: getuserdetail: empty user ticket")
 	}
 	var out UserDetail
 	req := &wecom.Request{
@@ -177,7 +162,7 @@ type User struct {
 	MainDepartment int64   `json:"main_department"`
 	Position       string  `json:"position"`
 	Mobile         string  `json:"mobile"`
-	Gender         string  `json:"gender"`
+	Gender         Gender  `json:"gender"`
 	Email          string  `json:"email"`
 	BizMail        string  `json:"biz_mail"`
 	Avatar         string  `json:"avatar"`
@@ -191,27 +176,12 @@ type User struct {
 	Status int `json:"status"`
 }
 
-// UnmarshalJSON decodes WeCom's JSON, accepting gender as a string (as
-// documented) or a number.
-func (u *User) UnmarshalJSON(b []byte) error {
-	type plain User
-	aux := struct {
-		*plain
-		Gender flexString `json:"gender"`
-	}{plain: (*plain)(u)}
-	if err := json.Unmarshal(b, &aux); err != nil {
-		return err
-	}
-	u.Gender = string(aux.Gender)
-	return nil
-}
-
 // User reads a member of the directory: GET /cgi-bin/user/get (doc 90196).
 // An unknown userid is WeCom's 60111; one outside the app's visibility,
 // 60011. An empty userID fails at once, without calling WeCom.
 func (c *Client) User(ctx context.Context, userID string) (*User, error) {
 	if userID == "" {
-		return nil, errors.New("oauth: user/get: empty userid")
+		return nil, invalidArgument("oauth: user/get: empty userid")
 	}
 	var out User
 	if err := c.wc.Get(ctx, pathUserGet, url.Values{"userid": {userID}}, &out); err != nil {
@@ -220,25 +190,34 @@ func (c *Client) User(ctx context.Context, userID string) (*User, error) {
 	return &out, nil
 }
 
-// flexString decodes a JSON string, number or null into a string: WeCom
-// documents gender as a string, but not every response keeps to it.
-type flexString string
+// Gender is a member's gender as WeCom reports it. WeCom documents it as a
+// string ("0", "1", "2"); not every answer keeps to that, so a JSON number
+// is accepted too. Empty means WeCom sent nothing.
+type Gender string
 
-func (f *flexString) UnmarshalJSON(b []byte) error {
+// The genders WeCom reports.
+const (
+	GenderUnknown Gender = "0" // not set, or not shared with the app
+	GenderMale    Gender = "1"
+	GenderFemale  Gender = "2"
+)
+
+// UnmarshalJSON accepts a JSON string, a number or null.
+func (g *Gender) UnmarshalJSON(b []byte) error {
 	switch {
 	case len(b) > 0 && b[0] == '"':
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return err
 		}
-		*f = flexString(s)
+		*g = Gender(s)
 	case string(b) == "null":
 	default:
 		var n json.Number
 		if err := json.Unmarshal(b, &n); err != nil {
 			return err // a bool, object or array: *json.UnmarshalTypeError
 		}
-		*f = flexString(n)
+		*g = Gender(n)
 	}
 	return nil
 }

@@ -23,10 +23,14 @@ func TestEmptyArgumentsMakeNoCall(t *testing.T) {
 	ctx := context.Background()
 	_, err := c.UserInfo(ctx, "")
 	require.ErrorContains(t, err, "oauth: getuserinfo: empty code")
+	require.ErrorIs(t, err, oauth.ErrInvalidArgument)
 	_, err = c.UserDetail(ctx, "")
 	require.ErrorContains(t, err, "oauth: getuserdetail: empty user ticket")
 	_, err = c.User(ctx, "")
 	require.ErrorContains(t, err, "oauth: user/get: empty userid")
+	require.ErrorIs(t, err, oauth.ErrInvalidArgument)
+	_, err = oauth.NewStateCodec([]byte("short"), time.Minute)
+	require.ErrorIs(t, err, oauth.ErrInvalidArgument)
 	require.Empty(t, f.srv.CallCounts(), "not even gettoken")
 }
 
@@ -147,8 +151,8 @@ func TestUser(t *testing.T) {
 }
 
 func TestGenderStringOrNumber(t *testing.T) {
-	for raw, want := range map[string]string{
-		`"1"`: "1", `2`: "2", `0`: "0", `null`: "", `"0"`: "0",
+	for raw, want := range map[string]oauth.Gender{
+		`"1"`: oauth.GenderMale, `2`: oauth.GenderFemale, `0`: oauth.GenderUnknown, `null`: "", `"0"`: oauth.GenderUnknown,
 	} {
 		t.Run(raw, func(t *testing.T) {
 			var d oauth.UserDetail
@@ -173,7 +177,13 @@ func TestGenderStringOrNumber(t *testing.T) {
 	})
 	got, err := f.oauth[newApp].User(context.Background(), "x")
 	require.NoError(t, err)
-	require.Equal(t, "2", got.Gender)
+	require.Equal(t, oauth.GenderFemale, got.Gender)
+
+	// The same type serves Identity, so its gender decodes alike.
+	var g oauth.Gender
+	require.NoError(t, json.Unmarshal([]byte(`1`), &g))
+	require.Equal(t, oauth.GenderMale, g)
+	require.Error(t, json.Unmarshal([]byte(`[1]`), &g))
 }
 
 func TestNewPanicsOnNil(t *testing.T) {

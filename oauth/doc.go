@@ -23,9 +23,10 @@
 //	link := oauth.AuthorizeURL(corpID, "https://app.example.com/callback", state, oauth.WithPrivateInfo(agentID))
 //	// … WeCom redirects to /callback?code=CODE&state=STATE …
 //	id, err := oauth.New(client).Identify(ctx, code)
+//	var visitor *oauth.NotMemberError
 //	switch {
 //	case errors.Is(err, oauth.ErrInvalidCode): // expired or reused: send the user through the link again
-//	case errors.Is(err, oauth.ErrNotMember):   // id.OpenID identifies the visitor
+//	case errors.As(err, &visitor):             // visitor.OpenID identifies a non-member
 //	case err != nil:                           // WeCom failed or could not be reached
 //	}
 //

@@ -47,12 +47,13 @@ func ExampleClient_Identify() {
 	_, err = ids.Identify(ctx, code) // codes work once
 	fmt.Println(errors.Is(err, oauth.ErrInvalidCode))
 
-	id, err = ids.Identify(ctx, srv.NewNonMemberCode("ww1234567890abcdef", "o-visitor"))
-	fmt.Println(id.IsMember, id.OpenID, errors.Is(err, oauth.ErrNotMember))
+	_, err = ids.Identify(ctx, srv.NewNonMemberCode("ww1234567890abcdef", "o-visitor"))
+	var visitor *oauth.NotMemberError
+	fmt.Println(errors.As(err, &visitor), visitor.OpenID, errors.Is(err, oauth.ErrNotMember))
 	// Output:
 	// zhangsan 张三 13800000000 zhangsan@corp.wecom.work <nil>
 	// true
-	// false o-visitor true
+	// true o-visitor true
 }
 
 // A state bound to a value kept in the user's cookie: a link issued for

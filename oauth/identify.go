@@ -17,13 +17,14 @@ type Identity struct {
 	Email   string // falls back to BizMail when the member has no personal email
 	BizMail string
 	Avatar  string
-	Gender  string // "0" unknown, "1" male, "2" female, as WeCom sends it; "" when WeCom said nothing
+	Gender  Gender // "" when WeCom said nothing
 
-	// IsMember is false for someone outside the corporation; then only
-	// OpenID (and, for customers, ExternalUserID) is set.
+	// IsMember is always true for an Identity that Identify returns:
+	// someone outside the corporation is reported as a [*NotMemberError].
+	// It is kept so that an Identity built elsewhere can say otherwise.
 	IsMember       bool
-	OpenID         string
-	ExternalUserID string
+	OpenID         string // unused for members; see NotMemberError
+	ExternalUserID string // unused for members; see NotMemberError
 }
 
 // Identify resolves a code the way WeCom's rules since 2022-06-20 require
@@ -43,8 +44,9 @@ type Identity struct {
 //
 // Outcomes:
 //   - an invalid, expired or reused code: an error matching [ErrInvalidCode];
-//   - a non-member: a non-nil Identity (IsMember false, OpenID set) AND an
-//     error matching [ErrNotMember];
+//   - a non-member: a nil Identity and a [*NotMemberError], which matches
+//     [ErrNotMember] and carries the visitor's OpenID (and ExternalUserID
+//     for a customer);
 //   - a member with neither email nor mobile visible to the app: the
 //     Identity and a nil error — what that means is the caller's decision;
 //   - getuserdetail failing is logged, and the member is still identified
@@ -54,23 +56,23 @@ type Identity struct {
 //     failure is returned.
 //
 // An empty code fails at once, without calling WeCom (and does not match
-// ErrInvalidCode). Failures are logged on the wecom.Client's logger,
+// ErrInvalidCode; it matches [ErrInvalidArgument]). Failures are logged on the wecom.Client's logger,
 // without codes or tickets.
 func (c *Client) Identify(ctx context.Context, code string) (*Identity, error) {
 	if code == "" {
-		return nil, errors.New("oauth: identify: empty code")
+		return nil, invalidArgument("oauth: identify: empty code")
 	}
 	info, err := c.UserInfo(ctx, code)
 	if err != nil {
 		return nil, err
 	}
 	if !info.IsMember() {
-		return &Identity{OpenID: info.OpenID, ExternalUserID: info.ExternalUserID}, ErrNotMember
+		return nil, &NotMemberError{OpenID: info.OpenID, ExternalUserID: info.ExternalUserID}
 	}
 	id := &Identity{UserID: info.UserID, IsMember: true}
 
 	var detailErr error
-	detailGender := ""
+	var detailGender Gender
 	if info.UserTicket != "" {
 		d, err := c.UserDetail(ctx, info.UserTicket)
 		if err != nil {
@@ -79,7 +81,7 @@ func (c *Client) Identify(ctx context.Context, code string) (*Identity, error) {
 		} else {
 			id.Mobile, id.Email, id.BizMail, id.Avatar = d.Mobile, d.Email, d.BizMail, d.Avatar
 			detailGender = d.Gender
-			if d.Gender != "0" {
+			if d.Gender != GenderUnknown {
 				id.Gender = d.Gender
 			}
 		}
@@ -127,7 +129,7 @@ func (c *Client) logFailure(ctx context.Context, msg string, err error) {
 		slog.String("error", err.Error()))
 }
 
-func firstNonEmpty(a, b string) string {
+func firstNonEmpty[S ~string](a, b S) S {
 	if a != "" {
 		return a
 	}

@@ -3,6 +3,8 @@ package oauth_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"testing"
 	"time"
@@ -149,6 +151,7 @@ func TestIdentifyCodeErrors(t *testing.T) {
 		require.Nil(t, id)
 		require.Error(t, err)
 		require.NotErrorIs(t, err, oauth.ErrInvalidCode)
+		require.ErrorIs(t, err, oauth.ErrInvalidArgument)
 		require.Empty(t, f.srv.CallCounts())
 	})
 	t.Run("non-member", func(t *testing.T) {
@@ -156,12 +159,18 @@ func TestIdentifyCodeErrors(t *testing.T) {
 		id, err := f.oauth[newApp].Identify(ctx, f.remember(f.srv.NewNonMemberCode(corpID, "o-visitor")))
 		require.ErrorIs(t, err, oauth.ErrNotMember)
 		require.NotErrorIs(t, err, oauth.ErrInvalidCode)
-		require.Equal(t, &oauth.Identity{OpenID: "o-visitor"}, id)
+		require.Nil(t, id)
+		var nm *oauth.NotMemberError
+		require.ErrorAs(t, err, &nm)
+		require.Equal(t, &oauth.NotMemberError{OpenID: "o-visitor"}, nm)
+		require.NotContains(t, fmt.Sprint(slog.AnyValue(err).Resolve()), "o-visitor")
 		require.Zero(t, f.srv.Calls(pUserGet), "nothing to look up")
 
 		id, err = f.oauth[newApp].Identify(ctx, f.remember(f.srv.NewCustomerCode(corpID, "o-customer", "wm-customer")))
 		require.ErrorIs(t, err, oauth.ErrNotMember)
-		require.Equal(t, &oauth.Identity{OpenID: "o-customer", ExternalUserID: "wm-customer"}, id)
+		require.Nil(t, id)
+		require.ErrorAs(t, err, &nm)
+		require.Equal(t, &oauth.NotMemberError{OpenID: "o-customer", ExternalUserID: "wm-customer"}, nm)
 	})
 }
 

@@ -65,10 +65,10 @@ const (
 // copied.
 func NewStateCodec(key []byte, ttl time.Duration, opts ...StateOption) (*StateCodec, error) {
 	if len(key) < stateMinKeyLen {
-		return nil, fmt.Errorf("oauth: state key must be at least %d bytes, got %d", stateMinKeyLen, len(key))
+		return nil, invalidArgument("oauth: state key must be at least %d bytes, got %d", stateMinKeyLen, len(key))
 	}
 	if ttl < time.Second {
-		return nil, fmt.Errorf("oauth: state ttl must be at least 1s, got %v", ttl)
+		return nil, invalidArgument("oauth: state ttl must be at least 1s, got %v", ttl)
 	}
 	c := &StateCodec{key: append([]byte(nil), key...), ttl: ttl, now: time.Now}
 	for _, o := range opts {

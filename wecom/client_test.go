@@ -485,22 +485,29 @@ func TestSharedStoreAcrossClients(t *testing.T) {
 }
 
 func TestTokenKeysNeverHoldSecrets(t *testing.T) {
-	f := newFixture(t)
-	rec := testutil.NewRecordingStore(store.NewMemory())
-	for _, opts := range [][]wecom.Option{
-		{wecom.WithAgentID(agentID)},
-		{}, // no agentid: keyed by a hash of the secret
+	for name, base := range map[string]store.Store{
+		"with a Locker":    store.NewMemory(),
+		"without a Locker": testutil.WithoutLocker(store.NewMemory()),
 	} {
-		c, err := wecom.New(corpID, secret, append(opts, wecom.WithBaseURL(f.srv.URL), wecom.WithStore(rec))...)
-		require.NoError(t, err)
-		_, err = c.AccessToken(context.Background())
-		require.NoError(t, err)
-	}
-	keys := rec.Keys()
-	require.Len(t, keys, 2, "two apps, two keys")
-	for _, k := range keys {
-		require.NotContains(t, k, secret)
-		require.Contains(t, k, corpID)
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t)
+			st, rec := testutil.NewRecordingStore(base)
+			for _, opts := range [][]wecom.Option{
+				{wecom.WithAgentID(agentID)},
+				{}, // no agentid: keyed by a hash of the secret
+			} {
+				c, err := wecom.New(corpID, secret, append(opts, wecom.WithBaseURL(f.srv.URL), wecom.WithStore(st))...)
+				require.NoError(t, err)
+				_, err = c.AccessToken(context.Background())
+				require.NoError(t, err)
+			}
+			keys := rec.Keys()
+			require.Len(t, keys, 2, "two apps, two keys")
+			for _, k := range keys {
+				require.NotContains(t, k, secret)
+				require.Contains(t, k, corpID)
+			}
+		})
 	}
 }
 

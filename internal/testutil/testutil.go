@@ -33,30 +33,16 @@ func (s *SyncBuffer) String() string {
 	return s.b.String()
 }
 
-// RecordingStore wraps a store.Store and remembers every key written, so
-// that tests can check which keys wecomkit uses (and that none holds a
-// secret).
-type RecordingStore struct {
-	store.Store
+// Recorder remembers every key written through the store
+// [NewRecordingStore] returned, so that tests can check which keys
+// wecomkit uses (and that none holds a secret).
+type Recorder struct {
 	mu   sync.Mutex
 	seen map[string]bool
 }
 
-// NewRecordingStore wraps s.
-func NewRecordingStore(s store.Store) *RecordingStore {
-	return &RecordingStore{Store: s, seen: map[string]bool{}}
-}
-
-// Set records key and passes the call on.
-func (r *RecordingStore) Set(ctx context.Context, key, value string, ttl time.Duration) error {
-	r.mu.Lock()
-	r.seen[key] = true
-	r.mu.Unlock()
-	return r.Store.Set(ctx, key, value, ttl)
-}
-
 // Keys returns the keys written so far, sorted.
-func (r *RecordingStore) Keys() []string {
+func (r *Recorder) Keys() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	out := make([]string, 0, len(r.seen))
@@ -65,4 +51,44 @@ func (r *RecordingStore) Keys() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+func (r *Recorder) note(key string) {
+	r.mu.Lock()
+	r.seen[key] = true
+	r.mu.Unlock()
+}
+
+// NewRecordingStore wraps s so that its writes are recorded. The store it
+// returns is a [store.Locker] exactly when s is one: a wrapper that hid the
+// lock would make every test through it exercise only the lock-free path.
+func NewRecordingStore(s store.Store) (store.Store, *Recorder) {
+	rec := &Recorder{seen: map[string]bool{}}
+	rs := &recordingStore{Store: s, rec: rec}
+	if l, ok := s.(store.Locker); ok {
+		return &recordingLocker{recordingStore: rs, Locker: l}, rec
+	}
+	return rs, rec
+}
+
+type recordingStore struct {
+	store.Store
+	rec *Recorder
+}
+
+func (r *recordingStore) Set(ctx context.Context, key, value string, ttl time.Duration) error {
+	r.rec.note(key)
+	return r.Store.Set(ctx, key, value, ttl)
+}
+
+type recordingLocker struct {
+	*recordingStore
+	store.Locker
+}
+
+// WithoutLocker returns s as a plain store.Store that is not a
+// [store.Locker] even when s is, so a test can run both the locked and the
+// lock-free path over one implementation.
+func WithoutLocker(s store.Store) store.Store {
+	return struct{ store.Store }{s}
 }
