@@ -11,6 +11,13 @@
 //		s, err := redisstore.FromURL(srv.URL())
 //		...
 //	}
+//
+// [StartCluster] starts a Redis Cluster (masters, optionally with
+// replicas) and [StartSentinel] a master, a replica and three Sentinels,
+// the same way: loopback ports, temporary directories, ready when they
+// return, stopped (SIGKILL) when the test ends, skipped or failed when
+// redis-server is missing. Every process also dies with the test process
+// on Linux, should the test binary die without running its cleanups.
 package redistest
 
 import (
@@ -49,6 +56,10 @@ type Server struct {
 	bin  string
 	dir  string
 	port int
+	// conf is written to redis.conf in dir, which the server is started
+	// with (Sentinel rewrites it); args follow the common arguments.
+	conf string
+	args []string
 
 	mu      sync.Mutex
 	cmd     *exec.Cmd
@@ -88,6 +99,13 @@ func Start(tb testing.TB) *Server {
 	if bin == "" {
 		return nil
 	}
+	return startServer(tb, bin, nil)
+}
+
+// startServer runs a redis-server for tb on a free port; configure, when
+// not nil, sets s.conf and s.args for that port before each attempt.
+func startServer(tb testing.TB, bin string, configure func(s *Server) error) *Server {
+	tb.Helper()
 	s := &Server{t: tb, bin: bin, dir: tb.TempDir()}
 	tb.Cleanup(s.cleanup)
 
@@ -99,6 +117,11 @@ func Start(tb testing.TB) *Server {
 			continue
 		}
 		s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port))
+		if configure != nil {
+			if err = configure(s); err != nil {
+				continue
+			}
+		}
 		if err = s.start(); err == nil {
 			return s
 		}
@@ -127,7 +150,12 @@ func (s *Server) start() error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(s.bin,
+	conf := filepath.Join(s.dir, "redis.conf")
+	if err := os.WriteFile(conf, []byte(s.conf), 0o600); err != nil {
+		logf.Close()
+		return err
+	}
+	cmd := exec.Command(s.bin, append([]string{conf,
 		"--port", strconv.Itoa(s.port),
 		"--bind", "127.0.0.1",
 		"--save", "",
@@ -136,7 +164,9 @@ func (s *Server) start() error {
 		"--daemonize", "no",
 		"--logfile", "",
 		"--loglevel", "notice",
-	)
+		// A replica syncs at once, not after the default 5 s wait for others.
+		"--repl-diskless-sync-delay", "0",
+	}, s.args...)...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	setDeathSignal(cmd)
 	if err := cmd.Start(); err != nil {
@@ -219,7 +249,13 @@ func (s *Server) Running() bool {
 	return s.cmd != nil
 }
 
-// Stop kills the server at once, as a crash would; its data (held only in
+// Port returns the server's TCP port.
+func (s *Server) Port() int { return s.port }
+
+// Dir returns the server's temporary directory (its log and config).
+func (s *Server) Dir() string { return s.dir }
+
+// Stop kills the server at once (SIGKILL), as a crash would; its data (held only in
 // memory) is lost. Stopping a stopped server does nothing.
 func (s *Server) Stop() {
 	s.mu.Lock()

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"github.com/wecomkit/wecomkit/internal/redistest"
@@ -79,14 +80,12 @@ func (a announcingTransport) RoundTrip(r *http.Request) (*http.Response, error) 
 func helperMain() int {
 	goroutines, _ := strconv.Atoi(os.Getenv("HELPER_GOROUTINES"))
 	fetchTimeout, _ := time.ParseDuration(os.Getenv("HELPER_FETCH_TIMEOUT"))
-	s, err := redisstore.FromURL(os.Getenv("HELPER_REDIS_URL"),
-		redisstore.WithPrefix(os.Getenv("HELPER_PREFIX")),
-		redisstore.WithLockPoll(5*time.Millisecond, 50*time.Millisecond))
+	s, closeStore, err := helperStore()
 	if err != nil {
 		say("fatal %v", err)
 		return 2
 	}
-	defer s.Close()
+	defer closeStore()
 	client, err := wecom.New(corpID, appSecret,
 		wecom.WithAgentID(agentID),
 		wecom.WithBaseURL(os.Getenv("HELPER_WECOM_URL")),
@@ -139,6 +138,25 @@ func helperMain() int {
 	b, _ := json.Marshal(res)
 	say("result %s", b)
 	return 0
+}
+
+// helperStore opens the child's store: on the Redis Cluster seeded by the
+// comma-separated addresses in HELPER_REDIS_CLUSTER if set, else on
+// HELPER_REDIS_URL.
+func helperStore() (*redisstore.Store, func(), error) {
+	opts := []redisstore.Option{
+		redisstore.WithPrefix(os.Getenv("HELPER_PREFIX")),
+		redisstore.WithLockPoll(5*time.Millisecond, 50*time.Millisecond),
+	}
+	if addrs := os.Getenv("HELPER_REDIS_CLUSTER"); addrs != "" {
+		cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: strings.Split(addrs, ","), ContextTimeoutEnabled: true})
+		return redisstore.New(cc, opts...), func() { _ = cc.Close() }, nil
+	}
+	s, err := redisstore.FromURL(os.Getenv("HELPER_REDIS_URL"), opts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, func() { _ = s.Close() }, nil
 }
 
 // child is one helper process seen from the parent.
@@ -272,13 +290,34 @@ func newFakeWeCom(t *testing.T) *wecomtest.Server {
 func TestCrossProcessStampede(t *testing.T) {
 	// 4 processes × 250 goroutines on a cold shared cache: one gettoken.
 	skipInShort(t)
+	testCrossProcessStampede(t, "stampede:", "HELPER_REDIS_URL="+redistest.Start(t).URL())
+}
+
+func TestCrossProcessStampedeCluster(t *testing.T) {
+	// The same on a Redis Cluster: the token and its lock live on
+	// different masters.
+	skipInShort(t)
+	c := redistest.StartCluster(t, 3, 0)
+	cc := c.Client(nil)
+	const prefix = "cluster-stampede:"
+	key := prefix + "access_token:" + corpID + ":" + strconv.Itoa(agentID)
+	tokenAt, err := cc.MasterForKey(context.Background(), key)
+	require.NoError(t, err)
+	lockAt, err := cc.MasterForKey(context.Background(), key+":lock")
+	require.NoError(t, err)
+	require.NotEqual(t, tokenAt.Options().Addr, lockAt.Options().Addr, "token and lock on one master")
+	testCrossProcessStampede(t, prefix, "HELPER_REDIS_CLUSTER="+strings.Join(c.Addrs(), ","))
+}
+
+// testCrossProcessStampede runs the stampede on the Redis that redisEnv
+// (HELPER_REDIS_URL=… or HELPER_REDIS_CLUSTER=…) names, under prefix.
+func testCrossProcessStampede(t *testing.T, prefix, redisEnv string) {
 	const procs, goroutines = 4, 250
-	rds := redistest.Start(t)
 	wc := newFakeWeCom(t)
 	children := startChildren(t, procs,
-		"HELPER_REDIS_URL="+rds.URL(),
+		redisEnv,
 		"HELPER_WECOM_URL="+wc.URL,
-		"HELPER_PREFIX=stampede:",
+		"HELPER_PREFIX="+prefix,
 		"HELPER_GOROUTINES="+strconv.Itoa(goroutines),
 		"HELPER_FETCH_TIMEOUT=10s",
 	)

@@ -19,9 +19,10 @@ import (
 	"github.com/wecomkit/wecomkit/store/storetest"
 )
 
-func TestContract(t *testing.T) {
-	srv := redistest.Start(t)
-	client := srv.Client()
+func TestContract(t *testing.T) { testContract(t, redistest.Start(t).Client()) }
+
+// testContract runs the store.Store and store.Locker contract on client.
+func testContract(t *testing.T, client redis.UniversalClient) {
 	storetest.Run(t, storetest.Harness{
 		New: func(*testing.T) store.Store {
 			return redisstore.New(client, redisstore.WithLockPoll(time.Millisecond, 20*time.Millisecond))
@@ -104,10 +105,11 @@ func TestErrors(t *testing.T) {
 	require.NotContains(t, err.Error(), "secret-value")
 }
 
-func TestUnlock(t *testing.T) {
+func TestUnlock(t *testing.T) { testUnlock(t, redistest.Start(t).Client()) }
+
+func testUnlock(t *testing.T, client redis.UniversalClient) {
 	ctx := context.Background()
-	srv := redistest.Start(t)
-	s := redisstore.New(srv.Client())
+	s := redisstore.New(client)
 
 	unlock, err := s.Lock(ctx, "l", time.Minute)
 	require.NoError(t, err)
@@ -122,18 +124,19 @@ func TestUnlock(t *testing.T) {
 	unlock2, err := s.Lock(ctx, "l", time.Minute)
 	require.NoError(t, err)
 	require.ErrorIs(t, unlock(ctx), redisstore.ErrLockLost)
-	n, err := srv.Client().Exists(ctx, "wecomkit:l").Result()
+	n, err := client.Exists(ctx, "wecomkit:l").Result()
 	require.NoError(t, err)
 	require.EqualValues(t, 1, n)
 	require.NoError(t, unlock2(ctx))
 }
 
-func TestLockWakesAtExpiry(t *testing.T) {
+func TestLockWakesAtExpiry(t *testing.T) { testLockWakesAtExpiry(t, redistest.Start(t).Client()) }
+
+func testLockWakesAtExpiry(t *testing.T, client redis.UniversalClient) {
 	// A waiter polling with a long interval still takes a dead holder's
 	// lock promptly: it never sleeps past the holder's expiry.
 	ctx := context.Background()
-	srv := redistest.Start(t)
-	s := redisstore.New(srv.Client(), redisstore.WithLockPoll(5*time.Second, 10*time.Second))
+	s := redisstore.New(client, redisstore.WithLockPoll(5*time.Second, 10*time.Second))
 	_, err := s.Lock(ctx, "l", 200*time.Millisecond) // never unlocked
 	require.NoError(t, err)
 	start := time.Now()
@@ -144,6 +147,12 @@ func TestLockWakesAtExpiry(t *testing.T) {
 }
 
 func TestLockWaitersDoNotSpin(t *testing.T) {
+	testLockWaitersDoNotSpin(t, func(t *testing.T) redis.UniversalClient { return redistest.Start(t).Client() })
+}
+
+// testLockWaitersDoNotSpin takes a function that returns a new client
+// each time: the test counts the commands sent through it.
+func testLockWaitersDoNotSpin(t *testing.T, newClient func(*testing.T) redis.UniversalClient) {
 	// Ten waiters for a held lock: each sleeps between tries, so they send
 	// far fewer commands than a busy loop (one try per ~20 µs round trip).
 	for name, tc := range map[string]struct {
@@ -159,7 +168,7 @@ func TestLockWaitersDoNotSpin(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			client := redistest.Start(t).Client()
+			client := newClient(t)
 			var cmds atomic.Int64
 			client.AddHook(countHook{&cmds})
 			s := redisstore.New(client, redisstore.WithLockPoll(tc.min, tc.max))

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"github.com/wecomkit/wecomkit/internal/redistest"
@@ -17,11 +18,14 @@ import (
 )
 
 func TestTokenRefreshOneFetchAcrossSources(t *testing.T) {
+	testTokenRefreshOneFetchAcrossSources(t, redistest.Start(t).Client())
+}
+
+func testTokenRefreshOneFetchAcrossSources(t *testing.T, client redis.UniversalClient) {
 	// Several token sources (one per process in real life) on one Redis:
 	// one fetch when cold, and one fetch again when the value is due for
 	// refresh, while every source keeps serving the current value.
 	ctx := context.Background()
-	srv := redistest.Start(t)
 	clock := wecomtest.NewClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	var fetches atomic.Int32
 	fetch := func(context.Context) (string, time.Duration, error) {
@@ -32,7 +36,7 @@ func TestTokenRefreshOneFetchAcrossSources(t *testing.T) {
 	const sources = 4
 	var ts [sources]wecom.TokenSource
 	for i := range ts {
-		s := redisstore.New(srv.Client(), redisstore.WithLockPoll(time.Millisecond, 10*time.Millisecond))
+		s := redisstore.New(client, redisstore.WithLockPoll(time.Millisecond, 10*time.Millisecond))
 		ts[i] = wecom.NewCachedToken("access_token:corp:1", fetch, wecom.WithStore(s), wecom.WithClock(clock.Now))
 	}
 	all := func(want string) {
