@@ -23,6 +23,7 @@ type flags struct {
 }
 
 func newFlags(e *env, name, usage, about, examples string) *flags {
+	e.cmd = name
 	fs := flag.NewFlagSet("wecomkit "+name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	f := &flags{FlagSet: fs, e: e, usage: usage, about: about, examples: examples}

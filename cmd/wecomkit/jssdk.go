@@ -34,7 +34,7 @@ of 40093. The ticket is shown as *** in string1 unless --show-ticket.
 	}
 	switch {
 	case len(pos) > 0:
-		return usagef("unexpected argument %q (give the page with --url)", pos[0])
+		return usagef("unexpected argument: give the page with --url")
 	case ticket == "":
 		return usagef("missing --ticket (or $WECOMKIT_TICKET)")
 	case pageURL == "":

@@ -47,6 +47,10 @@ type env struct {
 	getenv         func(string) string
 	now            func() time.Time
 	random         io.Reader
+
+	// cmd is the (sub)command being run, "url authorize" say, for the
+	// pointer to its --help in usage errors.
+	cmd string
 }
 
 // run runs the command line args (without the program name) and returns
@@ -139,6 +143,9 @@ func report(e *env, name string, err error) int {
 	case errors.Is(err, errReported):
 		return exitFailure
 	case errors.As(err, &ue):
+		if e.cmd != "" {
+			name = e.cmd
+		}
 		fmt.Fprintf(e.stderr, "wecomkit %s: %s\nRun 'wecomkit %s --help' for usage.\n", name, ue.msg, name)
 		return exitUsage
 	}

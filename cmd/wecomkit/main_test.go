@@ -178,3 +178,11 @@ func shellJoin(args []string) string {
 	}
 	return strings.Join(out, " ")
 }
+
+func requireExit(t *testing.T, want, got int)     { t.Helper(); require.Equal(t, want, got, "exit status") }
+func requireLen(t *testing.T, v []string, n int)  { t.Helper(); require.Len(t, v, n) }
+func requireContains(t *testing.T, s, sub string) { t.Helper(); require.Contains(t, s, sub) }
+func requireNotContains(t *testing.T, s, sub string) {
+	t.Helper()
+	require.NotContains(t, s, sub)
+}

@@ -32,7 +32,7 @@ answers is what you see.`,
 	}
 	switch {
 	case len(pos) > 0:
-		return usagef("unexpected argument %q", pos[0])
+		return usagef("unexpected argument: every value is a flag")
 	case corpID == "":
 		return usagef("missing --corp-id")
 	case secret == "":

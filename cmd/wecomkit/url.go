@@ -188,7 +188,7 @@ Exits 1 when it finds any.`,
 func parseNoArgs(f *flags, args []string) ([]string, error) {
 	pos, err := f.parse(args)
 	if err == nil && len(pos) > 0 {
-		return nil, usagef("unexpected argument %q: every value is a flag", pos[0])
+		return nil, usagef("unexpected argument: every value is a flag")
 	}
 	return pos, err
 }
