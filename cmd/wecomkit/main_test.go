@@ -186,3 +186,14 @@ func requireNotContains(t *testing.T, s, sub string) {
 	t.Helper()
 	require.NotContains(t, s, sub)
 }
+
+// run, which main calls, wires the real environment: a usage error
+// without arguments, and a command that needs neither clock nor network.
+func TestRun(t *testing.T) {
+	var out, errOut strings.Builder
+	require.Equal(t, exitUsage, run(nil, strings.NewReader(""), &out, &errOut, func(string) string { return "" }))
+	require.Contains(t, errOut.String(), "Usage:")
+	out.Reset()
+	require.Equal(t, exitOK, run([]string{"errcode", "42001"}, strings.NewReader(""), &out, &errOut, func(string) string { return "" }))
+	require.Contains(t, out.String(), "access_token expired")
+}
