@@ -81,7 +81,6 @@ type sigParams struct {
 	msgSignature, timestamp, nonce string
 	echoStr                        string
 	fromURL                        url.Values
-	hadEchoStr                     bool
 }
 
 func (s *sigParams) define(f *flags, withEcho bool) {
@@ -106,9 +105,6 @@ func (s *sigParams) resolve(f *flags, pasted string) error {
 	pick := func(flagName, param string, p *string) {
 		if !f.isSet(flagName) && s.fromURL != nil {
 			*p = s.fromURL.Get(param)
-			if param == "echostr" {
-				s.hadEchoStr = s.fromURL.Has(param)
-			}
 		}
 	}
 	pick("msg-signature", "msg_signature", &s.msgSignature)
