@@ -47,12 +47,16 @@ type Server struct {
 	creds  map[string]*credential // by value
 	calls  map[string]int
 	faults map[string][]*pendingFault
-	dir    directory // members, OAuth codes, user tickets (directory.go)
-	issues issueLog  // ticket issue times for WeCom's hourly limits (jsapi.go)
+	dir    directory  // members, OAuth codes, user tickets (directory.go)
+	issues issueLog   // ticket issue times for WeCom's hourly limits (jsapi.go)
+	tp     thirdParty // suites, providers, installs (suite.go, install.go)
+
+	pushClient *http.Client // sends pushes to command URLs (suite.go)
 }
 
 type corp struct {
 	id   string
+	name string // "" until a suite install names it
 	apps map[int64]*App
 }
 
@@ -61,6 +65,7 @@ type credential struct {
 	kind    string // "access_token", …
 	corpID  string
 	agentID int64
+	suiteID string // the suite a corp token was issued to; the suite of a suite_access_token
 	expires time.Time
 	revoked bool
 }
@@ -114,8 +119,12 @@ func NewServer(opts ...Option) *Server {
 	}
 	s.addDirectoryRoutes()
 	s.addJSAPIRoutes()
+	s.addSuiteRoutes()
 	for _, o := range opts {
 		o.apply(s)
+	}
+	if s.pushClient == nil {
+		s.pushClient = &http.Client{Timeout: 30 * time.Second}
 	}
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	s.srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
@@ -263,20 +272,32 @@ func randomHex(n int) string {
 }
 
 // checkCredentialLocked validates the credential a request carries in
-// param and answers the WeCom error itself when it is not accepted.
+// param and answers the WeCom error itself when it is not accepted. kind is
+// the kind the endpoint wants: an access_token (missing 41001, unknown,
+// revoked or of another kind 40014, expired 42001), or a suite or provider
+// token, which WeCom checks together (missing 41001, unknown, revoked or of
+// another kind 40082, expired 42009; doc 90313).
 func (s *Server) checkCredentialLocked(w http.ResponseWriter, r *http.Request, param, kind string) (*credential, bool) {
 	v := r.URL.Query().Get(param)
 	if v == "" {
-		writeError(w, 41001, "")
+		writeError(w, 41001, param+" missing")
 		return nil, false
+	}
+	invalid, expired := 40014, 42001
+	if kind == kindSuiteToken || kind == kindProviderToken {
+		invalid, expired = 40082, 42009
 	}
 	c, ok := s.creds[v]
 	switch {
 	case !ok || c.kind != kind || c.revoked:
-		writeError(w, 40014, "")
+		writeError(w, invalid, "")
 		return nil, false
 	case !s.now().Before(c.expires):
-		writeError(w, 42001, "")
+		msg := ""
+		if expired == 42009 && kind == kindProviderToken {
+			msg = "provider_access_token expired"
+		}
+		writeError(w, expired, msg)
 		return nil, false
 	}
 	return c, true
@@ -308,6 +329,12 @@ func (s *Server) handleGettoken(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// A 代开发 app's permanent code is its secret (doc 97164).
+	if a := s.customizedByCodeLocked(corpID, secret); a != nil {
+		tok, ttl := s.issueCorpTokenLocked(a)
+		writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "access_token": tok, "expires_in": ttl})
+		return
+	}
 	writeError(w, 40001, "")
 }
 
@@ -338,12 +365,19 @@ var errmsgs = map[int]string{
 	40014: "invalid access_token",
 	40029: "invalid code",
 	40058: "invalid parameter",
+	40078: "invalid auth_code",
+	40082: "invalid suite_acccess_token or provider_access_token", // sic: WeCom's spelling
+	40083: "invalid suite_id",
+	40084: "invalid permanent_code",
+	40085: "invalid suite_ticket",
 	41001: "access_token missing",
 	41002: "corpid missing",
 	41004: "corpsecret missing",
 	41008: "missing code",
 	41009: "missing userid",
 	42001: "access_token expired",
+	42007: "pre_auth_code expired",
+	42009: "suite_access_token expired",
 	45009: "api freq out of limit",
 	45033: "api concurrent out of limit",
 	47001: "data format error",
