@@ -1,0 +1,127 @@
+package suite_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/wecomkit/wecomkit/jssdk"
+	"github.com/wecomkit/wecomkit/store/boltstore"
+	"github.com/wecomkit/wecomkit/suite"
+	"github.com/wecomkit/wecomkit/wecomtest"
+)
+
+// exampleSuite starts a fake WeCom with one suite, and a Suite whose command
+// callback it pushes to; a real server configures the URL in the provider
+// admin console instead.
+func exampleSuite(dir string) (*wecomtest.Server, *suite.Suite, func()) {
+	fake := wecomtest.NewServer(wecomtest.WithSuite(wecomtest.Suite{
+		ID: "wwexamplesuite01", Secret: "suite-secret", Token: "token", EncodingAESKey: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C",
+	}))
+	st, err := boltstore.Open(filepath.Join(dir, "suite.db")) // durable: permanent codes survive restarts
+	if err != nil {
+		log.Fatal(err)
+	}
+	s, err := suite.New(suite.Config{SuiteID: "wwexamplesuite01", SuiteSecret: "suite-secret", Token: "token",
+		EncodingAESKey: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"},
+		suite.WithStore(st), suite.WithBaseURL(fake.URL), suite.WithOpenBaseURL(fake.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	cb := httptest.NewServer(s.CommandHandler())
+	fake.SetCommandURL("wwexamplesuite01", cb.URL)
+	return fake, s, func() { cb.Close(); _ = s.Close(); _ = st.Close(); fake.Close() }
+}
+
+// The command callback stores the suite_ticket WeCom pushes every ten
+// minutes; with it the suite can get its token.
+func ExampleSuite_CommandHandler() {
+	dir, _ := os.MkdirTemp("", "suite-example")
+	defer os.RemoveAll(dir)
+	fake, s, done := exampleSuite(dir)
+	defer done()
+	ctx := context.Background()
+
+	_, err := s.SuiteToken(ctx)
+	fmt.Println(err != nil) // no ticket yet
+	if _, err := fake.PushSuiteTicket(ctx, "wwexamplesuite01"); err != nil {
+		log.Fatal(err)
+	}
+	tok, err := s.SuiteToken(ctx)
+	fmt.Println(tok != "", err)
+	// Output:
+	// true
+	// true <nil>
+}
+
+// An install from the provider's website: a link to WeCom's install page,
+// then the auth code on the redirect, exchanged for the permanent code.
+func ExampleSuite_InstallURL() {
+	dir, _ := os.MkdirTemp("", "suite-example")
+	defer os.RemoveAll(dir)
+	fake, s, done := exampleSuite(dir)
+	defer done()
+	ctx := context.Background()
+	_, _ = fake.PushSuiteTicket(ctx, "wwexamplesuite01")
+	fake.SetInstallCorp("wwexamplesuite01", "wwcustomercorp01")
+
+	link, err := s.InstallURL(ctx, "https://provider.example.com/install/callback", "abc123")
+	if err != nil {
+		log.Fatal(err)
+	}
+	// The administrator opens link and confirms; WeCom redirects back.
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(link)
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp.Body.Close()
+	back, _ := url.Parse(resp.Header.Get("Location"))
+
+	// The handler of /install/callback:
+	a, err := s.Authorize(ctx, back.Query().Get("auth_code"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(a.CorpID, back.Query().Get("state"), len(a.Agents))
+	// Output:
+	// wwcustomercorp01 abc123 1
+}
+
+// Corp gives a client for an authorized corporation, on which jssdk (and
+// oauth, contact, message) work as for a self-built app.
+func ExampleSuite_Corp() {
+	dir, _ := os.MkdirTemp("", "suite-example")
+	defer os.RemoveAll(dir)
+	fake, s, done := exampleSuite(dir)
+	defer done()
+	ctx := context.Background()
+	_, _ = fake.PushSuiteTicket(ctx, "wwexamplesuite01")
+	if _, err := fake.InstallQR(ctx, "wwexamplesuite01", "wwcustomercorp01", "qr"); err != nil { // a create_auth push
+		log.Fatal(err)
+	}
+	for n, _ := s.Pending(ctx); n > 0; n, _ = s.Pending(ctx) {
+		time.Sleep(time.Millisecond) // the push was answered at once; the exchange runs just after
+	}
+
+	corp, err := s.Corp(ctx, "wwcustomercorp01")
+	if err != nil {
+		log.Fatal(err)
+	}
+	cfg, err := jssdk.New(corp).Config(ctx, "https://app.example.com/page")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(corp.CorpID(), cfg.AppID, len(cfg.Signature))
+	_, err = s.Corp(ctx, "wwsomeoneelse001")
+	fmt.Println(err)
+	// Output:
+	// wwcustomercorp01 wwcustomercorp01 40
+	// suite: corporation has not authorized the app: wwsomeoneelse001
+}

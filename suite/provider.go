@@ -1,0 +1,152 @@
+package suite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/wecomkit/wecomkit/store"
+	"github.com/wecomkit/wecomkit/wecom"
+)
+
+// Provider is the service provider's own credential: the
+// provider_access_token (https://developer.work.weixin.qq.com/document/path/91200),
+// for the provider-level APIs — login from the provider's website,
+// customised-app install links, and (in package suite's later parts)
+// interface licenses.
+type Provider struct {
+	corpID string
+	tokens wecom.TokenSource
+	client *wecom.Client
+}
+
+// NewProvider returns a Provider for the provider's corp id and its
+// provider secret (服务商管理后台 → 服务商信息 → 基本信息 → Secret). Of the
+// options, the store, clock, logger, base URL, HTTP client and transport
+// apply; its token needs no durable store.
+func NewProvider(providerCorpID, providerSecret string, opts ...Option) (*Provider, error) {
+	if providerCorpID == "" || providerSecret == "" {
+		return nil, fmt.Errorf("%w: provider corp id and secret are required", ErrInvalidConfig)
+	}
+	o := defaultConfig()
+	for _, opt := range opts {
+		if opt != nil {
+			opt.apply(&o)
+		}
+	}
+	if o.logger == nil {
+		o.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if o.store == nil {
+		o.store = store.NewMemory(store.WithClock(o.now))
+	}
+	t, err := newTransport(&o)
+	if err != nil {
+		return nil, err
+	}
+	ts := wecom.NewCachedToken("provider_access_token:"+providerCorpID,
+		t.GetProviderToken(providerCorpID, wecom.Secret(providerSecret)),
+		wecom.WithStore(o.store), wecom.WithClock(o.now), wecom.WithLogger(o.logger))
+	c, err := wecom.NewServiceClient(wecom.ProviderAccessToken, ts,
+		wecom.WithTransport(t), wecom.WithStore(o.store), wecom.WithClock(o.now), wecom.WithLogger(o.logger))
+	if err != nil {
+		return nil, err
+	}
+	return &Provider{corpID: providerCorpID, tokens: ts, client: c}, nil
+}
+
+// CorpID returns the provider's corp id.
+func (p *Provider) CorpID() string { return p.corpID }
+
+// Token returns a valid provider_access_token, cached until shortly before it
+// expires; a rejected one (40082) is replaced on the next call.
+func (p *Provider) Token(ctx context.Context) (string, error) { return p.tokens.Token(ctx) }
+
+// Client returns the client for provider-level calls: its token travels as
+// provider_access_token.
+func (p *Provider) Client() *wecom.Client { return p.client }
+
+// LoginInfo is who logged in to the provider's website with WeCom
+// (https://developer.work.weixin.qq.com/document/path/91125).
+type LoginInfo struct {
+	// UserType: 1 creator of the corp, 2 internal admin, 3 external admin,
+	// 4 sub-admin, 5 member.
+	UserType int `json:"usertype"`
+	User     struct {
+		UserID     string `json:"userid"`
+		OpenUserID string `json:"open_userid"`
+		Name       string `json:"name"`
+		Avatar     string `json:"avatar"`
+	} `json:"user_info"`
+	Corp struct {
+		CorpID string `json:"corpid"`
+	} `json:"corp_info"`
+	Agents []struct {
+		AgentID  int64 `json:"agentid"`
+		AuthType int   `json:"auth_type"` // 0 use, 1 manage
+	} `json:"agent"`
+	AuthInfo struct {
+		Departments []struct {
+			ID       int64 `json:"id"`
+			Writable bool  `json:"writable"`
+		} `json:"department"`
+	} `json:"auth_info"`
+}
+
+// LoginInfo exchanges the auth_code of a login from the provider's website
+// (the "business settings" login) for who logged in. The endpoint takes the
+// provider token under the name access_token and answers without an
+// errcode on success; the code is single use.
+func (p *Provider) LoginInfo(ctx context.Context, authCode string) (*LoginInfo, error) {
+	if authCode == "" {
+		return nil, fmt.Errorf("%w: empty auth code", ErrInvalidArgument)
+	}
+	var out LoginInfo
+	req := &wecom.Request{Method: http.MethodPost, Path: "/cgi-bin/service/get_login_info",
+		Body: map[string]string{"auth_code": authCode}, SingleUse: true, TokenParam: wecom.AccessToken}
+	if err := p.client.Do(ctx, req, &out); err != nil {
+		return nil, fmt.Errorf("suite: get_login_info: %w", scrub(err, authCode))
+	}
+	if out.User.UserID == "" && out.User.OpenUserID == "" {
+		return nil, errors.New("suite: get_login_info: answer names no user")
+	}
+	return &out, nil
+}
+
+// CustomizedAuthURL returns the QR-code link through which a corporation
+// authorizes 代开发 (customised) apps built from the given templates
+// (https://developer.work.weixin.qq.com/document/path/98744), and how long
+// it stays valid. state: up to 32 letters and digits; at most 9 templates.
+// It needs the provider ([WithProvider]).
+func (s *Suite) CustomizedAuthURL(ctx context.Context, state string, templateIDs []string) (string, time.Duration, error) {
+	if s.opts.provider == nil {
+		return "", 0, fmt.Errorf("%w: CustomizedAuthURL needs WithProvider", ErrInvalidConfig)
+	}
+	return s.opts.provider.CustomizedAuthURL(ctx, state, templateIDs)
+}
+
+// CustomizedAuthURL is [Suite.CustomizedAuthURL] on the provider itself.
+func (p *Provider) CustomizedAuthURL(ctx context.Context, state string, templateIDs []string) (string, time.Duration, error) {
+	if err := checkState(state, 32); err != nil {
+		return "", 0, err
+	}
+	if len(templateIDs) == 0 || len(templateIDs) > 9 {
+		return "", 0, fmt.Errorf("%w: 1 to 9 template ids", ErrInvalidArgument)
+	}
+	var out struct {
+		QRCodeURL string `json:"qrcode_url"`
+		ExpiresIn int64  `json:"expires_in"`
+	}
+	body := map[string]any{"state": state, "templateid_list": templateIDs}
+	if err := p.client.Post(ctx, "/cgi-bin/service/get_customized_auth_url", nil, body, &out); err != nil {
+		return "", 0, fmt.Errorf("suite: get_customized_auth_url: %w", err)
+	}
+	if out.QRCodeURL == "" {
+		return "", 0, errors.New("suite: get_customized_auth_url: answer has no qrcode_url")
+	}
+	return out.QRCodeURL, time.Duration(out.ExpiresIn) * time.Second, nil
+}
