@@ -30,5 +30,27 @@
 //	srv.AddMember("ww-corp", wecomtest.Member{UserID: "zhangsan", Name: "张三", Mobile: "13800000000"})
 //	code := srv.NewCode("ww-corp", 1000002, "zhangsan", wecomtest.ScopePrivateInfo)
 //
+// # Third-party apps
+//
+// The service-provider side is modelled too. A [Suite] (a third-party app,
+// or a 代开发 template with [Suite.Customized]) gets its instructions
+// pushed to its command URL encrypted and signed exactly as WeCom does, so
+// a crypto.NewHandler can take them: [Server.PushSuiteTicket] (or
+// [Server.PushDueSuiteTickets] after advancing the clock),
+// [Server.InstallQR] (create_auth), [Server.PushCancelAuth], and so on.
+// get_suite_token accepts a ticket for 30 minutes; installs come from
+// [Server.NewAuthCode], from a QR code or from the install page
+// (/3rdapp/install, with a pre_auth_code); get_permanent_code,
+// get_auth_info and get_corp_token follow, and a corp token is an ordinary
+// access token of the corporation for the suite's agentid. Suite and
+// provider tokens are checked as WeCom checks them (40082 for the wrong
+// kind, 42009 when expired). OAuth2 for third-party apps
+// (getuserinfo3rd, getuserdetail3rd), web login (get_login_info),
+// agent/get_admin_list and get_customized_auth_url are there as well.
+//
+//	srv := wecomtest.NewServer(wecomtest.WithSuite(wecomtest.Suite{ID: "wwsuite", Secret: "s", Token: "t", EncodingAESKey: key, CommandURL: cb.URL}))
+//	ticket, err := srv.PushSuiteTicket(ctx, "wwsuite")
+//	authCode, err := srv.InstallQR(ctx, "wwsuite", "ww-customer", "state")
+//
 // Nothing here talks to the real WeCom.
 package wecomtest

@@ -61,6 +61,10 @@ type thirdParty struct {
 	preAuth     map[string]*preAuthCode
 	authCodes   map[string]*authCode
 	auths       map[suiteCorp]*authorization
+	codes3rd    map[string]*code3rd       // OAuth2 codes for getuserinfo3rd (oauth3rd.go)
+	tickets3rd  map[string]*userTicket3rd // user_tickets getuserinfo3rd issued
+	loginCodes  map[string]*loginCode     // auth_codes for get_login_info
+	admins      map[adminKey][]Admin      // SetAdmins
 }
 
 type suiteState struct {
@@ -113,10 +117,15 @@ func (s *Server) addSuiteRoutes() {
 		preAuth:     make(map[string]*preAuthCode),
 		authCodes:   make(map[string]*authCode),
 		auths:       make(map[suiteCorp]*authorization),
+		codes3rd:    make(map[string]*code3rd),
+		tickets3rd:  make(map[string]*userTicket3rd),
+		loginCodes:  make(map[string]*loginCode),
+		admins:      make(map[adminKey][]Admin),
 	}
 	s.routes["/cgi-bin/service/get_suite_token"] = s.handleGetSuiteToken
 	s.routes["/cgi-bin/service/get_provider_token"] = s.handleGetProviderToken
 	s.addInstallRoutes()
+	s.addOAuth3rdRoutes()
 }
 
 // AddSuite adds a suite, or replaces the one with the same ID (keeping the
