@@ -2,7 +2,7 @@ package suite_test
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -528,6 +528,77 @@ func TestCorpWarmDoesNotAllocate(t *testing.T) {
 	require.Zero(t, allocs)
 }
 
+func TestUserInfo3rdAndAdmins(t *testing.T) {
+	f := newFixture(t)
+	s := f.start(nil)
+	ctx := context.Background()
+	f.install(s, corpA)
+
+	info, err := s.UserInfo3rd(ctx, f.srv.NewCode3rd(suiteID, corpA, "zhangsan"))
+	require.NoError(t, err)
+	require.True(t, info.IsMember())
+	require.Equal(t, corpA, info.CorpID)
+	require.Equal(t, "zhangsan", info.UserID)
+
+	require.NotEmpty(t, info.UserTicket)
+	require.NotContains(t, fmt.Sprintf("%v %+v", info, *info), info.UserTicket.Reveal())
+	detail, err := s.UserDetail3rd(ctx, info.UserTicket)
+	require.NoError(t, err)
+	require.Equal(t, "zhangsan", detail.UserID)
+	require.Equal(t, corpA, detail.CorpID)
+
+	visitor, err := s.UserInfo3rd(ctx, f.srv.NewNonMemberCode3rd(suiteID, corpA, "o-visitor"))
+	require.NoError(t, err)
+	require.False(t, visitor.IsMember())
+	require.Equal(t, "o-visitor", visitor.OpenID)
+
+	_, err = s.UserInfo3rd(ctx, "used-or-wrong")
+	require.Equal(t, 40029, wecom.ErrorCode(err))
+
+	agent := f.srv.SuiteAgentID(suiteID, corpA)
+	f.srv.SetAdmins(corpA, agent, []wecomtest.Admin{{UserID: "zhangsan", AuthType: 1}})
+	admins, err := s.AdminList(ctx, corpA, agent)
+	require.NoError(t, err)
+	require.Equal(t, []suite.Admin{{UserID: "zhangsan", AuthType: 1}}, admins)
+	_, err = s.AdminList(ctx, corpB, agent)
+	require.ErrorIs(t, err, suite.ErrNotAuthorized)
+}
+
+func TestUserInfo3rdLegacyKeys(t *testing.T) {
+	var u suite.UserInfo3rd
+	require.NoError(t, json.Unmarshal([]byte(`{"errcode":0,"CorpId":"wwc","UserId":"u1","DeviceId":"d","user_ticket":"tk"}`), &u))
+	require.Equal(t, suite.UserInfo3rd{CorpID: "wwc", UserID: "u1", DeviceID: "d", UserTicket: "tk"}, u)
+	require.NoError(t, json.Unmarshal([]byte(`{"errcode":0,"OpenId":"o1"}`), &u))
+	require.Equal(t, suite.UserInfo3rd{OpenID: "o1"}, u)
+	require.Error(t, json.Unmarshal([]byte(`[1]`), &u))
+}
+
+func TestProvider(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	p, err := suite.NewProvider(providerCorpID, providerSecret, suite.WithTransport(f.transport()), suite.WithClock(f.clock.Now), suite.WithLogger(f.log))
+	require.NoError(t, err)
+	tok, err := p.Token(ctx)
+	require.NoError(t, err)
+	require.NotEmpty(t, tok)
+
+	info, err := p.LoginInfo(ctx, f.srv.NewLoginCode(corpA, "lisi"))
+	require.NoError(t, err)
+	require.Equal(t, "lisi", info.User.UserID)
+	require.Equal(t, corpA, info.Corp.CorpID)
+	_, err = p.LoginInfo(ctx, "")
+	require.ErrorIs(t, err, suite.ErrInvalidArgument)
+
+	_, err = suite.NewProvider("", "x")
+	require.ErrorIs(t, err, suite.ErrInvalidConfig)
+
+	s := f.start(nil, suite.WithProvider(p))
+	_, _, err = s.CustomizedAuthURL(ctx, "bad state!", []string{"dk1"})
+	require.ErrorIs(t, err, suite.ErrInvalidArgument)
+	_, _, err = f.start(nil).CustomizedAuthURL(ctx, "ok", []string{"dk1"})
+	require.ErrorIs(t, err, suite.ErrInvalidConfig)
+}
+
 func TestInstallURLValidates(t *testing.T) {
 	f := newFixture(t)
 	s := f.start(nil)
@@ -642,5 +713,3 @@ func TestTwoInstancesShareOneTicket(t *testing.T) {
 	require.Equal(t, ta, tb)
 	require.Equal(t, 1, f.srv.Calls(pSuiteToken))
 }
-
-var _ = errors.Is
