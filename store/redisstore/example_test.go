@@ -15,6 +15,10 @@ import (
 // Several instances of a service share one access token per app through
 // Redis: whichever instance finds it missing fetches it, under a lock, and
 // the others read it.
+//
+// The example needs a reachable Redis and real WeCom credentials, so go test
+// compiles it but does not run it; TestExampleFromURL runs the same steps
+// against a redis-server the test starts and a fake WeCom.
 func ExampleFromURL() {
 	s, err := redisstore.FromURL(os.Getenv("REDIS_URL")) // e.g. rediss://wecomkit:password@redis.internal:6379/0
 	if err != nil {

@@ -17,6 +17,8 @@ import (
 	"github.com/wecomkit/wecomkit/store"
 	"github.com/wecomkit/wecomkit/store/redisstore"
 	"github.com/wecomkit/wecomkit/store/storetest"
+	"github.com/wecomkit/wecomkit/wecom"
+	"github.com/wecomkit/wecomkit/wecomtest"
 )
 
 func TestContract(t *testing.T) { testContract(t, redistest.Start(t).Client()) }
@@ -303,4 +305,28 @@ func TestDocumentedACLSuffices(t *testing.T) {
 	// And it confines the user to the prefix.
 	other := redisstore.New(s.Client(), redisstore.WithPrefix("other:"))
 	require.Error(t, other.Set(ctx, "k", "v", 0))
+}
+
+// TestExampleFromURL runs ExampleFromURL's steps for real: two instances,
+// each with its own FromURL store on one redis-server, get one token from
+// one gettoken.
+func TestExampleFromURL(t *testing.T) {
+	rs := redistest.Start(t)
+	fake := wecomtest.NewServer(wecomtest.WithApp("ww-corp", wecomtest.App{AgentID: 1000002, Secret: "app-secret"}))
+	t.Cleanup(fake.Close)
+	ctx := context.Background()
+	var tokens []string
+	for range 2 { // two instances of the service
+		s, err := redisstore.FromURL(rs.URL())
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = s.Close() })
+		require.NoError(t, s.Ping(ctx))
+		client, err := wecom.New("ww-corp", "app-secret", wecom.WithAgentID(1000002), wecom.WithStore(s), wecom.WithBaseURL(fake.URL))
+		require.NoError(t, err)
+		tok, err := client.AccessToken(ctx)
+		require.NoError(t, err)
+		tokens = append(tokens, tok)
+	}
+	require.Equal(t, tokens[0], tokens[1])
+	require.Equal(t, 1, fake.Calls("/cgi-bin/gettoken"))
 }
