@@ -20,16 +20,12 @@ import (
 // (https://developer.work.weixin.qq.com/document/path/97164).
 func (t *Transport) GetToken(corpID string, secret Secret) FetchFunc {
 	return func(ctx context.Context) (string, time.Duration, error) {
-		var out struct {
-			AccessToken string `json:"access_token"`
-			ExpiresIn   int64  `json:"expires_in"`
-		}
 		req := &Request{
 			Method: http.MethodGet,
 			Path:   "/cgi-bin/gettoken",
 			Query:  url.Values{"corpid": {corpID}, "corpsecret": {secret.Reveal()}},
 		}
-		return t.fetchCredential(ctx, req, nil, &out, &out.AccessToken, &out.ExpiresIn, "access_token", secret.Reveal())
+		return t.fetchCredential(ctx, req, nil, AccessToken, secret.Reveal())
 	}
 }
 
@@ -44,17 +40,8 @@ func (t *Transport) GetSuiteToken(suiteID string, suiteSecret Secret, ticket fun
 		if err != nil {
 			return "", 0, err
 		}
-		var out struct {
-			SuiteAccessToken string `json:"suite_access_token"`
-			ExpiresIn        int64  `json:"expires_in"`
-		}
-		req := &Request{
-			Method:     http.MethodPost,
-			Path:       "/cgi-bin/service/get_suite_token",
-			Body:       map[string]string{"suite_id": suiteID, "suite_secret": suiteSecret.Reveal(), "suite_ticket": tk},
-			Idempotent: true,
-		}
-		return t.fetchCredential(ctx, req, nil, &out, &out.SuiteAccessToken, &out.ExpiresIn, "suite_access_token", suiteSecret.Reveal(), tk)
+		body := map[string]string{"suite_id": suiteID, "suite_secret": suiteSecret.Reveal(), "suite_ticket": tk}
+		return t.fetchCredential(ctx, postRead("/cgi-bin/service/get_suite_token", body), nil, SuiteAccessToken, suiteSecret.Reveal(), tk)
 	}
 }
 
@@ -63,17 +50,8 @@ func (t *Transport) GetSuiteToken(suiteID string, suiteSecret Secret, ticket fun
 // (https://developer.work.weixin.qq.com/document/path/91200).
 func (t *Transport) GetProviderToken(providerCorpID string, providerSecret Secret) FetchFunc {
 	return func(ctx context.Context) (string, time.Duration, error) {
-		var out struct {
-			ProviderAccessToken string `json:"provider_access_token"`
-			ExpiresIn           int64  `json:"expires_in"`
-		}
-		req := &Request{
-			Method:     http.MethodPost,
-			Path:       "/cgi-bin/service/get_provider_token",
-			Body:       map[string]string{"corpid": providerCorpID, "provider_secret": providerSecret.Reveal()},
-			Idempotent: true,
-		}
-		return t.fetchCredential(ctx, req, nil, &out, &out.ProviderAccessToken, &out.ExpiresIn, "provider_access_token", providerSecret.Reveal())
+		body := map[string]string{"corpid": providerCorpID, "provider_secret": providerSecret.Reveal()}
+		return t.fetchCredential(ctx, postRead("/cgi-bin/service/get_provider_token", body), nil, ProviderAccessToken, providerSecret.Reveal())
 	}
 }
 
@@ -83,32 +61,50 @@ func (t *Transport) GetProviderToken(providerCorpID string, providerSecret Secre
 // (https://developer.work.weixin.qq.com/document/path/90605), authorized
 // by the suite token from suite.
 func (t *Transport) GetCorpToken(suite TokenSource, authCorpID string, permanentCode Secret) FetchFunc {
-	cred := &credential{param: "suite_access_token", source: suite}
+	cred := &credential{param: string(SuiteAccessToken), source: suite}
 	return func(ctx context.Context) (string, time.Duration, error) {
-		var out struct {
-			AccessToken string `json:"access_token"`
-			ExpiresIn   int64  `json:"expires_in"`
-		}
-		req := &Request{
-			Method:     http.MethodPost,
-			Path:       "/cgi-bin/service/get_corp_token",
-			Body:       map[string]string{"auth_corpid": authCorpID, "permanent_code": permanentCode.Reveal()},
-			Idempotent: true,
-		}
-		return t.fetchCredential(ctx, req, cred, &out, &out.AccessToken, &out.ExpiresIn, "access_token", permanentCode.Reveal())
+		body := map[string]string{"auth_corpid": authCorpID, "permanent_code": permanentCode.Reveal()}
+		return t.fetchCredential(ctx, postRead("/cgi-bin/service/get_corp_token", body), cred, AccessToken, permanentCode.Reveal())
 	}
 }
 
-// fetchCredential runs one credential request and reads the value and
-// lifetime the answer decoded into out.
-func (t *Transport) fetchCredential(ctx context.Context, req *Request, cred *credential, out any, value *string, expiresIn *int64, field string, secrets ...string) (string, time.Duration, error) {
-	if err := t.do(ctx, req, cred, out, secrets...); err != nil {
+// postRead is a POST that only reads, so it may be repeated after a
+// transport failure.
+func postRead(path string, body any) *Request {
+	return &Request{Method: http.MethodPost, Path: path, Body: body, Idempotent: true}
+}
+
+// credentialAnswer is every credential fetch's answer: the credential under
+// its kind's name, and its lifetime.
+type credentialAnswer struct {
+	AccessToken         string `json:"access_token"`
+	SuiteAccessToken    string `json:"suite_access_token"`
+	ProviderAccessToken string `json:"provider_access_token"`
+	ExpiresIn           int64  `json:"expires_in"`
+}
+
+func (a *credentialAnswer) value(kind TokenParam) string {
+	switch kind {
+	case SuiteAccessToken:
+		return a.SuiteAccessToken
+	case ProviderAccessToken:
+		return a.ProviderAccessToken
+	}
+	return a.AccessToken
+}
+
+// fetchCredential runs one credential request (with cred's token, if any)
+// and returns the credential of kind it answered and its lifetime.
+func (t *Transport) fetchCredential(ctx context.Context, req *Request, cred *credential, kind TokenParam, secrets ...string) (string, time.Duration, error) {
+	var out credentialAnswer
+	if err := t.do(ctx, req, cred, &out, secrets...); err != nil {
 		return "", 0, err
 	}
-	if *value == "" {
-		return "", 0, fmt.Errorf("wecom: %s: response has no %s", req.Path, field)
+	v := out.value(kind)
+	if v == "" {
+		return "", 0, fmt.Errorf("wecom: %s: response has no %s", req.Path, kind)
 	}
-	return *value, ExpiresIn(*expiresIn), nil
+	return v, ExpiresIn(out.ExpiresIn), nil
 }
 
 // ExpiresIn turns the expires_in of a WeCom credential response into a
