@@ -18,6 +18,7 @@ import (
 
 	"github.com/wecomkit/wecomkit/internal/testutil"
 	"github.com/wecomkit/wecomkit/signer"
+	"github.com/wecomkit/wecomkit/wecom"
 	"github.com/wecomkit/wecomkit/wecomtest"
 )
 
@@ -53,7 +54,7 @@ func TestConfig(t *testing.T) {
 	cfg, err := loadConfig(nil, env(base), io.Discard)
 	require.NoError(t, err)
 	require.Equal(t, ":8080", cfg.ListenAddr)
-	require.Equal(t, defaultBaseURL, cfg.BaseURL)
+	require.Equal(t, wecom.DefaultBaseURL, cfg.BaseURL)
 	require.Equal(t, 300*time.Second, cfg.SignWindow)
 	require.EqualValues(t, 1000002, cfg.AgentID)
 	require.Equal(t, "s3cret-value", cfg.Secret.Reveal())
@@ -235,7 +236,7 @@ func TestStartupReportsWrongSecret(t *testing.T) {
 	b := startRun(t, srv, nil)
 	// The log is flushed every 100 ms.
 	require.Eventually(t, func() bool {
-		return strings.Contains(b.stderr.String(), "cannot get an access token from WeCom")
+		return strings.Contains(b.stderr.String(), "cannot get an access token at start-up")
 	}, 5*time.Second, 5*time.Millisecond)
 	b.stop()
 	require.Equal(t, 0, <-b.done)
@@ -243,7 +244,9 @@ func TestStartupReportsWrongSecret(t *testing.T) {
 	require.NotContains(t, b.stderr.String(), testSecret)
 }
 
-func TestListenFailure(t *testing.T) {
-	code := run(context.Background(), []string{"-demo", "-listen", "256.0.0.1:1"}, env(nil), io.Discard, io.Discard, nil)
-	require.Equal(t, 1, code)
+func TestListenFailureIsASettingsError(t *testing.T) {
+	var stderr strings.Builder
+	code := run(context.Background(), []string{"-demo", "-listen", "256.0.0.1:1"}, env(nil), io.Discard, &stderr, nil)
+	require.Equal(t, 2, code)
+	require.Contains(t, stderr.String(), "LISTEN_ADDR (-listen)")
 }
