@@ -99,11 +99,11 @@ var curlLine = regexp.MustCompile(`^curl '([^']+)'$`)
 
 func TestDemo(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	stdout := &testutil.SyncBuffer{}
+	stdout, stderr := &testutil.SyncBuffer{}, &testutil.SyncBuffer{}
 	ready := make(chan string, 1)
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"-demo"}, env(map[string]string{"LISTEN_ADDR": "127.0.0.1:0"}), stdout, io.Discard, ready)
+		done <- run(ctx, []string{"-demo"}, env(map[string]string{"LISTEN_ADDR": "127.0.0.1:0"}), stdout, stderr, ready)
 	}()
 	var base string
 	select {
@@ -126,6 +126,16 @@ func TestDemo(t *testing.T) {
 	fresh, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	require.Equal(t, []string{codeOK, codeOK, codeNoContact, codeNotMember, codeOK}, runCurls(t, string(fresh)))
+	require.Contains(t, stdout.String(), "loopback only")
+
+	// POST /demo is refused; the demo route is access-logged.
+	resp, err = http.Post(base+"/demo", "text/plain", strings.NewReader("x"))
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
+	require.Eventually(t, func() bool {
+		return strings.Contains(stderr.String(), `"path":"/demo","status":405`) && strings.Contains(stderr.String(), `"path":"/demo","status":200`)
+	}, 5*time.Second, 5*time.Millisecond, "the demo route is not in the access log")
 
 	cancel()
 	select {
