@@ -45,6 +45,7 @@ type Server struct {
 	mu     sync.Mutex
 	corps  map[string]*corp
 	creds  map[string]*credential // by value
+	issued uint64                 // credentials issued so far (their seq)
 	calls  map[string]int
 	faults map[string][]*pendingFault
 	dir    directory  // members, OAuth codes, user tickets (directory.go)
@@ -68,6 +69,7 @@ type credential struct {
 	suiteID string // the suite a corp token was issued to; the suite of a suite_access_token
 	expires time.Time
 	revoked bool
+	seq     uint64 // issue order
 }
 
 // Option configures a [Server].
@@ -198,23 +200,29 @@ func (s *Server) Tokens(corpID string, agentID int64) []string {
 }
 
 func (s *Server) liveCredentials(kind, corpID string, agentID int64) []string {
+	return s.liveCredentialsWhere(func(c *credential) bool {
+		return c.kind == kind && c.corpID == corpID && c.agentID == agentID
+	})
+}
+
+// liveCredentialsWhere returns the credentials match selects that are still
+// accepted, in the order they were issued.
+func (s *Server) liveCredentialsWhere(match func(*credential) bool) []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	type issued struct {
-		value   string
-		expires time.Time
-	}
-	var live []issued
+	var live []*credential
+	values := make(map[*credential]string)
 	for v, c := range s.creds {
-		if c.kind == kind && c.corpID == corpID && c.agentID == agentID && !c.revoked && now.Before(c.expires) {
-			live = append(live, issued{v, c.expires})
+		if match(c) && !c.revoked && now.Before(c.expires) {
+			live = append(live, c)
+			values[c] = v
 		}
 	}
-	sort.Slice(live, func(i, j int) bool { return live[i].expires.Before(live[j].expires) })
+	sort.Slice(live, func(i, j int) bool { return live[i].seq < live[j].seq })
 	out := make([]string, len(live))
-	for i, l := range live {
-		out[i] = l.value
+	for i, c := range live {
+		out[i] = values[c]
 	}
 	return out
 }
@@ -259,7 +267,8 @@ const kindAccessToken = "access_token"
 // issueLocked creates a credential; s.mu must be held.
 func (s *Server) issueLocked(kind, corpID string, agentID int64) (string, int64) {
 	value := kind[:3] + "_" + randomHex(24)
-	s.creds[value] = &credential{kind: kind, corpID: corpID, agentID: agentID, expires: s.now().Add(s.tokenTTL)}
+	s.issued++
+	s.creds[value] = &credential{kind: kind, corpID: corpID, agentID: agentID, expires: s.now().Add(s.tokenTTL), seq: s.issued}
 	return value, int64(s.tokenTTL / time.Second)
 }
 

@@ -199,28 +199,6 @@ func (s *Server) ProviderTokens(corpID string) []string {
 	})
 }
 
-func (s *Server) liveCredentialsWhere(match func(*credential) bool) []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	type issued struct {
-		value   string
-		expires time.Time
-	}
-	var live []issued
-	for v, c := range s.creds {
-		if match(c) && !c.revoked && now.Before(c.expires) {
-			live = append(live, issued{v, c.expires})
-		}
-	}
-	sort.Slice(live, func(i, j int) bool { return live[i].expires.Before(live[j].expires) })
-	out := make([]string, len(live))
-	for i, l := range live {
-		out[i] = l.value
-	}
-	return out
-}
-
 // PermanentCode returns the permanent code suiteID currently holds for
 // corpID, or "" when the corporation has not authorized the suite, the
 // auth code was never exchanged, or the install was cancelled.

@@ -46,7 +46,7 @@ func newApp(cfg config, logger *slog.Logger, extra ...wecom.Option) (*app, error
 	a := &app{metrics: newMetrics()}
 	// Every fetch of a token or ticket — which requests wait for — ends
 	// within the WeCom timeout, and so does every HTTP attempt.
-	fetchDeadline := wecom.WithFetchTimeout(cfg.WeComTimeout)
+	fetchDeadline := wecom.WithFetchTimeout(cfg.WeComTimeout) // the token's and jssdk's tickets'
 	opts := []wecom.Option{
 		wecom.WithAgentID(cfg.AgentID),
 		wecom.WithBaseURL(cfg.BaseURL),
@@ -74,7 +74,7 @@ func newApp(cfg config, logger *slog.Logger, extra ...wecom.Option) (*app, error
 	b := &bridge{
 		corpID:   cfg.CorpID,
 		identity: oauth.New(client),
-		js:       jssdk.New(client, jssdk.WithTokenOptions(fetchDeadline)),
+		js:       jssdk.New(client), // the client's token options (the fetch deadline) reach the tickets too
 		timeout:  cfg.WeComTimeout,
 		logger:   logger,
 		metrics:  a.metrics,
