@@ -26,6 +26,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -107,6 +108,12 @@ func start(ctx context.Context, p process) int {
 	if len(problems) == 0 {
 		if st, backend, err = openStore(cfg); err != nil {
 			problems = append(problems, err.Error())
+		}
+	} else if cfg.RedisURL == "" && !cfg.Demo {
+		// Not opened (nothing is created while other settings are wrong),
+		// but a missing directory is named with the rest.
+		if fi, err := os.Stat(filepath.Dir(cfg.DataFile)); err != nil || !fi.IsDir() {
+			problems = append(problems, fmt.Sprintf("SUITE_DATA (-data): directory of %q does not exist", cfg.DataFile))
 		}
 	}
 	var ln net.Listener
