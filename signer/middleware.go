@@ -3,6 +3,7 @@ package signer
 import (
 	"errors"
 	"net/http"
+	"net/url"
 )
 
 // MiddlewareOption configures [Verifier.Middleware]. Options are built only by
@@ -14,6 +15,7 @@ type MiddlewareOption interface {
 type middlewareConfig struct {
 	onError    func(http.ResponseWriter, *http.Request, error)
 	onVerified func(*http.Request, Form)
+	parse      func(*http.Request) (url.Values, error) // see WithQueryParser
 }
 
 type middlewareOptionFunc func(*middlewareConfig)
@@ -39,7 +41,8 @@ func OnVerified(f func(r *http.Request, form Form)) MiddlewareOption {
 }
 
 // Middleware returns a handler that verifies each request's query string with
-// [Verifier.MatchRequest] and calls next only when it is correctly signed.
+// [Verifier.MatchRequest] (or the parser given with [WithQueryParser]) and
+// calls next only when it is correctly signed.
 // Otherwise it answers with the [OnError] function and does not call next.
 //
 // By default a failure is answered in plain text: 401 Unauthorized for a
@@ -61,7 +64,7 @@ func (v *Verifier) Middleware(next http.Handler, opts ...MiddlewareOption) http.
 		}
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		form, err := v.MatchRequest(r)
+		form, err := cfg.match(v, r)
 		if err != nil {
 			cfg.onError(w, r, err)
 			return

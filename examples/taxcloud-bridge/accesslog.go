@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strconv"
 	"sync/atomic"
@@ -27,12 +28,13 @@ type reqState struct {
 	id     string
 	idHdr  [1]string // the X-Request-Id header value, without another allocation
 	hdrs   [2]string // Content-Type and Cache-Control of an envelope, likewise
+	body   [256]byte // room for an envelope: ResponseWriter.Write copies it
 	status int
 	result string      // the envelope's code, when the request was answered with one
 	form   signer.Form // the signature form that matched, on the signed routes
 	signed bool        // a signed route: sign_form is logged
 	noSign bool        // signature checks are disabled
-	params params      // appid and the interface's own parameter, on the signed routes
+	query  url.Values  // the parsed query, on the signed routes
 }
 
 type stateKey struct{}
@@ -149,10 +151,10 @@ func accessLog(logger *slog.Logger, obs func(r *http.Request, st *reqState, elap
 				// program counter, which costs more than the rest of the
 				// line, and a slog.Record holds only five attributes
 				// without an allocation.
-				_ = fast.HandleAttrs(r.Context(), time.Now(), level, "request", attrs)
+				_ = fast.HandleAttrs(r.Context(), start.Add(elapsed), level, "request", attrs)
 				return
 			}
-			rl := slog.NewRecord(time.Now(), level, "request", 0)
+			rl := slog.NewRecord(start.Add(elapsed), level, "request", 0)
 			rl.AddAttrs(attrs...)
 			_ = h.Handle(r.Context(), rl)
 		}()

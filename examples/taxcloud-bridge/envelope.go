@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/wecomkit/wecomkit/internal/jsonenc"
 )
@@ -54,7 +55,7 @@ func (d userData) appendJSON(b []byte) []byte {
 // jsData is /js-sdk's datas, the parameters of wx.config.
 type jsData struct {
 	AppID     string `json:"appid"`
-	Timestamp string `json:"timestamp"`
+	Timestamp int64  `json:"timestamp,string"` // seconds, a JSON string
 	NonceStr  string `json:"nonceStr"`
 	Signature string `json:"signature"`
 }
@@ -63,7 +64,9 @@ func (d jsData) appendJSON(b []byte) []byte {
 	b = append(b, `{"appid":`...)
 	b = jsonenc.AppendString(b, d.AppID)
 	b = append(b, `,"timestamp":`...)
-	b = jsonenc.AppendString(b, d.Timestamp)
+	b = append(b, '"')
+	b = strconv.AppendInt(b, d.Timestamp, 10)
+	b = append(b, '"')
 	b = append(b, `,"nonceStr":`...)
 	b = jsonenc.AppendString(b, d.NonceStr)
 	b = append(b, `,"signature":`...)
@@ -80,7 +83,12 @@ func reply(w http.ResponseWriter, r *http.Request, code, msg string, d datas) {
 	if st != nil {
 		st.result = code
 	}
-	b := make([]byte, 0, 256)
+	var b []byte
+	if st != nil {
+		b = st.body[:0] // the request's state has room for the usual answer
+	} else {
+		b = make([]byte, 0, 256)
+	}
 	b = append(b, `{"code":`...)
 	b = jsonenc.AppendString(b, code)
 	b = append(b, `,"msg":`...)

@@ -18,7 +18,7 @@ func TestReplyJSON(t *testing.T) {
 			`{"code":"0000","msg":"操作成功","datas":{"email":"a@b.c","mobile":"138","name":"张三"}}`},
 		{codeOK, msgOK, userData{Mobile: "138"},
 			`{"code":"0000","msg":"操作成功","datas":{"email":"","mobile":"138"}}`},
-		{codeOK, msgOK, jsData{AppID: "ww1", Timestamp: "1700000000", NonceStr: "n", Signature: "s"},
+		{codeOK, msgOK, jsData{AppID: "ww1", Timestamp: 1700000000, NonceStr: "n", Signature: "s"},
 			`{"code":"0000","msg":"操作成功","datas":{"appid":"ww1","timestamp":"1700000000","nonceStr":"n","signature":"s"}}`},
 		{codeBadParam, `缺少参数 "code"`, nil, `{"code":"4001","msg":"缺少参数 \"code\""}`},
 	} {
@@ -31,7 +31,7 @@ func TestReplyJSON(t *testing.T) {
 }
 
 func BenchmarkReply(b *testing.B) {
-	d := jsData{AppID: "ww86331f9cf933b4b8", Timestamp: "1700000000", NonceStr: "Wm3WZYTPz0wzccnW", Signature: "0f9de62fce790f9a083d5c99e95740ceb90c27ed"}
+	d := jsData{AppID: "ww86331f9cf933b4b8", Timestamp: 1700000000, NonceStr: "Wm3WZYTPz0wzccnW", Signature: "0f9de62fce790f9a083d5c99e95740ceb90c27ed"}
 	w := httptest.NewRecorder()
 	r := httptest.NewRequest(http.MethodGet, "/js-sdk", nil)
 	b.ReportAllocs()

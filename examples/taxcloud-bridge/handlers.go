@@ -29,41 +29,31 @@ type bridge struct {
 	metrics  *metrics
 }
 
-// params are the two values a signed interface works with.
-type params struct {
-	appid string
-	own   string // code for /userinfo, pageUrl for /js-sdk
-}
-
 // signed serves one of the two signed interfaces: it checks the parameters
 // both share and the interface's own (own, at most ownMax bytes), then the
 // signature with signer's middleware, then appid, and calls h with the
-// interface's own parameter. Every failure is answered with the
-// contract's envelope.
+// interface's own parameter. The query is parsed once: the middleware
+// verifies the values checkParams parsed. Every failure is answered with
+// the contract's envelope.
 func (b *bridge) signed(own string, ownMax int, h func(w http.ResponseWriter, r *http.Request, value string)) http.Handler {
 	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var p params
-		if st := stateOf(r.Context()); st != nil {
-			p = st.params
-		} else { // outside the access log (never in newApp): read them again
-			p.appid, _ = httpquery.Lookup(r.URL.RawQuery, "appid")
-			p.own, _ = httpquery.Lookup(r.URL.RawQuery, own)
-		}
+		q, _ := parsedQuery(r)
 		if b.verifier == nil {
 			b.logger.LogAttrs(r.Context(), slog.LevelWarn, "signature check disabled: accepting an unsigned request",
 				slog.String("path", capField(r.URL.Path)))
 		}
-		if p.appid != b.corpID {
+		if q.Get("appid") != b.corpID {
 			reply(w, r, codeWrongAppID, "appid 与配置的企业 corpid 不一致 (appid is not the configured corpid)", nil)
 			return
 		}
 		mark := b.metrics.cacheMark()
-		h(w, r, p.own)
+		h(w, r, q.Get(own))
 		b.metrics.cacheDone(mark)
 	})
 	next := http.Handler(inner)
 	if b.verifier != nil {
 		next = b.verifier.Middleware(inner,
+			signer.WithQueryParser(parsedQuery),
 			signer.OnError(func(w http.ResponseWriter, r *http.Request, err error) {
 				code, msg := signatureFailure(err)
 				reply(w, r, code, msg, nil)
@@ -79,12 +69,12 @@ func (b *bridge) signed(own string, ownMax int, h func(w http.ResponseWriter, r 
 		if st != nil {
 			st.signed, st.noSign = true, b.verifier == nil
 		}
-		p, ok := b.checkParams(w, r, own, ownMax)
+		q, ok := b.checkParams(w, r, own, ownMax)
 		if !ok {
 			return
 		}
 		if st != nil {
-			st.params = p // for inner, on the request's state: no second context
+			st.query = q // for the middleware and inner, on the request's state: no second context
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -139,54 +129,55 @@ func (b *bridge) jsSDK(w http.ResponseWriter, r *http.Request, pageURL string) {
 	}
 	reply(w, r, codeOK, msgOK, jsData{
 		AppID:     cfg.AppID,
-		Timestamp: strconv.FormatInt(cfg.Timestamp, 10),
+		Timestamp: cfg.Timestamp,
 		NonceStr:  cfg.NonceStr,
 		Signature: cfg.Signature,
 	})
 }
 
+// parsedQuery returns the query checkParams parsed for r, or parses it
+// when r did not come through the access log.
+func parsedQuery(r *http.Request) (url.Values, error) {
+	if st := stateOf(r.Context()); st != nil && st.query != nil {
+		return st.query, nil
+	}
+	return httpquery.Parse(r.URL.RawQuery)
+}
+
 // checkParams validates what both interfaces need before the signature is
 // checked — a well-formed query with appid, ts (when signatures are
 // checked) and the interface's own parameter, each once and not too long —
-// and answers the error itself when something is wrong. It reads the query
-// without building a map: signer's middleware parses it next.
-func (b *bridge) checkParams(w http.ResponseWriter, r *http.Request, own string, ownMax int) (params, bool) {
-	raw := r.URL.RawQuery
-	if err := httpquery.Valid(raw); err != nil {
+// and answers the error itself when something is wrong.
+func (b *bridge) checkParams(w http.ResponseWriter, r *http.Request, own string, ownMax int) (url.Values, bool) {
+	q, err := httpquery.Parse(r.URL.RawQuery)
+	if err != nil {
 		reply(w, r, codeBadParam, "查询参数格式错误 (malformed query string)", nil)
-		return params{}, false
+		return nil, false
 	}
 	required := [3]string{"appid", own, "ts"}
 	n := len(required)
 	if b.verifier == nil {
 		n-- // ts is not needed without a signature
 	}
-	var p params
-	for i, name := range required[:n] {
+	for _, name := range required[:n] {
 		limit := maxParamLen
 		if name == own {
 			limit = ownMax
 		}
-		v, count := httpquery.Lookup(raw, name)
+		vs := q[name]
 		switch {
-		case count == 0 || v == "":
+		case len(vs) == 0 || vs[0] == "":
 			reply(w, r, codeBadParam, "缺少参数 (missing parameter): "+name, nil)
-			return params{}, false
-		case count > 1:
+			return nil, false
+		case len(vs) > 1:
 			reply(w, r, codeBadParam, "参数重复 (parameter given more than once): "+name, nil)
-			return params{}, false
-		case len(v) > limit:
+			return nil, false
+		case len(vs[0]) > limit:
 			reply(w, r, codeBadParam, fmt.Sprintf("参数过长 (parameter longer than %d bytes): %s", limit, name), nil)
-			return params{}, false
-		}
-		switch i {
-		case 0:
-			p.appid = v
-		case 1:
-			p.own = v
+			return nil, false
 		}
 	}
-	return p, true
+	return q, true
 }
 
 // signatureFailure maps a signer error to the contract's code and message.
@@ -251,8 +242,7 @@ func (b *bridge) wecomFailure(w http.ResponseWriter, r *http.Request, err error)
 // http%3A or https%3A was encoded twice and is decoded once more
 // (CONTRACT.md, interface 2).
 func decodePageURL(v string) (string, error) {
-	lower := strings.ToLower(v)
-	if strings.HasPrefix(lower, "http%3a") || strings.HasPrefix(lower, "https%3a") {
+	if hasPrefixFold(v, "http%3a") || hasPrefixFold(v, "https%3a") {
 		d, err := url.QueryUnescape(v)
 		if err != nil {
 			return "", errors.New("bad percent-encoding")
@@ -267,12 +257,18 @@ func decodePageURL(v string) (string, error) {
 // could never match the page's own URL.
 func checkPageURL(page string) error {
 	for i := 0; i < len(page); i++ {
-		switch c := page[i]; {
-		case c == ' ':
-			return fmt.Errorf("raw space at byte %d (a page's location.href has %%20 there)", i)
-		case c < 0x20 || c == 0x7f:
+		if c := page[i]; c <= ' ' || c == 0x7f {
+			if c == ' ' {
+				return fmt.Errorf("raw space at byte %d (a page's location.href has %%20 there)", i)
+			}
 			return fmt.Errorf("control character %#02x at byte %d", c, i)
 		}
 	}
 	return nil
+}
+
+// hasPrefixFold is strings.HasPrefix ignoring ASCII case, for a lowercase
+// prefix, without lowering all of s.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }

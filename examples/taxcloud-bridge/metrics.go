@@ -81,7 +81,8 @@ type metrics struct {
 
 type routeMetrics struct {
 	name    string
-	codes   map[string]prometheus.Counter // read-only after newMetrics
+	byCode  [numCodes + 1]prometheus.Counter // the contract's codes by codeIndex; the last is nil
+	codes   map[string]prometheus.Counter    // read-only after newMetrics
 	latency prometheus.Observer
 }
 
@@ -125,6 +126,9 @@ func newMetrics() *metrics {
 		rm := routeMetrics{name: name, codes: make(map[string]prometheus.Counter, len(labels)), latency: m.latency.WithLabelValues(name)}
 		for _, c := range labels {
 			rm.codes[c] = m.requests.WithLabelValues(name, c)
+			if i := codeIndex(c); i < numCodes {
+				rm.byCode[i] = rm.codes[c]
+			}
 		}
 		m.byRoute[i] = rm
 	}
@@ -175,8 +179,11 @@ func (m *metrics) observeRequest(r *http.Request, st *reqState, elapsed time.Dur
 	if code == "" {
 		code = statusLabel(st.status)
 	}
-	c, ok := rm.codes[code]
-	if !ok {
+	c := rm.byCode[codeIndex(code)]
+	if c == nil {
+		c = rm.codes[code]
+	}
+	if c == nil {
 		c = m.requests.WithLabelValues(rm.name, code)
 	}
 	c.Inc()
@@ -198,6 +205,37 @@ func formIndex(st *reqState) int {
 		return formFields
 	}
 	return formNone
+}
+
+// numCodes is the number of the contract's result codes.
+const numCodes = 10
+
+// codeIndex numbers the contract's result codes 0…numCodes-1 (a switch is
+// cheaper than hashing the string); anything else is numCodes.
+func codeIndex(code string) int {
+	switch code {
+	case codeOK:
+		return 0
+	case codeBadParam:
+		return 1
+	case codeBadSignature:
+		return 2
+	case codeExpired:
+		return 3
+	case codeWrongAppID:
+		return 4
+	case codeInvalidCode:
+		return 5
+	case codeNotMember:
+		return 6
+	case codeNoContact:
+		return 7
+	case codeWeComError:
+		return 8
+	case codeInternal:
+		return 9
+	}
+	return numCodes
 }
 
 // statusLabel returns the HTTP status as a label without allocating for
