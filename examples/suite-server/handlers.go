@@ -1,0 +1,442 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/wecomkit/wecomkit/crypto"
+	"github.com/wecomkit/wecomkit/internal/httpquery"
+	"github.com/wecomkit/wecomkit/internal/jsonenc"
+	"github.com/wecomkit/wecomkit/jssdk"
+	"github.com/wecomkit/wecomkit/oauth"
+	"github.com/wecomkit/wecomkit/suite"
+	"github.com/wecomkit/wecomkit/wecom"
+)
+
+// Limits on query parameters.
+const (
+	maxCorpIDLen = 64
+	maxPageURL   = 4096
+	maxCodeLen   = 512
+)
+
+// installCookie binds an install's state to the browser that started it.
+const installCookie = "suite_install"
+
+// --- JSON answers ---
+
+var bufs = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// writeJSONBytes writes b (a complete JSON object without the newline) with
+// status.
+func writeJSONBytes(w http.ResponseWriter, status int, b []byte) {
+	h := w.Header()
+	h["Content-Type"] = jsonContentType
+	h["Cache-Control"] = noStore
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+var (
+	jsonContentType = []string{"application/json; charset=utf-8"}
+	noStore         = []string{"no-store"}
+)
+
+// writeJSONError answers {"error": msg} with status.
+func writeJSONError(w http.ResponseWriter, status int, msg string) {
+	b := []byte(`{"error":`)
+	b = jsonenc.AppendString(b, msg)
+	b = append(b, '}', '\n')
+	writeJSONBytes(w, status, b)
+}
+
+// --- /sign ---
+
+// sign serves GET /sign?corpid=&url=: wx.config and wx.agentConfig
+// parameters for a page of an authorized corporation, signed with that
+// corporation's tickets (https://developer.work.weixin.qq.com/document/path/90506,
+// https://developer.work.weixin.qq.com/document/path/94313).
+func (a *app) sign(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.RawQuery
+	if err := httpquery.Valid(q); err != nil {
+		writeJSONError(w, http.StatusBadRequest, "malformed query string")
+		return
+	}
+	corpID, n := httpquery.Lookup(q, "corpid")
+	switch {
+	case n == 0 || corpID == "":
+		writeJSONError(w, http.StatusBadRequest, "missing parameter: corpid")
+		return
+	case n > 1:
+		writeJSONError(w, http.StatusBadRequest, "parameter given more than once: corpid")
+		return
+	case len(corpID) > maxCorpIDLen || !isID(corpID):
+		writeJSONError(w, http.StatusBadRequest, "corpid must be up to 64 letters, digits, '-' or '_'")
+		return
+	}
+	page, n := httpquery.Lookup(q, "url")
+	switch {
+	case n == 0 || page == "":
+		writeJSONError(w, http.StatusBadRequest, "missing parameter: url")
+		return
+	case n > 1:
+		writeJSONError(w, http.StatusBadRequest, "parameter given more than once: url")
+		return
+	case len(page) > maxPageURL:
+		writeJSONError(w, http.StatusBadRequest, "url longer than 4096 bytes")
+		return
+	}
+	// No per-request timer: warm, nothing waits; cold, the corp token and
+	// ticket fetches are each bounded by wecomFetchTimeout.
+	ctx := r.Context()
+	js, err := a.signer(ctx, corpID)
+	if err != nil {
+		a.signFailure(w, r, err)
+		return
+	}
+	cfg, err := js.Config(ctx, page)
+	if err != nil {
+		a.signFailure(w, r, err)
+		return
+	}
+	acfg, err := js.AgentConfig(ctx, page)
+	if err != nil {
+		a.signFailure(w, r, err)
+		return
+	}
+	bp := bufs.Get().(*[]byte)
+	b := append((*bp)[:0], `{"config":{"appId":`...)
+	b = jsonenc.AppendString(b, cfg.AppID)
+	b = append(b, `,"timestamp":`...)
+	b = strconv.AppendInt(b, cfg.Timestamp, 10)
+	b = append(b, `,"nonceStr":`...)
+	b = jsonenc.AppendString(b, cfg.NonceStr)
+	b = append(b, `,"signature":`...)
+	b = jsonenc.AppendString(b, cfg.Signature)
+	b = append(b, `},"agentConfig":{"corpid":`...)
+	b = jsonenc.AppendString(b, acfg.CorpID)
+	b = append(b, `,"agentid":`...)
+	b = strconv.AppendInt(b, acfg.AgentID, 10)
+	b = append(b, `,"timestamp":`...)
+	b = strconv.AppendInt(b, acfg.Timestamp, 10)
+	b = append(b, `,"nonceStr":`...)
+	b = jsonenc.AppendString(b, acfg.NonceStr)
+	b = append(b, `,"signature":`...)
+	b = jsonenc.AppendString(b, acfg.Signature)
+	b = append(b, "}}\n"...)
+	writeJSONBytes(w, http.StatusOK, b)
+	*bp = b
+	bufs.Put(bp)
+}
+
+// signFailure answers /sign's errors: 404 for a corporation that has not
+// installed the app (or uninstalled it), 400 for a page URL that cannot be
+// signed, 503 before the first suite_ticket, 502 when WeCom failed.
+func (a *app) signFailure(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, suite.ErrNotAuthorized):
+		writeJSONError(w, http.StatusNotFound, "corporation has not installed the app")
+	case errors.Is(err, jssdk.ErrInvalidURL):
+		writeJSONError(w, http.StatusBadRequest, "url must be the page's absolute http(s) URL")
+	case errors.Is(err, jssdk.ErrNoAgentID):
+		writeJSONError(w, http.StatusBadGateway, "the authorization names no agent for the app")
+	case errors.Is(err, suite.ErrNoSuiteTicket):
+		a.warn(r, "sign failed", err)
+		writeJSONError(w, http.StatusServiceUnavailable, "no suite_ticket yet: WeCom pushes one to /callback/command every 10 minutes")
+	default:
+		a.warn(r, "sign failed", err)
+		writeJSONError(w, http.StatusBadGateway, wecomFailureText(err))
+	}
+}
+
+// wecomFailureText says what went wrong with WeCom without quoting it.
+func wecomFailureText(err error) string {
+	if code := wecom.ErrorCode(err); code != 0 {
+		return "WeCom returned errcode " + strconv.Itoa(code)
+	}
+	return "WeCom could not be reached"
+}
+
+func (a *app) warn(r *http.Request, msg string, err error) {
+	a.logger.LogAttrs(r.Context(), slog.LevelWarn, msg, slog.Int("errcode", wecom.ErrorCode(err)),
+		slog.String("cause", string(wecom.Diagnose(err).Cause)), slog.String("error", err.Error()))
+}
+
+// isID accepts what corp ids are made of.
+func isID(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// --- install from the provider's website ---
+
+// install serves GET /install: a new install link
+// (https://developer.work.weixin.qq.com/document/path/90597) whose state
+// is signed and bound to a cookie set here, so that /install/callback
+// accepts only the redirect of an install this browser started.
+// ?test=1 makes it a test install (set_session_info auth_type 1), which
+// is how an app not yet released is installed.
+func (a *app) install(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), handlerTimeout)
+	defer cancel()
+	binding := randomHex(16)
+	state := a.states.Issue(binding)
+	var opts []suite.InstallOption
+	if r.URL.Query().Get("test") == "1" {
+		opts = append(opts, suite.TestInstall())
+	}
+	link, err := a.suite.InstallURL(ctx, a.publicBase(r)+"/install/callback", state, opts...)
+	if err != nil {
+		status, msg := http.StatusBadGateway, wecomFailureText(err)
+		if errors.Is(err, suite.ErrNoSuiteTicket) {
+			status, msg = http.StatusServiceUnavailable, "No suite_ticket yet: WeCom pushes one to /callback/command every 10 minutes. Try again shortly."
+		} else if errors.Is(err, suite.ErrInvalidArgument) {
+			status, msg = http.StatusBadRequest, "This server's address cannot be an install redirect; set PUBLIC_URL."
+		}
+		a.warn(r, "install link failed", err)
+		page(w, status, "Install unavailable", msg, nil)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: installCookie, Value: binding, Path: "/install", MaxAge: int(installStateTTL / time.Second),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: a.secure(r),
+	})
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, link, http.StatusFound)
+}
+
+// installCallback serves GET /install/callback?auth_code=&state=: WeCom's
+// redirect after the admin confirmed. The state must be one /install
+// issued to this browser, unexpired; then the auth code is exchanged for
+// the corporation's permanent code (stored durably by the suite).
+func (a *app) installCallback(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	c, err := r.Cookie(installCookie)
+	if err != nil {
+		page(w, http.StatusBadRequest, "Install not recognised", "This browser did not start an install here (or its cookie expired). Start again at /install.", nil)
+		return
+	}
+	if err := a.states.Check(q.Get("state"), c.Value); err != nil {
+		msg := "The install's state does not match this browser. Start again at /install."
+		if errors.Is(err, oauth.ErrStateExpired) {
+			msg = "The install link expired. Start again at /install."
+		}
+		page(w, http.StatusBadRequest, "Install not recognised", msg, nil)
+		return
+	}
+	code := q.Get("auth_code")
+	if code == "" || len(code) > maxCodeLen {
+		page(w, http.StatusBadRequest, "Install incomplete", "WeCom's redirect carries no auth_code.", nil)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), handlerTimeout)
+	defer cancel()
+	au, err := a.suite.Authorize(ctx, code)
+	if err != nil {
+		status, msg := http.StatusBadGateway, wecomFailureText(err)+"; reload this page to try again."
+		if errors.Is(err, suite.ErrAuthCodeUsed) {
+			status, msg = http.StatusBadRequest, "The auth code expired or was used elsewhere. Start again at /install."
+		}
+		a.warn(r, "install failed", err)
+		page(w, status, "Install failed", msg, nil)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: installCookie, Value: "", Path: "/install", MaxAge: -1,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: a.secure(r)})
+	page(w, http.StatusOK, "Installed", "", au)
+}
+
+// publicBase is the server's URL as the browser reaches it.
+func (a *app) publicBase(r *http.Request) string {
+	if a.public != "" {
+		return a.public
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+func (a *app) secure(r *http.Request) bool {
+	return r.TLS != nil || len(a.public) > 6 && a.public[:6] == "https:"
+}
+
+var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title></head>
+<body>
+<h1>{{.Title}}</h1>
+{{with .Auth}}<p>The app is installed in <strong>{{.CorpName}}</strong> (corpid <code>{{.CorpID}}</code>{{with .AgentID}}, agentid <code>{{.}}</code>{{end}}).</p>
+{{else}}<p>{{.Message}}</p>
+{{end}}</body></html>
+`))
+
+// page writes a small HTML page; every value is escaped by html/template.
+func page(w http.ResponseWriter, status int, title, msg string, au *suite.Authorization) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = pageTmpl.Execute(w, struct {
+		Title, Message string
+		Auth           *suite.Authorization
+	}{title, msg, au})
+}
+
+// --- OAuth and provider login ---
+
+// oauthCallback serves GET /oauth/callback?code=: who opened the app's
+// OAuth link (https://developer.work.weixin.qq.com/document/path/91121).
+func (a *app) oauthCallback(w http.ResponseWriter, r *http.Request) {
+	code := r.URL.Query().Get("code")
+	if code == "" || len(code) > maxCodeLen {
+		writeJSONError(w, http.StatusBadRequest, "missing parameter: code")
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), handlerTimeout)
+	defer cancel()
+	u, err := a.suite.UserInfo3rd(ctx, code)
+	switch {
+	case errors.Is(err, oauth.ErrInvalidCode):
+		writeJSONError(w, http.StatusBadRequest, "code invalid, expired or already used")
+		return
+	case errors.Is(err, suite.ErrNoSuiteTicket):
+		writeJSONError(w, http.StatusServiceUnavailable, "no suite_ticket yet")
+		return
+	case err != nil:
+		a.warn(r, "getuserinfo3rd failed", err)
+		writeJSONError(w, http.StatusBadGateway, wecomFailureText(err))
+		return
+	}
+	var b []byte
+	if u.IsMember() {
+		b = append(b, `{"corpid":`...)
+		b = jsonenc.AppendString(b, u.CorpID)
+		b = append(b, `,"userid":`...)
+		b = jsonenc.AppendString(b, u.UserID)
+		b = append(b, `,"open_userid":`...)
+		b = jsonenc.AppendString(b, u.OpenUserID)
+	} else {
+		b = append(b, `{"openid":`...)
+		b = jsonenc.AppendString(b, u.OpenID)
+	}
+	writeJSONBytes(w, http.StatusOK, append(b, '}', '\n'))
+}
+
+// providerLogin serves GET /provider/login?auth_code=: who logged in to the
+// provider's website with WeCom
+// (https://developer.work.weixin.qq.com/document/path/91125). 404 without
+// PROVIDER_CORP_ID and PROVIDER_SECRET.
+func (a *app) providerLogin(w http.ResponseWriter, r *http.Request) {
+	if a.prov == nil {
+		writeJSONError(w, http.StatusNotFound, "provider login is not configured (PROVIDER_CORP_ID, PROVIDER_SECRET)")
+		return
+	}
+	code := r.URL.Query().Get("auth_code")
+	if code == "" || len(code) > maxCodeLen {
+		writeJSONError(w, http.StatusBadRequest, "missing parameter: auth_code")
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), handlerTimeout)
+	defer cancel()
+	li, err := a.prov.LoginInfo(ctx, code)
+	if err != nil {
+		if code := wecom.ErrorCode(err); code == 40029 || code == 40078 {
+			writeJSONError(w, http.StatusBadRequest, "auth_code invalid, expired or already used")
+			return
+		}
+		a.warn(r, "get_login_info failed", err)
+		writeJSONError(w, http.StatusBadGateway, wecomFailureText(err))
+		return
+	}
+	b := append([]byte(`{"usertype":`), strconv.Itoa(li.UserType)...)
+	b = append(b, `,"corpid":`...)
+	b = jsonenc.AppendString(b, li.Corp.CorpID)
+	b = append(b, `,"userid":`...)
+	b = jsonenc.AppendString(b, li.User.UserID)
+	b = append(b, `,"open_userid":`...)
+	b = jsonenc.AppendString(b, li.User.OpenUserID)
+	b = append(b, `,"name":`...)
+	b = jsonenc.AppendString(b, li.User.Name)
+	writeJSONBytes(w, http.StatusOK, append(b, '}', '\n'))
+}
+
+// --- data callback ---
+
+// dataEvent handles one push to the data callback URL: messages and events
+// of the authorized corporations' members. It logs what arrived and
+// answers "success".
+func (a *app) dataEvent(ctx context.Context, ev *crypto.Event) ([]byte, error) {
+	a.metrics.event(eventData)
+	attrs := []slog.Attr{slog.String("corpid", capField(ev.ReceiveID)), slog.String("msg_type", capField(ev.MsgType))}
+	if ev.Event != "" {
+		attrs = append(attrs, slog.String("event", capField(ev.Event)))
+	}
+	if ev.InfoType != "" {
+		attrs = append(attrs, slog.String("info_type", capField(ev.InfoType)))
+	}
+	if ev.AgentID != 0 {
+		attrs = append(attrs, slog.Int64("agentid", ev.AgentID))
+	}
+	a.logger.LogAttrs(ctx, slog.LevelInfo, "data callback", attrs...)
+	return nil, nil
+}
+
+// --- health ---
+
+// healthz answers liveness probes: the process serves HTTP. It depends on
+// nothing else, so a restart cannot fix what it reports.
+func healthz(w http.ResponseWriter, _ *http.Request) {
+	writeJSONBytes(w, http.StatusOK, []byte("{\"status\":\"ok\"}\n"))
+}
+
+// ticketLifetime is how long WeCom accepts a suite_ticket
+// (https://developer.work.weixin.qq.com/document/path/90628).
+const ticketLifetime = 30 * time.Minute
+
+// readyz answers readiness probes: ready when the store answers. The body
+// says whether a suite_ticket is stored, when WeCom issued it and whether
+// it is still fresh (pushed less than 30 minutes ago), and how many pushes
+// wait to be handled.
+func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	t, ok, err := a.suite.LastTicket(ctx)
+	var pending int
+	if err == nil {
+		pending, err = a.suite.Pending(ctx)
+	}
+	if err != nil {
+		a.logger.LogAttrs(r.Context(), slog.LevelWarn, "not ready: the store does not answer", slog.String("error", err.Error()))
+		b := append([]byte(`{"status":"not ready","store":`), jsonenc.AppendString(nil, a.backend)...)
+		b = append(b, `,"cause":"the store does not answer"}`+"\n"...)
+		writeJSONBytes(w, http.StatusServiceUnavailable, b)
+		return
+	}
+	b := append([]byte(`{"status":"ready","store":`), jsonenc.AppendString(nil, a.backend)...)
+	b = append(b, `,"suite_ticket":{"stored":`...)
+	b = strconv.AppendBool(b, ok)
+	if ok {
+		age := time.Since(t.TimeStamp)
+		b = append(b, `,"issued_at":"`...)
+		b = t.TimeStamp.UTC().AppendFormat(b, time.RFC3339)
+		b = append(b, `","age_seconds":`...)
+		b = strconv.AppendInt(b, int64(age/time.Second), 10)
+		b = append(b, `,"fresh":`...)
+		b = strconv.AppendBool(b, age < ticketLifetime)
+	}
+	b = append(b, `},"pending_pushes":`...)
+	b = strconv.AppendInt(b, int64(pending), 10)
+	b = append(b, "}\n"...)
+	writeJSONBytes(w, http.StatusOK, b)
+}

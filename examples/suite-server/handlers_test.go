@@ -1,0 +1,430 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/wecomkit/wecomkit/crypto"
+	"github.com/wecomkit/wecomkit/internal/testutil"
+	"github.com/wecomkit/wecomkit/store"
+	"github.com/wecomkit/wecomkit/suite"
+	"github.com/wecomkit/wecomkit/wecomtest"
+)
+
+// inproc is the server's handler in the test process, against wecomtest,
+// on a memory store.
+type inproc struct {
+	srv  *wecomtest.Server
+	a    *app
+	hs   *httptest.Server
+	logs *testutil.SyncBuffer
+}
+
+func testConfig(srv *wecomtest.Server) config {
+	return config{
+		SuiteID: testSuiteID, SuiteSecret: testSuiteSecret, Token: testToken, EncodingAESKey: testAESKey,
+		ProviderCorpID: testProviderCorpID, ProviderSecret: testProviderSecret,
+		BaseURL: srv.URL, OpenBaseURL: srv.URL,
+	}
+}
+
+func newInproc(tb testing.TB, edit func(*config), st store.Store) *inproc {
+	tb.Helper()
+	f := &inproc{logs: &testutil.SyncBuffer{}}
+	f.srv = wecomtest.NewServer(
+		wecomtest.WithSuite(wecomtest.Suite{ID: testSuiteID, Secret: testSuiteSecret, Token: testToken, EncodingAESKey: testAESKey}),
+		wecomtest.WithProvider(testProviderCorpID, testProviderSecret))
+	tb.Cleanup(f.srv.Close)
+	cfg := testConfig(f.srv)
+	if edit != nil {
+		edit(&cfg)
+	}
+	if st == nil {
+		st = store.NewMemory()
+	}
+	a, err := newApp(cfg, st, "memory", newLogger(f.logs, slog.LevelInfo),
+		suite.WithEphemeralStore(), suite.WithRetryBackoff(5*time.Millisecond, 20*time.Millisecond))
+	require.NoError(tb, err)
+	tb.Cleanup(func() { _ = a.Close() })
+	f.a = a
+	f.hs = httptest.NewServer(a.handler)
+	tb.Cleanup(f.hs.Close)
+	f.srv.SetCommandURL(testSuiteID, f.hs.URL+"/callback/command")
+	return f
+}
+
+// install pushes a ticket and installs corpID by QR code, waiting for the
+// exchange.
+func (f *inproc) install(tb testing.TB, corpID string) {
+	tb.Helper()
+	ctx := context.Background()
+	_, err := f.srv.PushSuiteTicket(ctx, testSuiteID)
+	require.NoError(tb, err)
+	_, err = f.srv.InstallQR(ctx, testSuiteID, corpID, "t")
+	require.NoError(tb, err)
+	require.Eventually(tb, func() bool {
+		_, err := f.a.suite.AuthInfo(ctx, corpID)
+		return err == nil
+	}, deadline, pollEvery)
+}
+
+func TestSignAnswers(t *testing.T) {
+	f := newInproc(t, nil, nil)
+	f.install(t, corpA)
+	checkSign(t, f.srv, f.hs.URL, corpA)
+
+	for _, tc := range []struct {
+		query  string
+		status int
+		err    string
+	}{
+		{"", 400, "missing parameter: corpid"},
+		{"corpid=" + corpA, 400, "missing parameter: url"},
+		{"corpid=" + corpA + "&corpid=x&url=https://a.com/", 400, "parameter given more than once: corpid"},
+		{"corpid=" + corpA + "&url=https://a.com/&url=https://b.com/", 400, "parameter given more than once: url"},
+		{"corpid=%3Cscript%3E&url=https://a.com/", 400, "corpid must be up to 64 letters, digits, '-' or '_'"},
+		{"corpid=" + strings.Repeat("w", 65) + "&url=https://a.com/", 400, "corpid must be up to 64 letters, digits, '-' or '_'"},
+		{"corpid=" + corpA + "&url=" + url.QueryEscape("ftp://a.com/"), 400, "url must be the page's absolute http(s) URL"},
+		{"corpid=" + corpA + "&url=" + url.QueryEscape("/relative"), 400, "url must be the page's absolute http(s) URL"},
+		{"corpid=" + corpA + "&url=https://a.com/" + strings.Repeat("a", maxPageURL), 400, "url longer than 4096 bytes"},
+		{"corpid=" + corpA + "&url=%zz", 400, "malformed query string"},
+		{"corpid=wwunknown&url=https://a.com/", 404, "corporation has not installed the app"},
+	} {
+		status, body := get(t, f.hs.URL+"/sign?"+tc.query)
+		require.Equal(t, tc.status, status, tc.query)
+		require.JSONEq(t, `{"error":`+strconv.Quote(tc.err)+`}`, body, tc.query)
+	}
+}
+
+// WeCom failing while a cold corp's ticket is fetched is a 502 with a JSON
+// error that quotes nothing from WeCom; the next request succeeds.
+func TestSignWeComFailure(t *testing.T) {
+	f := newInproc(t, nil, nil)
+	f.install(t, corpA)
+	f.srv.Inject(pJSAPI, -1, wecomtest.Fault{Status: http.StatusBadGateway}) // retries included
+	status, body := get(t, signURL(f.hs.URL, corpA, testPage))
+	require.Equal(t, http.StatusBadGateway, status)
+	require.JSONEq(t, `{"error":"WeCom could not be reached"}`, body)
+	f.srv.ClearFaults()
+	f.srv.FailNext(pAgentTkt, -1, 40001)
+	status, body = get(t, signURL(f.hs.URL, corpA, testPage))
+	require.Equal(t, http.StatusBadGateway, status)
+	require.JSONEq(t, `{"error":"WeCom returned errcode 40001"}`, body)
+	f.srv.ClearFaults()
+	checkSign(t, f.srv, f.hs.URL, corpA)
+}
+
+// One signer per corp client: warm /sign reuses it; a reinstall after a
+// cancel (a new client) gets a new one.
+func TestSignerCachedPerCorpClient(t *testing.T) {
+	f := newInproc(t, nil, nil)
+	f.install(t, corpA)
+	ctx := context.Background()
+	s1, err := f.a.signer(ctx, corpA)
+	require.NoError(t, err)
+	s2, err := f.a.signer(ctx, corpA)
+	require.NoError(t, err)
+	require.Same(t, s1, s2)
+
+	require.NoError(t, f.srv.PushCancelAuth(ctx, testSuiteID, corpA))
+	_, err = f.a.signer(ctx, corpA)
+	require.ErrorIs(t, err, suite.ErrNotAuthorized)
+	require.Eventually(t, func() bool { _, ok := (*f.a.signers.Load())[corpA]; return !ok }, deadline, pollEvery)
+
+	_, err = f.srv.InstallQR(ctx, testSuiteID, corpA, "again")
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { _, err := f.a.signer(ctx, corpA); return err == nil }, deadline, pollEvery)
+	s3, err := f.a.signer(ctx, corpA)
+	require.NoError(t, err)
+	require.NotSame(t, s1, s3)
+	checkSign(t, f.srv, f.hs.URL, corpA)
+}
+
+// The install callback refuses a redirect this browser did not start, a
+// forged or expired state, and a missing code, without calling WeCom.
+func TestInstallCallbackChecksState(t *testing.T) {
+	f := newInproc(t, nil, nil)
+	_, err := f.srv.PushSuiteTicket(context.Background(), testSuiteID)
+	require.NoError(t, err)
+	code := f.srv.NewAuthCode(testSuiteID, corpA, "x")
+	goodBinding := "b1"
+	state := f.a.states.Issue(goodBinding)
+	call := func(cookie, q string) (int, string) {
+		req := httptest.NewRequest(http.MethodGet, "/install/callback?"+q, nil)
+		if cookie != "" {
+			req.AddCookie(&http.Cookie{Name: installCookie, Value: cookie})
+		}
+		rec := httptest.NewRecorder()
+		f.a.handler.ServeHTTP(rec, req)
+		return rec.Code, rec.Body.String()
+	}
+	q := url.Values{"auth_code": {code}, "state": {state}}
+	for _, tc := range []struct{ cookie, query, want string }{
+		{"", q.Encode(), "did not start an install here"},
+		{"other-browser", q.Encode(), "does not match this browser"},
+		{goodBinding, url.Values{"auth_code": {code}, "state": {"abc123"}}.Encode(), "does not match this browser"},
+		{goodBinding, url.Values{"state": {state}}.Encode(), "no auth_code"},
+	} {
+		status, body := call(tc.cookie, tc.query)
+		require.Equal(t, http.StatusBadRequest, status)
+		require.Contains(t, body, tc.want)
+	}
+	require.Zero(t, f.srv.Calls(pPermanent), "nothing reached WeCom")
+
+	status, body := call(goodBinding, q.Encode())
+	require.Equal(t, http.StatusOK, status, body)
+	require.Contains(t, body, "Corp "+corpA)
+	// The code is spent: a reload is the same page (Authorize is
+	// idempotent), a stranger's code is refused.
+	status, _ = call(goodBinding, q.Encode())
+	require.Equal(t, http.StatusOK, status)
+	status, body = call(goodBinding, url.Values{"auth_code": {"auc_unknown"}, "state": {state}}.Encode())
+	require.Equal(t, http.StatusBadRequest, status)
+	require.Contains(t, body, "expired or was used elsewhere")
+}
+
+// /install sets the binding cookie (HttpOnly, Lax, for /install only) and
+// redirects to the install page with a state WeCom accepts; PUBLIC_URL
+// decides the redirect URI and makes the cookie Secure.
+func TestInstallRedirect(t *testing.T) {
+	f := newInproc(t, func(c *config) { c.PublicURL = "https://suite.example.com" }, nil)
+	req := httptest.NewRequest(http.MethodGet, "/install", nil)
+	rec := httptest.NewRecorder()
+	f.a.handler.ServeHTTP(rec, req)
+	require.Equal(t, http.StatusServiceUnavailable, rec.Code, "no ticket yet")
+	require.Contains(t, rec.Body.String(), "No suite_ticket yet")
+
+	_, err := f.srv.PushSuiteTicket(context.Background(), testSuiteID)
+	require.NoError(t, err)
+	rec = httptest.NewRecorder()
+	f.a.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/install?test=1", nil))
+	require.Equal(t, http.StatusFound, rec.Code)
+	loc, err := url.Parse(rec.Header().Get("Location"))
+	require.NoError(t, err)
+	require.Equal(t, "/3rdapp/install", loc.Path)
+	require.Equal(t, "https://suite.example.com/install/callback", loc.Query().Get("redirect_uri"))
+	state := loc.Query().Get("state")
+	require.Regexp(t, `^[0-9a-f]{1,128}$`, state)
+	require.Equal(t, 1, f.srv.Calls("/cgi-bin/service/set_session_info"), "a test install")
+	cookies := rec.Result().Cookies()
+	require.Len(t, cookies, 1)
+	c := cookies[0]
+	require.Equal(t, installCookie, c.Name)
+	require.True(t, c.HttpOnly)
+	require.True(t, c.Secure)
+	require.Equal(t, http.SameSiteLaxMode, c.SameSite)
+	require.Equal(t, "/install", c.Path)
+	require.NoError(t, f.a.states.Check(state, c.Value))
+}
+
+// The pages escape what WeCom says about the corporation.
+func TestPageEscapes(t *testing.T) {
+	rec := httptest.NewRecorder()
+	page(rec, http.StatusOK, "Installed", "", &suite.Authorization{CorpID: "ww1", CorpName: `<script>alert("x")</script>`,
+		Agents: []suite.Agent{{AgentID: 1000001}}})
+	require.NotContains(t, rec.Body.String(), "<script>")
+	require.Contains(t, rec.Body.String(), "&lt;script&gt;")
+	require.Contains(t, rec.Body.String(), "1000001")
+}
+
+func TestOAuthCallback(t *testing.T) {
+	f := newInproc(t, nil, nil)
+	f.install(t, corpA)
+	status, body := get(t, f.hs.URL+"/oauth/callback?code="+f.srv.NewCode3rd(testSuiteID, corpA, "zhangsan"))
+	require.Equal(t, http.StatusOK, status, body)
+	var m map[string]string
+	require.NoError(t, json.Unmarshal([]byte(body), &m))
+	require.Equal(t, corpA, m["corpid"])
+	require.Equal(t, "zhangsan", m["userid"])
+	require.NotEmpty(t, m["open_userid"])
+
+	status, body = get(t, f.hs.URL+"/oauth/callback?code="+f.srv.NewNonMemberCode3rd(testSuiteID, corpA, "o-visitor"))
+	require.Equal(t, http.StatusOK, status, body)
+	require.JSONEq(t, `{"openid":"o-visitor"}`, body)
+
+	code := f.srv.NewCode3rd(testSuiteID, corpA, "lisi")
+	status, _ = get(t, f.hs.URL+"/oauth/callback?code="+code)
+	require.Equal(t, http.StatusOK, status)
+	status, body = get(t, f.hs.URL+"/oauth/callback?code="+code)
+	require.Equal(t, http.StatusBadRequest, status, "single use")
+	require.JSONEq(t, `{"error":"code invalid, expired or already used"}`, body)
+	status, _ = get(t, f.hs.URL+"/oauth/callback")
+	require.Equal(t, http.StatusBadRequest, status)
+}
+
+func TestProviderLogin(t *testing.T) {
+	f := newInproc(t, nil, nil)
+	status, body := get(t, f.hs.URL+"/provider/login?auth_code="+f.srv.NewLoginCode(corpA, "zhangsan"))
+	require.Equal(t, http.StatusOK, status, body)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal([]byte(body), &m))
+	require.Equal(t, corpA, m["corpid"])
+	require.Equal(t, "zhangsan", m["userid"])
+	status, body = get(t, f.hs.URL+"/provider/login?auth_code=lgc_unknown")
+	require.Equal(t, http.StatusBadRequest, status, body)
+
+	without := newInproc(t, func(c *config) { c.ProviderCorpID, c.ProviderSecret = "", "" }, nil)
+	status, body = get(t, without.hs.URL+"/provider/login?auth_code=x")
+	require.Equal(t, http.StatusNotFound, status)
+	require.JSONEq(t, `{"error":"provider login is not configured (PROVIDER_CORP_ID, PROVIDER_SECRET)"}`, body)
+}
+
+// The data callback takes pushes encrypted for an authorized corp, logs
+// the event type and corp, and answers "success"; other corps are refused.
+func TestDataCallback(t *testing.T) {
+	f := newInproc(t, nil, nil)
+	f.install(t, corpA)
+	plain := []byte("<xml><ToUserName><![CDATA[" + corpA + "]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName>" +
+		"<CreateTime>1700000000</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[enter_agent]]></Event><AgentID>1000001</AgentID></xml>")
+	status, body := postEncrypted(t, f.hs.URL+"/callback/data", corpA, plain)
+	require.Equal(t, http.StatusOK, status)
+	require.Equal(t, "success", body)
+	require.Eventually(t, func() bool {
+		return strings.Contains(f.logs.String(), `"msg":"data callback","corpid":"`+corpA+`","msg_type":"event","event":"enter_agent","agentid":1000001`)
+	}, deadline, pollEvery)
+
+	status, _ = postEncrypted(t, f.hs.URL+"/callback/data", corpB, plain)
+	require.Equal(t, http.StatusBadRequest, status, "a corp that has not installed the app")
+}
+
+// postEncrypted posts plain as WeCom would, encrypted and signed with the
+// suite's callback settings for receiveID.
+func postEncrypted(t *testing.T, target, receiveID string, plain []byte) (int, string) {
+	t.Helper()
+	mc, err := crypto.New(testToken, testAESKey, receiveID)
+	require.NoError(t, err)
+	ts, nonce := strconv.FormatInt(time.Now().Unix(), 10), "98765"
+	env, err := mc.EncryptMsg(plain, ts, nonce)
+	require.NoError(t, err)
+	sig := regexp.MustCompile(`<MsgSignature><!\[CDATA\[([0-9a-f]+)\]\]>`).FindSubmatch(env)
+	require.NotNil(t, sig)
+	q := url.Values{"msg_signature": {string(sig[1])}, "timestamp": {ts}, "nonce": {nonce}}
+	resp, err := http.Post(target+"?"+q.Encode(), "text/xml", strings.NewReader(string(env)))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// failingStore answers every read with an error once broken.
+type failingStore struct {
+	store.Store
+	broken bool
+}
+
+func (s *failingStore) Get(ctx context.Context, key string) (string, bool, error) {
+	if s.broken {
+		return "", false, errors.New("store down")
+	}
+	return s.Store.Get(ctx, key)
+}
+
+func TestReadyz(t *testing.T) {
+	fs := &failingStore{Store: store.NewMemory()}
+	f := newInproc(t, nil, fs)
+	r := getReadyz(t, f.hs.URL)
+	require.Equal(t, "ready", r.Status)
+	require.False(t, r.SuiteTicket.Stored)
+	_, err := f.srv.PushSuiteTicket(context.Background(), testSuiteID)
+	require.NoError(t, err)
+	r = getReadyz(t, f.hs.URL)
+	require.True(t, r.SuiteTicket.Stored)
+	require.True(t, r.SuiteTicket.Fresh)
+	require.LessOrEqual(t, r.SuiteTicket.AgeSeconds, int64(5))
+	_, err = time.Parse(time.RFC3339, r.SuiteTicket.IssuedAt)
+	require.NoError(t, err)
+
+	fs.broken = true
+	status, body := get(t, f.hs.URL+"/readyz")
+	require.Equal(t, http.StatusServiceUnavailable, status)
+	require.JSONEq(t, `{"status":"not ready","store":"memory","cause":"the store does not answer"}`, body)
+	status, _ = get(t, f.hs.URL+"/healthz")
+	require.Equal(t, http.StatusOK, status, "liveness does not depend on the store")
+}
+
+func TestMetrics(t *testing.T) {
+	f := newInproc(t, nil, nil)
+	f.install(t, corpA)
+	checkSign(t, f.srv, f.hs.URL, corpA)
+	get(t, f.hs.URL+"/no/such/route")
+	status, body := get(t, f.hs.URL+"/metrics")
+	require.Equal(t, http.StatusOK, status)
+	for _, want := range []string{
+		`suite_server_requests_total{route="/sign",status="200"} 1`,
+		`suite_server_requests_total{route="/callback/command",status="200"} 2`,
+		`suite_server_requests_total{route="other",status="404"} 1`,
+		`suite_server_wecom_calls_total{api="/cgi-bin/service/v2/get_permanent_code",errcode="0"} 1`,
+		`suite_server_events_total{event="authorized"} 1`,
+		`suite_server_authorized_corps 1`,
+		`suite_server_pending_pushes 0`,
+		`suite_server_suite_ticket_age_seconds `,
+		`go_goroutines `,
+	} {
+		require.Contains(t, body, want)
+	}
+}
+
+// Every log line is JSON with fields of bounded size; the query (codes,
+// states) never appears; a caller's sane X-Request-Id is kept.
+func TestAccessLog(t *testing.T) {
+	f := newInproc(t, nil, nil)
+	long := "/" + strings.Repeat("x", 10000)
+	req, err := http.NewRequest(http.MethodGet, f.hs.URL+long+"?auth_code=secretcode123", nil)
+	require.NoError(t, err)
+	req.Header.Set("X-Request-Id", "caller-id-1")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, "caller-id-1", resp.Header.Get("X-Request-Id"))
+	get(t, f.hs.URL+"/oauth/callback?code=c3d_notacode")
+	require.Eventually(t, func() bool { return strings.Count(f.logs.String(), `"msg":"request"`) >= 2 }, deadline, pollEvery)
+	logs := f.logs.String()
+	require.NotContains(t, logs, "secretcode123")
+	require.NotContains(t, logs, "c3d_notacode")
+	var found bool
+	sc := bufio.NewScanner(strings.NewReader(logs))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &m), sc.Text())
+		require.Less(t, len(sc.Bytes()), 2*maxLogField+512, "bounded line")
+		if m["request_id"] == "caller-id-1" {
+			found = true
+			require.Equal(t, "other", m["route"])
+			require.Contains(t, m["path"], "more bytes]")
+		}
+	}
+	require.True(t, found)
+}
+
+// Pushes for a suite id the server does not have are refused by the
+// crypto layer (another receive id), and a GET URL verification works
+// with the suite id.
+func TestCommandURLVerification(t *testing.T) {
+	f := newInproc(t, nil, nil)
+	mc, err := crypto.New(testToken, testAESKey, testSuiteID)
+	require.NoError(t, err)
+	ts, nonce := strconv.FormatInt(time.Now().Unix(), 10), "1"
+	env, err := mc.EncryptMsg([]byte("echo-12345"), ts, nonce)
+	require.NoError(t, err)
+	enc := regexp.MustCompile(`<Encrypt><!\[CDATA\[([^\]]+)\]\]>`).FindSubmatch(env)
+	require.NotNil(t, enc)
+	q := url.Values{"msg_signature": {crypto.Signature(testToken, ts, nonce, string(enc[1]))}, "timestamp": {ts}, "nonce": {nonce}, "echostr": {string(enc[1])}}
+	status, body := get(t, f.hs.URL+"/callback/command?"+q.Encode())
+	require.Equal(t, http.StatusOK, status)
+	require.Equal(t, "echo-12345", body)
+}

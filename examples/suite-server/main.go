@@ -1,0 +1,230 @@
+// Command suite-server runs a WeCom (企业微信) third-party app — a suite,
+// installed by many corporations — on package suite: the command callback
+// (suite_ticket, create_auth, change_auth, cancel_auth … stored before the
+// answer, handled after it), the data callback, installs from the
+// provider's website with a state bound to the browser, wx.config and
+// wx.agentConfig signatures for any authorized corporation, the OAuth and
+// provider-login callbacks, /healthz, /readyz and /metrics.
+//
+// Configuration comes from flags with environment fallbacks (run with -h).
+// Invalid settings exit with status 2, all named together; failures at run
+// time exit with 1. With -demo it needs no WeCom at all: a fake WeCom runs
+// in-process, the server listens on 127.0.0.1:8080, a complete install is
+// driven step by step and ready-to-paste commands are printed.
+//
+//	go run ./examples/suite-server -demo
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/wecomkit/wecomkit/internal/logbuf"
+	"github.com/wecomkit/wecomkit/store"
+	"github.com/wecomkit/wecomkit/suite"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := start(ctx, process{
+		args: os.Args[1:], getenv: os.Getenv, stdout: os.Stdout, stderr: os.Stderr,
+		// go-redis logs pool failures through a process-wide logger; route
+		// them into the JSON log (they carry no password). Only main sets
+		// it: it is process-wide.
+		onLogger: func(l *slog.Logger) { redis.SetLogger(redisLog{l}) },
+	})
+	stop()
+	os.Exit(code)
+}
+
+// Server limits. Every route is a small GET or a callback of a few
+// kilobytes (the callback handlers cap bodies themselves).
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 10 * time.Second
+	writeTimeout      = 30 * time.Second
+	idleTimeout       = 2 * time.Minute
+	maxHeaderBytes    = 16 << 10
+	shutdownTimeout   = 20 * time.Second
+	logFlushInterval  = 100 * time.Millisecond
+)
+
+// process is what the server takes from its process. ready, when not nil,
+// receives the base URL once the server listens (and, with -demo, once the
+// demo's steps ran); onLogger, when not nil, receives the logger.
+type process struct {
+	args           []string
+	getenv         func(string) string
+	stdout, stderr io.Writer
+	ready          chan<- string
+	onLogger       func(*slog.Logger)
+	suiteOptions   []suite.Option // tests
+}
+
+// start is main without the process: it returns the exit status (0 after a
+// graceful shutdown, 1 on a failure at run time, 2 on invalid settings).
+func start(ctx context.Context, p process) int {
+	cfg, err := loadConfig(p.args, p.getenv, p.stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	var problems []string
+	var ce *configError
+	if errors.As(err, &ce) {
+		problems = ce.problems
+	} else if err != nil {
+		problems = []string{err.Error()}
+	}
+
+	var demo *demoEnv
+	if cfg.Demo && len(problems) == 0 {
+		if demo, err = startDemo(); err != nil {
+			fmt.Fprintf(p.stderr, "suite-server: demo: %v\n", err)
+			return 1
+		}
+		defer demo.Close()
+		cfg = demo.configure(cfg)
+	}
+
+	// The store and the port are settings to fix like the others: a bbolt
+	// file another process holds, a directory that does not exist, a port
+	// in use.
+	var st store.Store
+	var backend string
+	if len(problems) == 0 {
+		if st, backend, err = openStore(cfg); err != nil {
+			problems = append(problems, err.Error())
+		}
+	} else if cfg.RedisURL == "" && !cfg.Demo {
+		// Not opened (nothing is created while other settings are wrong),
+		// but a missing directory is named with the rest.
+		if fi, err := os.Stat(filepath.Dir(cfg.DataFile)); err != nil || !fi.IsDir() {
+			problems = append(problems, fmt.Sprintf("SUITE_DATA (-data): directory of %q does not exist", cfg.DataFile))
+		}
+	}
+	var ln net.Listener
+	if cfg.ListenAddr != "" {
+		if ln, err = net.Listen("tcp", cfg.ListenAddr); err != nil {
+			problems = append(problems, fmt.Sprintf("LISTEN_ADDR (-listen): cannot listen on %q: %v", cfg.ListenAddr, errors.Unwrap(err)))
+		}
+	}
+	closeStore := func() {
+		if c, ok := st.(io.Closer); ok {
+			_ = c.Close()
+		}
+	}
+	if len(problems) > 0 {
+		if ln != nil {
+			_ = ln.Close()
+		}
+		closeStore()
+		fmt.Fprintf(p.stderr, "suite-server: %v\nRun with -h to list the settings.\n", &configError{problems})
+		return 2
+	}
+	defer closeStore()
+	defer ln.Close()
+
+	logs := logbuf.New(p.stderr, logFlushInterval)
+	defer logs.Close()
+	logger := newLogger(logs, slog.LevelInfo)
+	if p.onLogger != nil {
+		p.onLogger(logger)
+	}
+	if demo != nil {
+		logger.Info("demo mode: a fake WeCom runs in-process; nothing reaches the real WeCom", slog.String("wecom", cfg.BaseURL))
+	}
+
+	a, err := newApp(cfg, st, backend, logger, p.suiteOptions...)
+	if err != nil {
+		logger.Error("cannot start", slog.String("error", err.Error()))
+		if errors.Is(err, suite.ErrInvalidConfig) {
+			return 2
+		}
+		return 1
+	}
+
+	srv := &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	base := baseURL(ln.Addr())
+	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("suite_id", cfg.SuiteID),
+		slog.String("store", backend), slog.Bool("provider", cfg.ProviderCorpID != ""))
+
+	status := 0
+	if demo != nil {
+		if err := demo.run(ctx, a, base, p.stdout, logs.Flush); err != nil {
+			logger.Error("demo failed", slog.String("error", err.Error()))
+			status = 1
+		}
+	}
+	if p.ready != nil && status == 0 {
+		p.ready <- base
+	}
+	if status == 0 {
+		select {
+		case <-ctx.Done():
+		case err := <-serveErr:
+			logger.Error("server failed", slog.String("error", err.Error()))
+			status = 1
+		}
+	}
+	if demo != nil {
+		demo.stopTicker() // no pushes into a server shutting down
+	}
+	logger.Info("shutting down: finishing in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		logger.Error("shutdown incomplete", slog.String("error", err.Error()))
+		status = 1
+	}
+	// After the HTTP server: no handler can record a push any more; the
+	// push being handled is finished, the others wait in the store.
+	_ = a.Close()
+	logger.Info("stopped")
+	return status
+}
+
+// redisLog adapts go-redis's logger to slog.
+type redisLog struct{ l *slog.Logger }
+
+// Printf logs go-redis's message once prefixed with "redis: ".
+func (r redisLog) Printf(ctx context.Context, format string, v ...any) {
+	msg := strings.TrimPrefix(fmt.Sprintf(format, v...), "redis: ")
+	r.l.WarnContext(ctx, "redis: "+capField(msg))
+}
+
+// baseURL is the URL a local client uses to reach addr: an unspecified host
+// (":8080", "0.0.0.0") becomes 127.0.0.1.
+func baseURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}

@@ -1,0 +1,212 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/wecomkit/wecomkit/internal/testutil"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+var validEnv = map[string]string{
+	"SUITE_ID": testSuiteID, "SUITE_SECRET": testSuiteSecret, "SUITE_TOKEN": testToken, "SUITE_AES_KEY": testAESKey,
+}
+
+func TestConfigFromEnvironmentAndFlags(t *testing.T) {
+	e := map[string]string{"WECOM_BASE_URL": "http://127.0.0.1:1/", "PUBLIC_URL": "https://suite.example.com/", "SUITE_DATA": "/tmp/x.db"}
+	for k, v := range validEnv {
+		e[k] = v
+	}
+	cfg, err := loadConfig([]string{"-suite-id", "wwfromflag", "-listen", "127.0.0.1:9999"}, env(e), io.Discard)
+	require.NoError(t, err)
+	require.Equal(t, "wwfromflag", cfg.SuiteID, "a flag wins over the environment")
+	require.Equal(t, testSuiteSecret, cfg.SuiteSecret.Reveal())
+	require.Equal(t, "http://127.0.0.1:1", cfg.BaseURL)
+	require.Equal(t, "https://open.work.weixin.qq.com", cfg.OpenBaseURL)
+	require.Equal(t, "https://suite.example.com", cfg.PublicURL)
+	require.Equal(t, "127.0.0.1:9999", cfg.ListenAddr)
+	require.Equal(t, "/tmp/x.db", cfg.DataFile)
+	require.Empty(t, cfg.ProviderCorpID)
+
+	cfg, err = loadConfig(nil, env(validEnv), io.Discard)
+	require.NoError(t, err)
+	require.Equal(t, defaultListenAddr, cfg.ListenAddr)
+	require.Equal(t, defaultDataFile, cfg.DataFile)
+	require.Equal(t, "https://qyapi.weixin.qq.com", cfg.BaseURL)
+
+	cfg, err = loadConfig([]string{"-demo"}, env(nil), io.Discard)
+	require.NoError(t, err, "the demo needs no suite settings")
+	require.Equal(t, "127.0.0.1:8080", cfg.ListenAddr, "the demo listens on loopback")
+}
+
+// Every invalid setting is named, together, with exit status 2 and no
+// secret echoed; nothing is created.
+func TestInvalidSettingsExit2Together(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer busy.Close()
+	dir := t.TempDir()
+	var stderr strings.Builder
+	code := start(context.Background(), process{
+		args: []string{"-suite-secret", "s3cr3t-value"},
+		getenv: env(map[string]string{
+			"SUITE_AES_KEY": "tooshort", "PROVIDER_SECRET": "provider-s3cr3t", "WECOM_BASE_URL": "ftp://x",
+			"WECOM_OPEN_BASE_URL": "https://open.example.com/?q=1", "PUBLIC_URL": "not a url",
+			"REDIS_URL": "", "SUITE_DATA": filepath.Join(dir, "missing", "suite.db"), "LISTEN_ADDR": busy.Addr().String(),
+		}),
+		stdout: io.Discard, stderr: &stderr,
+	})
+	require.Equal(t, 2, code)
+	out := stderr.String()
+	for _, want := range []string{
+		"missing required settings: SUITE_ID (-suite-id), SUITE_TOKEN (-suite-token)",
+		"SUITE_AES_KEY (-suite-aes-key): not an EncodingAESKey",
+		"PROVIDER_CORP_ID (-provider-corp-id) and PROVIDER_SECRET (-provider-secret) go together",
+		"WECOM_BASE_URL (-wecom-base-url)",
+		"WECOM_OPEN_BASE_URL (-wecom-open-base-url)",
+		"PUBLIC_URL (-public-url)",
+		"SUITE_DATA (-data): directory of",
+		"LISTEN_ADDR (-listen): cannot listen on",
+		"Run with -h",
+	} {
+		require.Contains(t, out, want)
+	}
+	require.NotContains(t, out, "s3cr3t")
+	require.NoDirExists(t, filepath.Join(dir, "missing"))
+
+	stderr.Reset()
+	code = start(context.Background(), process{
+		getenv: env(map[string]string{"REDIS_URL": "redis://:pa55word@127.0.0.1:6379/notadb"}), stdout: io.Discard, stderr: &stderr,
+		args: []string{"-demo", "-listen", "127.0.0.1:0"},
+	})
+	require.Equal(t, 2, code)
+	require.Contains(t, stderr.String(), "REDIS_URL (-redis-url)")
+	require.NotContains(t, stderr.String(), "pa55word")
+}
+
+// A bbolt file another process holds is a setting to fix: exit 2.
+func TestDataFileInUseIsASettingsError(t *testing.T) {
+	e := map[string]string{"SUITE_DATA": filepath.Join(t.TempDir(), "suite.db"), "LISTEN_ADDR": "127.0.0.1:0"}
+	for k, v := range validEnv {
+		e[k] = v
+	}
+	st, _, err := openStore(config{DataFile: e["SUITE_DATA"]})
+	require.NoError(t, err)
+	defer st.(io.Closer).Close()
+	var stderr strings.Builder
+	require.Equal(t, 2, start(context.Background(), process{getenv: env(e), stdout: io.Discard, stderr: &stderr}))
+	require.Contains(t, stderr.String(), "SUITE_DATA (-data): boltstore: open")
+}
+
+func TestHelp(t *testing.T) {
+	var stderr strings.Builder
+	require.Equal(t, 0, start(context.Background(), process{args: []string{"-h"}, getenv: env(nil), stdout: io.Discard, stderr: &stderr}))
+	var demo bool
+	_, settings := newFlagSet(io.Discard, &demo)
+	for _, s := range settings {
+		require.Contains(t, stderr.String(), "-"+s.flag)
+		require.Contains(t, stderr.String(), "[$"+s.env+"]")
+	}
+	require.Contains(t, stderr.String(), "0 after a graceful stop, 2 for invalid settings (all named together), 1 for a failure at run time")
+}
+
+// README's settings table for the server and its flags are one list.
+func TestREADMESettingsMatchFlags(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	text := string(readme)
+	start := strings.Index(text, "## examples/suite-server\n")
+	require.GreaterOrEqual(t, start, 0)
+	section := text[start+1:]
+	if end := strings.Index(section, "\n## "); end >= 0 {
+		section = section[:end]
+	}
+	rows := regexp.MustCompile("(?m)^\\| `-([a-z-]+)` \\| *(?:`([A-Z_]+)`)? *\\| ([^|]+) \\|").FindAllStringSubmatch(section, -1)
+	var demo bool
+	fs, settings := newFlagSet(io.Discard, &demo)
+	envOf := map[string]string{}
+	for _, s := range settings {
+		envOf[s.flag] = s.env
+	}
+	seen := map[string]bool{}
+	for _, r := range rows {
+		name, envName := r[1], r[2]
+		f := fs.Lookup(name)
+		require.NotNil(t, f, "README lists -%s, which the server does not have", name)
+		require.Equal(t, envOf[name], envName, "-%s's environment variable", name)
+		seen[name] = true
+	}
+	fs.VisitAll(func(f *flag.Flag) { require.True(t, seen[f.Name], "-%s is missing from README's table", f.Name) })
+	flat := strings.Join(strings.Fields(section), " ")
+	require.Contains(t, flat, "**Exit status**: `0` after a graceful stop")
+	require.Contains(t, flat, "`2` for invalid settings, all named together")
+	require.Contains(t, section, "sequenceDiagram")
+}
+
+// -demo drives an install and prints working commands: the /sign line
+// answers 200, the /install link works in a browser-like client, and the
+// OAuth and login lines answer who it is.
+func TestDemo(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr testutil.SyncBuffer
+	ready := make(chan string, 1)
+	exit := make(chan int, 1)
+	go func() {
+		exit <- start(ctx, process{args: []string{"-demo"}, getenv: env(map[string]string{"LISTEN_ADDR": "127.0.0.1:0"}),
+			stdout: &stdout, stderr: &stderr, ready: ready})
+	}()
+	var base string
+	select {
+	case base = <-ready:
+	case code := <-exit:
+		t.Fatalf("exited with %d: %s", code, stderr.String())
+	case <-time.After(deadline):
+		t.Fatal("the demo did not start")
+	}
+	out := stdout.String()
+	for _, want := range []string{"suite_ticket", "create_auth", "is authorized", base + "/install\n"} {
+		require.Contains(t, out, want)
+	}
+	curls := regexp.MustCompile(`(?m)^curl '([^']+)'$`).FindAllStringSubmatch(out, -1)
+	require.GreaterOrEqual(t, len(curls), 5)
+	status, body := get(t, curls[0][1])
+	require.Equal(t, http.StatusOK, status, body)
+	require.Contains(t, body, `"appId":"`+demoQRCorp+`"`)
+
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	resp, err := (&http.Client{Jar: jar}).Get(base + "/install")
+	require.NoError(t, err)
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(b))
+	require.Contains(t, string(b), demoWebCorp)
+	for _, c := range curls[1:] {
+		status, body := get(t, c[1])
+		require.Equal(t, http.StatusOK, status, c[1]+": "+body)
+	}
+	cancel()
+	select {
+	case code := <-exit:
+		require.Equal(t, 0, code)
+	case <-time.After(deadline):
+		t.Fatal("the demo did not stop")
+	}
+	require.Contains(t, stderr.String(), `"msg":"stopped"`)
+}

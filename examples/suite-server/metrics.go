@@ -1,0 +1,206 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/wecomkit/wecomkit/wecom"
+)
+
+// Route labels. Requests that match no route count as "other", so a
+// scanner cannot grow the label set.
+const (
+	routeCommand = iota
+	routeData
+	routeInstall
+	routeInstallCallback
+	routeSign
+	routeOAuth
+	routeProviderLogin
+	routeHealthz
+	routeReadyz
+	routeMetricsEndpoint
+	routeOther
+	numRoutes
+)
+
+var routeNames = [numRoutes]string{
+	"/callback/command", "/callback/data", "/install", "/install/callback", "/sign",
+	"/oauth/callback", "/provider/login", "/healthz", "/readyz", "/metrics", "other",
+}
+
+func routeName(i int) string { return routeNames[i] }
+
+// routeOf maps the pattern the mux matched to a route label.
+func routeOf(pattern string) int {
+	switch pattern {
+	case "/callback/command":
+		return routeCommand
+	case "/callback/data":
+		return routeData
+	case "GET /install":
+		return routeInstall
+	case "GET /install/callback":
+		return routeInstallCallback
+	case "GET /sign":
+		return routeSign
+	case "GET /oauth/callback":
+		return routeOAuth
+	case "GET /provider/login":
+		return routeProviderLogin
+	case "GET /healthz":
+		return routeHealthz
+	case "GET /readyz":
+		return routeReadyz
+	case "GET /metrics":
+		return routeMetricsEndpoint
+	}
+	return routeOther
+}
+
+// Lifecycle events counted from the suite's hooks.
+const (
+	eventAuthorized = iota
+	eventAuthChanged
+	eventCancelled
+	eventContactChange
+	eventOther
+	eventData
+	numEvents
+)
+
+// metrics are the server's Prometheus collectors on a registry of its own
+// (never the process-wide default). The per-request counters are resolved
+// at start, so counting a request costs a few atomic adds.
+type metrics struct {
+	reg *prometheus.Registry
+
+	requests     *prometheus.CounterVec
+	wecomCalls   *prometheus.CounterVec
+	wecomLatency *prometheus.HistogramVec
+	byRoute      [numRoutes]routeMetrics
+	events       [numEvents]prometheus.Counter
+}
+
+type routeMetrics struct {
+	name    string
+	codes   map[int]prometheus.Counter // read-only after newMetrics
+	latency prometheus.Observer
+}
+
+// gauges reads the suite's state for the gauges at scrape time.
+type gauges struct {
+	ticketAge func(context.Context) (float64, bool)
+	pending   func(context.Context) (int, error)
+	corps     func(context.Context) (int, error)
+}
+
+func newMetrics(g gauges) *metrics {
+	m := &metrics{reg: prometheus.NewRegistry()}
+	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "suite_server_requests_total",
+		Help: "Requests answered, by route and HTTP status.",
+	}, []string{"route", "status"})
+	latency := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "suite_server_request_duration_seconds",
+		Help:    "Time to answer a request, by route.",
+		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+	}, []string{"route"})
+	m.wecomCalls = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "suite_server_wecom_calls_total",
+		Help: `HTTP attempts to WeCom, by API path and errcode ("0" success, "transport" when WeCom did not answer).`,
+	}, []string{"api", "errcode"})
+	m.wecomLatency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "suite_server_wecom_call_duration_seconds",
+		Help:    "Duration of one HTTP attempt to WeCom, by API path.",
+		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+	}, []string{"api"})
+	events := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "suite_server_events_total",
+		Help: "Lifecycle events handled (authorized, auth_changed, cancelled, contact_change, other instruction) and data callbacks received (data).",
+	}, []string{"event"})
+	scrape := func(f func(ctx context.Context) float64) func() float64 {
+		return func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			return f(ctx)
+		}
+	}
+	ticketAge := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "suite_server_suite_ticket_age_seconds",
+		Help: "Age of the newest stored suite_ticket (WeCom pushes one every 10 minutes; valid 30); -1 when none is stored.",
+	}, scrape(func(ctx context.Context) float64 {
+		if age, ok := g.ticketAge(ctx); ok {
+			return age
+		}
+		return -1
+	}))
+	pending := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "suite_server_pending_pushes",
+		Help: "Pushes answered but not yet handled (create_auth exchanges waiting or being retried); -1 when the store does not answer.",
+	}, scrape(func(ctx context.Context) float64 {
+		n, err := g.pending(ctx)
+		if err != nil {
+			return -1
+		}
+		return float64(n)
+	}))
+	corps := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "suite_server_authorized_corps",
+		Help: "Corporations that have the app installed; -1 when the store does not answer.",
+	}, scrape(func(ctx context.Context) float64 {
+		n, err := g.corps(ctx)
+		if err != nil {
+			return -1
+		}
+		return float64(n)
+	}))
+	m.reg.MustRegister(m.requests, latency, m.wecomCalls, m.wecomLatency, events, ticketAge, pending, corps,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	for i, name := range routeNames {
+		rm := routeMetrics{name: name, codes: map[int]prometheus.Counter{}, latency: latency.WithLabelValues(name)}
+		for _, c := range []int{200, 302, 400, 401, 404, 405, 500, 502, 503} {
+			rm.codes[c] = m.requests.WithLabelValues(name, strconv.Itoa(c))
+		}
+		m.byRoute[i] = rm
+	}
+	for i, name := range [numEvents]string{"authorized", "auth_changed", "cancelled", "contact_change", "other", "data"} {
+		m.events[i] = events.WithLabelValues(name)
+	}
+	return m
+}
+
+// handler serves the registry in the Prometheus text format.
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}
+
+// observeRequest counts one answered request (the access log calls it).
+func (m *metrics) observeRequest(r *http.Request, status int, elapsed time.Duration) {
+	rm := &m.byRoute[routeOf(r.Pattern)]
+	c, ok := rm.codes[status]
+	if !ok {
+		c = m.requests.WithLabelValues(rm.name, strconv.Itoa(status))
+	}
+	c.Inc()
+	rm.latency.Observe(elapsed.Seconds())
+}
+
+// observeCall is the wecom call hook: every HTTP attempt to WeCom.
+func (m *metrics) observeCall(_ context.Context, info wecom.CallInfo) {
+	errcode := strconv.Itoa(info.ErrCode)
+	if info.Err != nil {
+		errcode = "transport"
+	}
+	m.wecomCalls.WithLabelValues(info.Path, errcode).Inc()
+	m.wecomLatency.WithLabelValues(info.Path).Observe(info.Latency.Seconds())
+}
+
+func (m *metrics) event(i int) { m.events[i].Inc() }
