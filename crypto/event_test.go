@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The official suite_ticket sample (wecom-api.md §5.8), with its space before
+// The official suite_ticket sample (WeCom doc 90628, https://developer.work.weixin.qq.com/document/path/90628), with its space before
 // the CDATA in InfoType.
 const suiteTicketSample = "<xml><SuiteId><![CDATA[ww4asffe99e54c0fxxxx]]></SuiteId><InfoType> <![CDATA[suite_ticket]]></InfoType><TimeStamp>1403610513</TimeStamp><SuiteTicket><![CDATA[asdfasfdasdfasdf]]></SuiteTicket></xml>"
 

@@ -144,7 +144,7 @@ func FuzzParseEvent(f *testing.F) {
 	f.Add([]byte(`<?xml version="1.0" encoding="UTF-8"?><xml><MsgType><![CDATA[event]]></MsgType><ScanCodeInfo><ScanType><![CDATA[qrcode]]></ScanType></ScanCodeInfo><AgentID>1</AgentID></xml>`))
 	f.Add([]byte(`{"msgid":"CAIQ","from":{"userid":"u"},"msgtype":"text","text":{"content":"hi"}}`))
 	f.Add([]byte("<xml><Content><![CDATA[x]]]]><![CDATA[>y]]></Content><CreateTime> 12 </CreateTime></xml>"))
-	for _, s := range fastSlowSeeds() {
+	for _, s := range fastSlowDocs() {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -73,7 +73,7 @@ func WithRandom(r io.Reader) Option {
 // given to [New]. A third-party app needs this: its instruction callbacks
 // carry the suite id, while data callbacks and URL verifications have been
 // reported with the provider's or the authorized corp's id (doc 91144
-// "ReceiveId 含义"; wecom-api.md §4.4). EncryptMsg keeps using the id given to
+// "ReceiveId 含义", https://developer.work.weixin.qq.com/document/path/91144). EncryptMsg keeps using the id given to
 // New.
 func WithReceiveIDs(ids ...string) Option {
 	ids = append([]string(nil), ids...)
@@ -192,7 +192,7 @@ func (c *MsgCrypt) DecryptMsg(msgSignature, timestamp, nonce string, body []byte
 
 // DecryptMsgWithReceiveID is DecryptMsg that also returns the receive id found
 // in the message: with [WithReceiveIDs] or [WithReceiveIDFunc] it tells which
-// corp or suite a third-party data callback belongs to (wecom-api.md §4.4).
+// corp or suite a third-party data callback belongs to (doc 91144, "ReceiveId 含义").
 func (c *MsgCrypt) DecryptMsgWithReceiveID(msgSignature, timestamp, nonce string, body []byte) (plaintext []byte, receiveID string, err error) {
 	msg, rid, _, err := c.decryptMsg(msgSignature, timestamp, nonce, body)
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Vector set A: the official Go/C#/Java sample (wecom-api.md §4.5).
+// Vector set A: the official Go/C#/Java sample (doc 91144, https://developer.work.weixin.qq.com/document/path/91144).
 const (
 	vecToken     = "QDG6eK"
 	vecKey       = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"

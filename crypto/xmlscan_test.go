@@ -123,14 +123,14 @@ func TestWalkFieldsVisitorError(t *testing.T) {
 
 func TestFastMatchesSlowCorpus(t *testing.T) {
 	// Hand-picked edge cases for the differential check; the fuzz targets
-	// explore further from the same seeds.
-	for _, doc := range fastSlowSeeds() {
+	// explore further from the same starting corpus.
+	for _, doc := range fastSlowDocs() {
 		checkFastMatchesSlow(t, []byte(doc))
 	}
 }
 
-// fastSlowSeeds are documents near the edge of the fast path.
-func fastSlowSeeds() []string {
+// fastSlowDocs are documents near the edge of the fast path.
+func fastSlowDocs() []string {
 	return []string{
 		vecBody, vecPlain, suiteTicketSample,
 		"<xml></xml>", "<xml/>", " <xml> </xml> ", "<a><b>x</b></a>",

@@ -28,12 +28,12 @@ func FuzzConfigURL(f *testing.F) {
 	}
 	ticket := fx.srv.JSAPITickets(corpID)[0]
 
-	for _, seed := range []string{
+	for _, in := range []string{
 		"https://app.example.com/p?a=1#frag", "http://mp.weixin.qq.com?params=value", "HTTPS://例子.测试/发票?q=%E4%B8%AD",
 		"", "#", "ftp://x/", "javascript:alert(1)", "//h/p", "http://", "http://h h/", "https://h/%zz?x=%",
 		"http://[::1]:80/p", "https://h:99999/", "https://u:p@h/p#a#b", "\x00http://h/", "https://h/\r\n",
 	} {
-		f.Add(seed)
+		f.Add(in)
 	}
 	f.Fuzz(func(t *testing.T, page string) {
 		cfg, err := s.Config(ctx, page)

@@ -10,7 +10,7 @@ import (
 	"github.com/wecomkit/wecomkit/jssdk"
 )
 
-// The official example of doc 90506 (wecom-api.md §3.2).
+// The official example of doc 90506 (https://developer.work.weixin.qq.com/document/path/90506).
 const (
 	vectorTicket    = "sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg"
 	vectorNonce     = "Wm3WZYTPz0wzccnW"

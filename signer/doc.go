@@ -1,15 +1,15 @@
 // Package signer signs and verifies the requests the Yonyou tax cloud sends to a
-// company's WeCom bridge (GET /userinfo and GET /js-sdk, see taxcloud-spec.md,
-// "Request signature"), and it signs such requests for callers and tests.
+// company's WeCom bridge (GET /userinfo and GET /js-sdk, see the bridge's
+// CONTRACT.md, "Request signature"), and it signs such requests for callers and tests.
 //
 // # Algorithm
 //
-// Both sides agree on a secret (the seed calls it appsecret, e.g. "pwd"). The
+// Both sides agree on a secret (the tax cloud calls it appsecret, e.g. "pwd"). The
 // parameters to sign — by default every query parameter except sign — are
 // sorted by name in byte order; parameters with an empty value are skipped;
 // the rest are joined as k1=v1&k2=v2 with their decoded values; "#" and the
 // secret are appended; the signature is the lowercase hex SHA-256 of that
-// string. The seed's own example:
+// string. The tax cloud's own worked example:
 //
 //	string to sign: appid=xxx&ts=241321#pwd
 //	sign:           b59fb1656fca40b1caa9f43720bd7de7faf1bdad03b225454c132526da191920
@@ -19,7 +19,7 @@
 //
 // # Which parameters are signed
 //
-// The seed signs "all parameters to sign" but its only example covers appid and
+// The tax cloud signs "all parameters to sign" but its only example covers appid and
 // ts alone. A [Verifier] therefore accepts, by default, a signature over every
 // parameter except sign OR a signature over exactly appid and ts. The second
 // form leaves the other parameters (code, pageUrl) unprotected; once the tax

@@ -12,7 +12,7 @@ import (
 	"github.com/wecomkit/wecomkit/signer"
 )
 
-// The seed's worked example ("签名说明").
+// The tax cloud's worked example ("签名说明").
 func ExampleSign() {
 	params := url.Values{"appid": {"xxx"}, "ts": {"241321"}}
 	fmt.Println(signer.StringToSign(params, "pwd"))
@@ -33,7 +33,7 @@ func ExampleSignQuery() {
 
 func ExampleVerifier_Verify() {
 	// A real server leaves out WithClock; the example freezes time at the
-	// seed's ts.
+	// worked example's ts.
 	v, err := signer.NewVerifier("pwd", signer.WithClock(func() time.Time { return time.Unix(241321+10, 0) }))
 	if err != nil {
 		panic(err) // only an empty secret is refused

@@ -14,13 +14,13 @@ import (
 // only what a correct signature covers, and a query signed with SignQuery must
 // verify after an Encode / ParseQuery round trip.
 func FuzzVerify(f *testing.F) {
-	const secret = seedSecret
+	const secret = exampleSecret
 	const now = int64(241321)
-	f.Add("appid=xxx&ts=241321&sign=" + seedSign) // the seed's worked example
-	f.Add("appid=xxx&ts=241321&sign=" + strings.ToUpper(seedSign))
-	f.Add("appid=xxx&code=c&ts=241321&sign=" + seedSign)
-	f.Add("appid=xxx&ts=241321&ts=241321&sign=" + seedSign)
-	f.Add("appid=xxx&ts=241021&sign=" + seedSign)
+	f.Add("appid=xxx&ts=241321&sign=" + exampleSign) // the tax cloud's worked example
+	f.Add("appid=xxx&ts=241321&sign=" + strings.ToUpper(exampleSign))
+	f.Add("appid=xxx&code=c&ts=241321&sign=" + exampleSign)
+	f.Add("appid=xxx&ts=241321&ts=241321&sign=" + exampleSign)
+	f.Add("appid=xxx&ts=241021&sign=" + exampleSign)
 	f.Add("appid=xxx&ts=-9223372036854775808&sign=")
 	f.Add("appid=xxx&ts=99999999999999999999&sign=00")
 	f.Add("pageUrl=https%253A%252F%252Fh%252Fp%253Fa%253D1%2523x&appid=&ts=241321&sign=x")

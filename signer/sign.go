@@ -37,7 +37,7 @@ func StringToSign(params url.Values, secret string) string {
 }
 
 // Sign returns the lowercase hex SHA-256 of [StringToSign](params, secret).
-// The seed's example: Sign(url.Values{"appid": {"xxx"}, "ts": {"241321"}}, "pwd")
+// The tax cloud's worked example: Sign(url.Values{"appid": {"xxx"}, "ts": {"241321"}}, "pwd")
 // is b59fb1656fca40b1caa9f43720bd7de7faf1bdad03b225454c132526da191920.
 func Sign(params url.Values, secret string) string {
 	var buf [stackBuf]byte

@@ -10,28 +10,28 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The seed's only worked example ("签名说明"): the one hard-coded result.
+// The tax cloud's only worked example ("签名说明"): the one hard-coded result.
 const (
-	seedSecret = "pwd"
-	seedString = "appid=xxx&ts=241321#pwd"
-	seedSign   = "b59fb1656fca40b1caa9f43720bd7de7faf1bdad03b225454c132526da191920"
+	exampleSecret = "pwd"
+	exampleString = "appid=xxx&ts=241321#pwd"
+	exampleSign   = "b59fb1656fca40b1caa9f43720bd7de7faf1bdad03b225454c132526da191920"
 )
 
-func seedParams() url.Values { return url.Values{"appid": {"xxx"}, "ts": {"241321"}} }
+func exampleParams() url.Values { return url.Values{"appid": {"xxx"}, "ts": {"241321"}} }
 
 func sha256Hex(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])
 }
 
-func TestSignSeedVector(t *testing.T) {
-	require.Equal(t, seedString, StringToSign(seedParams(), seedSecret))
-	require.Equal(t, seedSign, Sign(seedParams(), seedSecret))
+func TestSignWorkedExample(t *testing.T) {
+	require.Equal(t, exampleString, StringToSign(exampleParams(), exampleSecret))
+	require.Equal(t, exampleSign, Sign(exampleParams(), exampleSecret))
 
 	// sign itself never takes part, whatever its value.
-	p := seedParams()
+	p := exampleParams()
 	p.Set("sign", "anything")
-	require.Equal(t, seedSign, Sign(p, seedSecret))
+	require.Equal(t, exampleSign, Sign(p, exampleSecret))
 }
 
 func TestStringToSign(t *testing.T) {

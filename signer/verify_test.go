@@ -119,8 +119,8 @@ func TestVerify(t *testing.T) {
 		{"full set with empty parameter", withSign(base("extra="), testSecret), nil},
 		{"full set, upper-case hex", upper(withSign(base(), testSecret)), nil},
 		{"full set, mixed-case hex", mixed(withSign(base(), testSecret)), nil},
-		{"seed's appid+ts set", withSign(base(), testSecret, "appid", "ts"), nil},
-		{"seed's appid+ts set, decoded pageUrl unsigned", withSign(base("pageUrl=https://h/p?a=1#x"), testSecret, "appid", "ts"), nil},
+		{"the worked example's appid+ts set", withSign(base(), testSecret, "appid", "ts"), nil},
+		{"the worked example's appid+ts set, decoded pageUrl unsigned", withSign(base("pageUrl=https://h/p?a=1#x"), testSecret, "appid", "ts"), nil},
 		{"full set with decoded pageUrl", withSign(base("pageUrl=https://h/p?a=1&b=二"), testSecret), nil},
 
 		{"sign absent", base(), ErrMissingSignature},
@@ -186,11 +186,11 @@ func TestVerify(t *testing.T) {
 	}
 }
 
-func TestVerifySeedExample(t *testing.T) {
-	q := vals("appid=xxx", "ts=241321", "sign="+seedSign)
-	require.NoError(t, mustVerifier(seedSecret, WithClock(fixedClock(241321))).Verify(q))
-	require.NoError(t, mustVerifier(seedSecret, Strict(), WithClock(fixedClock(241321))).Verify(q))
-	require.ErrorIs(t, mustVerifier(seedSecret, WithClock(fixedClock(241321+301))).Verify(q), ErrExpired)
+func TestVerifyWorkedExample(t *testing.T) {
+	q := vals("appid=xxx", "ts=241321", "sign="+exampleSign)
+	require.NoError(t, mustVerifier(exampleSecret, WithClock(fixedClock(241321))).Verify(q))
+	require.NoError(t, mustVerifier(exampleSecret, Strict(), WithClock(fixedClock(241321))).Verify(q))
+	require.ErrorIs(t, mustVerifier(exampleSecret, WithClock(fixedClock(241321+301))).Verify(q), ErrExpired)
 	require.ErrorIs(t, mustVerifier("pwd2", WithClock(fixedClock(241321))).Verify(q), ErrBadSignature)
 }
 

@@ -23,7 +23,7 @@ func benchApp(b *testing.B) (http.Handler, *wecomtest.Server) {
 	a, err := newApp(config{
 		CorpID: testCorp, AgentID: testAgent, Secret: testSecret, SignSecret: testSignSecret,
 		BaseURL: srv.URL, SignWindow: 300 * time.Second, WeComTimeout: 5 * time.Second,
-	}, slog.New(newJSONLogHandler(io.Discard, slog.LevelInfo)))
+	}, newLogger(io.Discard, slog.LevelInfo))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -69,7 +69,7 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 		h.wecom.AddMember(testCorp, m)
 	}
 	cfg.BaseURL = h.wecom.URL
-	logger := slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	logger := newLogger(h.logs, slog.LevelDebug)
 	a, err := newApp(cfg, logger, wecom.WithBackoff(time.Millisecond, 5*time.Millisecond))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = a.Close() })
@@ -310,16 +310,16 @@ func TestJSSDK(t *testing.T) {
 	for name, tc := range map[string]struct {
 		sent, signed string
 	}{
-		"encoded once":       {page, page},
-		"encoded twice":      {url.QueryEscape(page), page},
-		"encoded twice, lc":  {strings.ToLower(url.QueryEscape(page)[:8]) + url.QueryEscape(page)[8:], page},
-		"with a fragment":    {page + "#/invoices/1", page},
-		"unicode":            {"https://example.com/发票/夹?名字=张三", "https://example.com/发票/夹?名字=张三"},
-		"unicode, twice":     {url.QueryEscape("https://example.com/发票?名=值#x"), "https://example.com/发票?名=值"},
-		"percent escapes":    {"https://example.com/a%20b?q=%E4%BD%A0&r=a+b", "https://example.com/a%20b?q=%E4%BD%A0&r=a+b"},
-		"plain http":         {"http://10.0.0.1:8080/p", "http://10.0.0.1:8080/p"},
-		"uppercase scheme":   {"HTTPS://EXAMPLE.COM/P", "HTTPS://EXAMPLE.COM/P"},
-		"twice with a space": {url.QueryEscape("https://example.com/a b"), "https://example.com/a b"},
+		"encoded once":         {page, page},
+		"encoded twice":        {url.QueryEscape(page), page},
+		"encoded twice, lc":    {strings.ToLower(url.QueryEscape(page)[:8]) + url.QueryEscape(page)[8:], page},
+		"with a fragment":      {page + "#/invoices/1", page},
+		"unicode":              {"https://example.com/发票/夹?名字=张三", "https://example.com/发票/夹?名字=张三"},
+		"unicode, twice":       {url.QueryEscape("https://example.com/发票?名=值#x"), "https://example.com/发票?名=值"},
+		"percent escapes":      {"https://example.com/a%20b?q=%E4%BD%A0&r=a+b", "https://example.com/a%20b?q=%E4%BD%A0&r=a+b"},
+		"plain http":           {"http://10.0.0.1:8080/p", "http://10.0.0.1:8080/p"},
+		"uppercase scheme":     {"HTTPS://EXAMPLE.COM/P", "HTTPS://EXAMPLE.COM/P"},
+		"twice, escaped space": {url.QueryEscape("https://example.com/a%20b"), "https://example.com/a%20b"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			env := h.call(t, "/js-sdk", url.Values{"appid": {testCorp}, "pageUrl": {tc.sent}})
@@ -434,7 +434,7 @@ func TestAccessLog(t *testing.T) {
 
 func TestPanicBecomes5000(t *testing.T) {
 	logs := &testutil.SyncBuffer{}
-	h := accessLog(slog.New(slog.NewJSONHandler(logs, nil)), http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+	h := accessLog(slog.New(slog.NewJSONHandler(logs, nil)), nil, http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
 		panic("boom")
 	}))
 	rec := httptest.NewRecorder()

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/wecomkit/wecomkit/signer"
@@ -13,8 +14,9 @@ import (
 	"github.com/wecomkit/wecomkit/wecomtest"
 )
 
-// The demo corporation: the seed's example appid and signing secret, so
-// that the seed's worked example can be followed by hand.
+// The demo corporation: the appid and signing secret of the tax cloud's
+// worked example (CONTRACT.md), so that it can be followed by hand. The
+// secret is public, which is why the demo listens on loopback by default.
 const (
 	demoCorpID     = "ww86331f9cf933b4b8"
 	demoAgentID    = 1000002
@@ -54,18 +56,17 @@ func (d *demoEnv) configure(cfg config) config {
 	return cfg
 }
 
-// routes adds GET /demo, which prints fresh commands (codes are single-use
-// and expire after 5 minutes, ts after the signing window).
-func (d *demoEnv) routes(base string, next http.Handler) http.Handler {
-	mux := http.NewServeMux()
+// routes adds GET /demo to the bridge's routes (behind its access log),
+// which prints fresh commands (codes are single-use and expire after 5
+// minutes, ts after the signing window). Other methods get 405.
+func (d *demoEnv) routes(mux *http.ServeMux, base string) {
 	mux.HandleFunc("GET /demo", func(w http.ResponseWriter, _ *http.Request) {
 		var b bytes.Buffer
 		d.printCommands(&b, base)
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
 		_, _ = w.Write(b.Bytes())
 	})
-	mux.Handle("/", next)
-	return mux
 }
 
 // printCommands writes ready-to-paste curl commands, freshly signed, each
@@ -79,6 +80,11 @@ func (d *demoEnv) printCommands(w io.Writer, base string) {
 		return d.srv.NewCode(demoCorpID, demoAgentID, userID, wecomtest.ScopePrivateInfo)
 	}
 	fmt.Fprintf(w, "\ntaxcloud-bridge demo — a fake WeCom runs in-process; nothing reaches the real WeCom.\n")
+	fmt.Fprintf(w, "Listening on %s", base)
+	if strings.HasPrefix(base, "http://127.") || strings.HasPrefix(base, "http://[::1]") {
+		fmt.Fprintf(w, " (loopback only: the demo's signing secret is public; LISTEN_ADDR=:8080 opens it to the network)")
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "appid (corpid): %s   signing secret: %s\n", demoCorpID, demoSignSecret)
 	fmt.Fprintf(w, "Each code works once, for 5 minutes. Fresh commands: curl '%s/demo'\n\n", base)
 	fmt.Fprintf(w, "# 张三: email and mobile, from a private-info (snsapi_privateinfo) code → 0000\n")

@@ -2,10 +2,11 @@ package main
 
 import (
 	"net/http"
-	"unicode/utf8"
+
+	"github.com/wecomkit/wecomkit/internal/jsonenc"
 )
 
-// Result codes of the tax cloud contract (taxcloud-spec.md, "Errors").
+// Result codes of the tax cloud contract (CONTRACT.md, "Answers").
 const (
 	codeOK             = "0000"
 	codeBadParam       = "4001" // a required parameter is missing or malformed
@@ -40,12 +41,12 @@ type userData struct {
 
 func (d userData) appendJSON(b []byte) []byte {
 	b = append(b, `{"email":`...)
-	b = appendJSONString(b, d.Email)
+	b = jsonenc.AppendString(b, d.Email)
 	b = append(b, `,"mobile":`...)
-	b = appendJSONString(b, d.Mobile)
+	b = jsonenc.AppendString(b, d.Mobile)
 	if d.Name != "" {
 		b = append(b, `,"name":`...)
-		b = appendJSONString(b, d.Name)
+		b = jsonenc.AppendString(b, d.Name)
 	}
 	return append(b, '}')
 }
@@ -60,89 +61,45 @@ type jsData struct {
 
 func (d jsData) appendJSON(b []byte) []byte {
 	b = append(b, `{"appid":`...)
-	b = appendJSONString(b, d.AppID)
+	b = jsonenc.AppendString(b, d.AppID)
 	b = append(b, `,"timestamp":`...)
-	b = appendJSONString(b, d.Timestamp)
+	b = jsonenc.AppendString(b, d.Timestamp)
 	b = append(b, `,"nonceStr":`...)
-	b = appendJSONString(b, d.NonceStr)
+	b = jsonenc.AppendString(b, d.NonceStr)
 	b = append(b, `,"signature":`...)
-	b = appendJSONString(b, d.Signature)
+	b = jsonenc.AppendString(b, d.Signature)
 	return append(b, '}')
 }
 
 // reply answers HTTP 200 with the envelope
-// {"code":…,"msg":…[,"datas":…]} and records the result code for the
-// access log. d is nil on errors: datas is omitted then.
-func reply(w http.ResponseWriter, code, msg string, d datas) {
-	if rec, ok := w.(*recorder); ok {
-		rec.result = code
+// {"code":…,"msg":…[,"datas":…]} and a newline, and records the result
+// code for the access log on the request's state. d is nil on errors:
+// datas is omitted then.
+func reply(w http.ResponseWriter, r *http.Request, code, msg string, d datas) {
+	st := stateOf(r.Context())
+	if st != nil {
+		st.result = code
 	}
 	b := make([]byte, 0, 256)
 	b = append(b, `{"code":`...)
-	b = appendJSONString(b, code)
+	b = jsonenc.AppendString(b, code)
 	b = append(b, `,"msg":`...)
-	b = appendJSONString(b, msg)
+	b = jsonenc.AppendString(b, msg)
 	if d != nil {
 		b = append(b, `,"datas":`...)
 		b = d.appendJSON(b)
 	}
-	b = append(b, '}')
+	b = append(b, '}', '\n')
 	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
+	if st != nil {
+		// The header values live in the request's state: no allocation.
+		st.hdrs = [2]string{"application/json; charset=utf-8", "no-store"}
+		h["Content-Type"] = st.hdrs[0:1:1]
+		h["Cache-Control"] = st.hdrs[1:2:2]
+	} else {
+		h.Set("Content-Type", "application/json; charset=utf-8")
+		h.Set("Cache-Control", "no-store")
+	}
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(b)
-}
-
-// appendJSONString appends s as a JSON string, escaped as encoding/json
-// does (quotes, backslashes, control characters, U+2028/U+2029, and
-// invalid UTF-8 as U+FFFD), without its HTML escaping, which a JSON API
-// does not need.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }

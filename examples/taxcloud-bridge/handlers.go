@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wecomkit/wecomkit/internal/httpquery"
 	"github.com/wecomkit/wecomkit/jssdk"
 	"github.com/wecomkit/wecomkit/oauth"
 	"github.com/wecomkit/wecomkit/signer"
@@ -25,45 +26,102 @@ type bridge struct {
 	js       *jssdk.Signer
 	timeout  time.Duration // for the WeCom calls of one request
 	logger   *slog.Logger
+	metrics  *metrics
+}
+
+// params are the two values a signed interface works with.
+type params struct {
+	appid string
+	own   string // code for /userinfo, pageUrl for /js-sdk
+}
+
+// signed serves one of the two signed interfaces: it checks the parameters
+// both share and the interface's own (own, at most ownMax bytes), then the
+// signature with signer's middleware, then appid, and calls h with the
+// interface's own parameter. Every failure is answered with the
+// contract's envelope.
+func (b *bridge) signed(own string, ownMax int, h func(w http.ResponseWriter, r *http.Request, value string)) http.Handler {
+	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var p params
+		if st := stateOf(r.Context()); st != nil {
+			p = st.params
+		} else { // outside the access log (never in newApp): read them again
+			p.appid, _ = httpquery.Lookup(r.URL.RawQuery, "appid")
+			p.own, _ = httpquery.Lookup(r.URL.RawQuery, own)
+		}
+		if b.verifier == nil {
+			b.logger.LogAttrs(r.Context(), slog.LevelWarn, "signature check disabled: accepting an unsigned request",
+				slog.String("path", capField(r.URL.Path)))
+		}
+		if p.appid != b.corpID {
+			reply(w, r, codeWrongAppID, "appid 与配置的企业 corpid 不一致 (appid is not the configured corpid)", nil)
+			return
+		}
+		mark := b.metrics.cacheMark()
+		h(w, r, p.own)
+		b.metrics.cacheDone(mark)
+	})
+	next := http.Handler(inner)
+	if b.verifier != nil {
+		next = b.verifier.Middleware(inner,
+			signer.OnError(func(w http.ResponseWriter, r *http.Request, err error) {
+				code, msg := signatureFailure(err)
+				reply(w, r, code, msg, nil)
+			}),
+			signer.OnVerified(func(r *http.Request, form signer.Form) {
+				if st := stateOf(r.Context()); st != nil {
+					st.form = form
+				}
+			}))
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := stateOf(r.Context())
+		if st != nil {
+			st.signed, st.noSign = true, b.verifier == nil
+		}
+		p, ok := b.checkParams(w, r, own, ownMax)
+		if !ok {
+			return
+		}
+		if st != nil {
+			st.params = p // for inner, on the request's state: no second context
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // userinfo serves GET /userinfo?appid=&code=&ts=&sign= (interface 1): the
 // OAuth code → the member's email, mobile and name.
-func (b *bridge) userinfo(w http.ResponseWriter, r *http.Request) {
-	q, ok := b.checkRequest(w, r, "code", maxParamLen)
-	if !ok {
-		return
-	}
+func (b *bridge) userinfo(w http.ResponseWriter, r *http.Request, code string) {
 	ctx, cancel := context.WithTimeout(r.Context(), b.timeout)
 	defer cancel()
-	id, err := b.identity.Identify(ctx, q.Get("code"))
+	id, err := b.identity.Identify(ctx, code)
 	switch {
 	case errors.Is(err, oauth.ErrInvalidCode):
-		reply(w, codeInvalidCode, "code 无效、已过期或已使用 (code invalid, expired or already used)", nil)
+		reply(w, r, codeInvalidCode, "code 无效、已过期或已使用 (code invalid, expired or already used)", nil)
 		return
 	case errors.Is(err, oauth.ErrNotMember):
-		reply(w, codeNotMember, "该用户不是企业成员 (not a member of the corporation)", nil)
+		reply(w, r, codeNotMember, "该用户不是企业成员 (not a member of the corporation)", nil)
 		return
 	case err != nil:
 		b.wecomFailure(w, r, err)
 		return
 	case id.Email == "" && id.Mobile == "":
-		reply(w, codeNoContact, "该成员没有应用可见的邮箱或手机号 (the member has neither email nor mobile visible to the app)", nil)
+		reply(w, r, codeNoContact, "该成员没有应用可见的邮箱或手机号 (the member has neither email nor mobile visible to the app)", nil)
 		return
 	}
-	reply(w, codeOK, msgOK, userData{Email: id.Email, Mobile: id.Mobile, Name: id.Name})
+	reply(w, r, codeOK, msgOK, userData{Email: id.Email, Mobile: id.Mobile, Name: id.Name})
 }
 
 // jsSDK serves GET /js-sdk?appid=&ts=&sign=&pageUrl= (interface 2): the
 // wx.config parameters for the page at pageUrl.
-func (b *bridge) jsSDK(w http.ResponseWriter, r *http.Request) {
-	q, ok := b.checkRequest(w, r, "pageUrl", maxPageURLLen)
-	if !ok {
-		return
+func (b *bridge) jsSDK(w http.ResponseWriter, r *http.Request, pageURL string) {
+	page, err := decodePageURL(pageURL)
+	if err == nil {
+		err = checkPageURL(page)
 	}
-	page, err := decodePageURL(q.Get("pageUrl"))
 	if err != nil {
-		reply(w, codeBadParam, "pageUrl 格式错误 (pageUrl is malformed): "+err.Error(), nil)
+		reply(w, r, codeBadParam, "pageUrl 格式错误 (pageUrl is malformed): "+err.Error(), nil)
 		return
 	}
 	// No per-request deadline here: with a warm ticket Config makes no call,
@@ -73,13 +131,13 @@ func (b *bridge) jsSDK(w http.ResponseWriter, r *http.Request) {
 	cfg, err := b.js.Config(r.Context(), page)
 	switch {
 	case errors.Is(err, jssdk.ErrInvalidURL):
-		reply(w, codeBadParam, "pageUrl 必须是 http 或 https 地址 (pageUrl must be an http or https URL)", nil)
+		reply(w, r, codeBadParam, "pageUrl 必须是 http 或 https 地址 (pageUrl must be an http or https URL)", nil)
 		return
 	case err != nil:
 		b.wecomFailure(w, r, err)
 		return
 	}
-	reply(w, codeOK, msgOK, jsData{
+	reply(w, r, codeOK, msgOK, jsData{
 		AppID:     cfg.AppID,
 		Timestamp: strconv.FormatInt(cfg.Timestamp, 10),
 		NonceStr:  cfg.NonceStr,
@@ -87,50 +145,48 @@ func (b *bridge) jsSDK(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// checkRequest validates what both interfaces share — appid, ts, sign and
-// the interface's own parameter — and answers the error itself when
-// something is wrong.
-func (b *bridge) checkRequest(w http.ResponseWriter, r *http.Request, own string, ownMax int) (url.Values, bool) {
-	q, err := parseQuery(r.URL.RawQuery)
-	if err != nil {
-		reply(w, codeBadParam, "查询参数格式错误 (malformed query string)", nil)
-		return nil, false
+// checkParams validates what both interfaces need before the signature is
+// checked — a well-formed query with appid, ts (when signatures are
+// checked) and the interface's own parameter, each once and not too long —
+// and answers the error itself when something is wrong. It reads the query
+// without building a map: signer's middleware parses it next.
+func (b *bridge) checkParams(w http.ResponseWriter, r *http.Request, own string, ownMax int) (params, bool) {
+	raw := r.URL.RawQuery
+	if err := httpquery.Valid(raw); err != nil {
+		reply(w, r, codeBadParam, "查询参数格式错误 (malformed query string)", nil)
+		return params{}, false
 	}
-	required := []string{"appid", own}
-	if b.verifier != nil {
-		required = append(required, "ts")
+	required := [3]string{"appid", own, "ts"}
+	n := len(required)
+	if b.verifier == nil {
+		n-- // ts is not needed without a signature
 	}
-	for _, name := range required {
+	var p params
+	for i, name := range required[:n] {
 		limit := maxParamLen
 		if name == own {
 			limit = ownMax
 		}
-		vs := q[name]
+		v, count := httpquery.Lookup(raw, name)
 		switch {
-		case len(vs) == 0 || vs[0] == "":
-			reply(w, codeBadParam, "缺少参数 (missing parameter): "+name, nil)
-			return nil, false
-		case len(vs) > 1:
-			reply(w, codeBadParam, "参数重复 (parameter given more than once): "+name, nil)
-			return nil, false
-		case len(vs[0]) > limit:
-			reply(w, codeBadParam, fmt.Sprintf("参数过长 (parameter longer than %d bytes): %s", limit, name), nil)
-			return nil, false
+		case count == 0 || v == "":
+			reply(w, r, codeBadParam, "缺少参数 (missing parameter): "+name, nil)
+			return params{}, false
+		case count > 1:
+			reply(w, r, codeBadParam, "参数重复 (parameter given more than once): "+name, nil)
+			return params{}, false
+		case len(v) > limit:
+			reply(w, r, codeBadParam, fmt.Sprintf("参数过长 (parameter longer than %d bytes): %s", limit, name), nil)
+			return params{}, false
+		}
+		switch i {
+		case 0:
+			p.appid = v
+		case 1:
+			p.own = v
 		}
 	}
-	if b.verifier == nil {
-		b.logger.LogAttrs(r.Context(), slog.LevelWarn, "signature check disabled: accepting an unsigned request",
-			slog.String("request_id", requestID(w)), slog.String("path", r.URL.Path))
-	} else if err := b.verifier.Verify(q); err != nil {
-		code, msg := signatureFailure(err)
-		reply(w, code, msg, nil)
-		return nil, false
-	}
-	if q.Get("appid") != b.corpID {
-		reply(w, codeWrongAppID, "appid 与配置的企业 corpid 不一致 (appid is not the configured corpid)", nil)
-		return nil, false
-	}
-	return q, true
+	return p, true
 }
 
 // signatureFailure maps a signer error to the contract's code and message.
@@ -147,32 +203,53 @@ func signatureFailure(err error) (code, msg string) {
 	case errors.Is(err, signer.ErrBadTimestamp):
 		return codeBadParam, "ts 必须是以秒为单位的 Unix 时间 (ts must be Unix seconds)"
 	case errors.Is(err, signer.ErrDuplicateParam):
+		if name := duplicateName(err); name != "" {
+			return codeBadParam, "参数重复 (parameter given more than once): " + name
+		}
 		return codeBadParam, "参数重复 (a parameter is given more than once)"
+	case errors.Is(err, signer.ErrMalformedQuery):
+		return codeBadParam, "查询参数格式错误 (malformed query string)"
 	default:
 		return codeBadParam, "请求参数错误 (malformed request)"
 	}
 }
 
+// duplicateName returns the parameter an ErrDuplicateParam names, quoted
+// after the sentinel's text, or "" (then the answer names none). The name
+// comes from the caller's own query; it is cut to keep answers short.
+func duplicateName(err error) string {
+	rest, ok := strings.CutPrefix(err.Error(), signer.ErrDuplicateParam.Error()+": ")
+	if !ok {
+		return ""
+	}
+	name, uerr := strconv.Unquote(rest)
+	if uerr != nil || name == "" {
+		return ""
+	}
+	return capField(name)
+}
+
 // wecomFailure answers 5001 for a WeCom error or an unreachable WeCom.
 func (b *bridge) wecomFailure(w http.ResponseWriter, r *http.Request, err error) {
+	d := wecom.Diagnose(err)
 	b.logger.LogAttrs(r.Context(), slog.LevelWarn, "wecom call failed",
-		slog.String("request_id", requestID(w)), slog.String("path", r.URL.Path),
-		slog.Int("errcode", wecom.ErrorCode(err)), slog.String("error", err.Error()))
+		slog.String("path", capField(r.URL.Path)), slog.Int("errcode", wecom.ErrorCode(err)),
+		slog.String("cause", string(d.Cause)), slog.String("error", err.Error()))
 	if code := wecom.ErrorCode(err); code != 0 {
-		reply(w, codeWeComError, fmt.Sprintf("企业微信接口返回错误 (WeCom returned errcode %d)", code), nil)
+		reply(w, r, codeWeComError, fmt.Sprintf("企业微信接口返回错误 (WeCom returned errcode %d)", code), nil)
 		return
 	}
 	if errors.Is(err, context.DeadlineExceeded) && r.Context().Err() == nil {
-		reply(w, codeWeComError, "企业微信接口超时 (WeCom did not answer in time)", nil)
+		reply(w, r, codeWeComError, "企业微信接口超时 (WeCom did not answer in time)", nil)
 		return
 	}
-	reply(w, codeWeComError, "无法访问企业微信 (WeCom could not be reached)", nil)
+	reply(w, r, codeWeComError, "无法访问企业微信 (WeCom could not be reached)", nil)
 }
 
 // decodePageURL undoes the tax cloud's encoding of pageUrl. The query
 // decoding has already removed one level; a value that still starts with
 // http%3A or https%3A was encoded twice and is decoded once more
-// (taxcloud-spec.md, interface 2).
+// (CONTRACT.md, interface 2).
 func decodePageURL(v string) (string, error) {
 	lower := strings.ToLower(v)
 	if strings.HasPrefix(lower, "http%3a") || strings.HasPrefix(lower, "https%3a") {
@@ -185,9 +262,17 @@ func decodePageURL(v string) (string, error) {
 	return v, nil
 }
 
-// healthz answers liveness probes.
-func healthz(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write([]byte(`{"status":"ok"}`))
+// checkPageURL refuses a page URL holding what location.href never holds —
+// a raw space or an ASCII control character — since a signature over it
+// could never match the page's own URL.
+func checkPageURL(page string) error {
+	for i := 0; i < len(page); i++ {
+		switch c := page[i]; {
+		case c == ' ':
+			return fmt.Errorf("raw space at byte %d (a page's location.href has %%20 there)", i)
+		case c < 0x20 || c == 0x7f:
+			return fmt.Errorf("control character %#02x at byte %d", c, i)
+		}
+	}
+	return nil
 }

@@ -2,12 +2,15 @@
 // Yonyou tax cloud's personal invoice folder: it serves the tax cloud's
 // GET /userinfo (OAuth code → the member's email, mobile and name) and
 // GET /js-sdk (wx.config parameters for a page), both signed with a secret
-// agreed with the tax cloud, plus the WW_verify_*.txt domain-ownership file
-// and /healthz.
+// agreed with the tax cloud, plus the WW_verify_*.txt domain-ownership file,
+// /healthz (liveness), /readyz (readiness) and /metrics (Prometheus). The
+// contract it implements is in CONTRACT.md next to this file.
 //
 // Configuration comes from flags with environment fallbacks (run with -h).
-// With -demo it needs no WeCom at all: a fake WeCom runs in-process and the
-// bridge prints ready-to-paste curl commands.
+// Invalid settings exit with status 2, all named together; failures at run
+// time exit with 1. With -demo it needs no WeCom at all: a fake WeCom runs
+// in-process, the bridge listens on 127.0.0.1:8080 and prints
+// ready-to-paste curl commands.
 //
 //	go run ./examples/taxcloud-bridge -demo
 package main
@@ -24,12 +27,14 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/wecomkit/wecomkit/wecom"
+	"github.com/wecomkit/wecomkit/internal/jsonlog"
+	"github.com/wecomkit/wecomkit/internal/logbuf"
 )
 
 func main() {
@@ -40,11 +45,14 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
-	// go-redis logs pool failures through a process-wide logger; route them
-	// into the same JSON log as everything else (they carry no password).
-	redis.SetLogger(redisLog{slog.New(newJSONLogHandler(os.Stderr, slog.LevelInfo))})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr, nil)
+	code := start(ctx, process{
+		args: os.Args[1:], getenv: os.Getenv, stdout: os.Stdout, stderr: os.Stderr,
+		// go-redis logs pool failures through a process-wide logger; route
+		// them into the same buffered JSON log as everything else (they
+		// carry no password). Only main sets it: it is process-wide.
+		onLogger: func(l *slog.Logger) { redis.SetLogger(redisLog{l}) },
+	})
 	stop()
 	os.Exit(code)
 }
@@ -62,21 +70,57 @@ const (
 	logFlushInterval  = 100 * time.Millisecond
 )
 
+// process is what the bridge takes from its process: arguments, the
+// environment, output streams. ready, when not nil, receives the base URL
+// once the server listens; onLogger, when not nil, receives the logger.
+type process struct {
+	args           []string
+	getenv         func(string) string
+	stdout, stderr io.Writer
+	ready          chan<- string
+	onLogger       func(*slog.Logger)
+}
+
 // run is main without the process: it returns the exit status (0 after a
-// graceful shutdown, 1 on a runtime failure, 2 on a configuration error).
-// ready, when not nil, receives the base URL once the server listens.
+// graceful shutdown, 1 on a failure at run time, 2 on invalid settings).
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, ready chan<- string) int {
-	cfg, err := loadConfig(args, getenv, stderr)
+	return start(ctx, process{args: args, getenv: getenv, stdout: stdout, stderr: stderr, ready: ready})
+}
+
+func start(ctx context.Context, p process) int {
+	cfg, err := loadConfig(p.args, p.getenv, p.stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
-	if err != nil {
-		fmt.Fprintf(stderr, "taxcloud-bridge: %v\nRun with -h to list the settings.\n", err)
+	var problems []string
+	var ce *configError
+	if errors.As(err, &ce) {
+		problems = ce.problems
+	} else if err != nil {
+		problems = []string{err.Error()}
+	}
+	// A port in use is a setting to fix, like the others: try it now.
+	var ln net.Listener
+	if cfg.ListenAddr != "" {
+		if ln, err = net.Listen("tcp", cfg.ListenAddr); err != nil {
+			problems = append(problems, fmt.Sprintf("LISTEN_ADDR (-listen): cannot listen on %q: %v", cfg.ListenAddr, errors.Unwrap(err)))
+		}
+	}
+	if len(problems) > 0 {
+		if ln != nil {
+			_ = ln.Close()
+		}
+		fmt.Fprintf(p.stderr, "taxcloud-bridge: %v\nRun with -h to list the settings.\n", &configError{problems})
 		return 2
 	}
-	logs := newLogWriter(stderr, logFlushInterval)
+	defer ln.Close()
+
+	logs := logbuf.New(p.stderr, logFlushInterval)
 	defer logs.Close()
-	logger := slog.New(newJSONLogHandler(logs, slog.LevelInfo))
+	logger := newLogger(logs, slog.LevelInfo)
+	if p.onLogger != nil {
+		p.onLogger(logger)
+	}
 
 	var demo *demoEnv
 	if cfg.Demo {
@@ -93,18 +137,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer a.Close()
 
-	ln, err := net.Listen("tcp", cfg.ListenAddr)
-	if err != nil {
-		logger.Error("cannot listen", slog.String("addr", cfg.ListenAddr), slog.String("error", err.Error()))
-		return 1
-	}
 	base := baseURL(ln.Addr())
-	handler := a.handler
 	if demo != nil {
-		handler = demo.routes(base, handler)
+		demo.routes(a.mux, base)
 	}
 	srv := &http.Server{
-		Handler:           handler,
+		Handler:           a.handler,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -115,17 +153,27 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 
-	if cfg.SignDisabled {
+	switch {
+	case cfg.SignDisabled:
 		logger.Warn("TAXCLOUD_SIGN_DISABLED is set: requests are NOT authenticated; use this only for joint testing")
+	case !cfg.SignStrict:
+		logger.Warn("signature compatibility mode: a signature over appid+ts alone is accepted, so code and pageUrl are not covered " +
+			"and a captured URL can be replayed with another code or pageUrl within the time window; once the tax cloud signs " +
+			"every parameter, set TAXCLOUD_SIGN_STRICT=true (each request's log line says which form matched in sign_form)")
 	}
 	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("corpid", cfg.CorpID), slog.Int64("agentid", cfg.AgentID))
-	go preflight(ctx, a.client, logger)
+	go func() {
+		// A wrong corpid or secret shows up in the log at once rather than
+		// on the first user's request; /readyz reports it too. It does not
+		// stop the bridge: WeCom or Redis may just be away for a moment.
+		_, _ = a.ready.check(ctx, preflightTimeout)
+	}()
 	if demo != nil {
 		logs.Flush() // the start-up lines first, then the commands
-		demo.printCommands(stdout, base)
+		demo.printCommands(p.stdout, base)
 	}
-	if ready != nil {
-		ready <- base
+	if p.ready != nil {
+		p.ready <- base
 	}
 
 	select {
@@ -145,28 +193,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return 0
 }
 
-// preflight fetches a token once at start so that a wrong corpid or secret
-// shows up in the log at once rather than on the first user's request. It
-// does not stop the bridge: WeCom may just be unreachable for a moment.
-func preflight(ctx context.Context, c *wecom.Client, logger *slog.Logger) {
-	ctx, cancel := context.WithTimeout(ctx, preflightTimeout)
-	defer cancel()
-	if _, err := c.AccessToken(ctx); err != nil {
-		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
-			return // shutting down before WeCom answered
-		}
-		logger.Error("cannot get an access token from WeCom; check WECOM_CORP_ID, WECOM_SECRET, WECOM_BASE_URL and the app's trusted IPs (errcode 60020)",
-			slog.Int("errcode", wecom.ErrorCode(err)), slog.String("error", err.Error()))
-		return
-	}
-	logger.Info("WeCom access token obtained")
+// newLogger returns the bridge's JSON logger: every line logged with a
+// request's context carries its request id.
+func newLogger(out io.Writer, level slog.Leveler) *slog.Logger {
+	return slog.New(jsonlog.New(out, &jsonlog.Options{Level: level, ContextKey: "request_id", ContextValue: requestIDOf}))
 }
 
 // redisLog adapts go-redis's logger to slog.
 type redisLog struct{ l *slog.Logger }
 
+// Printf logs go-redis's message once prefixed with "redis: " (its own
+// messages often carry the prefix already).
 func (r redisLog) Printf(ctx context.Context, format string, v ...any) {
-	r.l.WarnContext(ctx, "redis: "+fmt.Sprintf(format, v...))
+	msg := strings.TrimPrefix(fmt.Sprintf(format, v...), "redis: ")
+	r.l.WarnContext(ctx, "redis: "+msg)
 }
 
 // baseURL is the URL a local client uses to reach addr: an unspecified host

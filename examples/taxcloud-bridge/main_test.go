@@ -18,6 +18,7 @@ import (
 
 	"github.com/wecomkit/wecomkit/internal/testutil"
 	"github.com/wecomkit/wecomkit/signer"
+	"github.com/wecomkit/wecomkit/wecom"
 	"github.com/wecomkit/wecomkit/wecomtest"
 )
 
@@ -53,7 +54,7 @@ func TestConfig(t *testing.T) {
 	cfg, err := loadConfig(nil, env(base), io.Discard)
 	require.NoError(t, err)
 	require.Equal(t, ":8080", cfg.ListenAddr)
-	require.Equal(t, defaultBaseURL, cfg.BaseURL)
+	require.Equal(t, wecom.DefaultBaseURL, cfg.BaseURL)
 	require.Equal(t, 300*time.Second, cfg.SignWindow)
 	require.EqualValues(t, 1000002, cfg.AgentID)
 	require.Equal(t, "s3cret-value", cfg.Secret.Reveal())
@@ -98,11 +99,11 @@ var curlLine = regexp.MustCompile(`^curl '([^']+)'$`)
 
 func TestDemo(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	stdout := &testutil.SyncBuffer{}
+	stdout, stderr := &testutil.SyncBuffer{}, &testutil.SyncBuffer{}
 	ready := make(chan string, 1)
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"-demo"}, env(map[string]string{"LISTEN_ADDR": "127.0.0.1:0"}), stdout, io.Discard, ready)
+		done <- run(ctx, []string{"-demo"}, env(map[string]string{"LISTEN_ADDR": "127.0.0.1:0"}), stdout, stderr, ready)
 	}()
 	var base string
 	select {
@@ -125,6 +126,16 @@ func TestDemo(t *testing.T) {
 	fresh, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	require.Equal(t, []string{codeOK, codeOK, codeNoContact, codeNotMember, codeOK}, runCurls(t, string(fresh)))
+	require.Contains(t, stdout.String(), "loopback only")
+
+	// POST /demo is refused; the demo route is access-logged.
+	resp, err = http.Post(base+"/demo", "text/plain", strings.NewReader("x"))
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
+	require.Eventually(t, func() bool {
+		return strings.Contains(stderr.String(), `"path":"/demo","status":405`) && strings.Contains(stderr.String(), `"path":"/demo","status":200`)
+	}, 5*time.Second, 5*time.Millisecond, "the demo route is not in the access log")
 
 	cancel()
 	select {
@@ -235,7 +246,7 @@ func TestStartupReportsWrongSecret(t *testing.T) {
 	b := startRun(t, srv, nil)
 	// The log is flushed every 100 ms.
 	require.Eventually(t, func() bool {
-		return strings.Contains(b.stderr.String(), "cannot get an access token from WeCom")
+		return strings.Contains(b.stderr.String(), "cannot get an access token at start-up")
 	}, 5*time.Second, 5*time.Millisecond)
 	b.stop()
 	require.Equal(t, 0, <-b.done)
@@ -243,7 +254,9 @@ func TestStartupReportsWrongSecret(t *testing.T) {
 	require.NotContains(t, b.stderr.String(), testSecret)
 }
 
-func TestListenFailure(t *testing.T) {
-	code := run(context.Background(), []string{"-demo", "-listen", "256.0.0.1:1"}, env(nil), io.Discard, io.Discard, nil)
-	require.Equal(t, 1, code)
+func TestListenFailureIsASettingsError(t *testing.T) {
+	var stderr strings.Builder
+	code := run(context.Background(), []string{"-demo", "-listen", "256.0.0.1:1"}, env(nil), io.Discard, &stderr, nil)
+	require.Equal(t, 2, code)
+	require.Contains(t, stderr.String(), "LISTEN_ADDR (-listen)")
 }

@@ -10,7 +10,7 @@ import (
 // FuzzFromURLNeverShowsPassword: whatever the URL, neither the error
 // FromURL returns nor the Store's String quotes the password in it.
 func FuzzFromURLNeverShowsPassword(f *testing.F) {
-	for _, seed := range [][3]string{
+	for _, in := range [][3]string{
 		{"redis", "127.0.0.1:6379/0", "p4ssw0rd"},
 		{"rediss", "redis.internal:6380/1?dial_timeout=3s", "s3cr3t/with?odd#chars"},
 		{"redis", "127.0.0.1:notaport/0", "hunter22"},
@@ -19,7 +19,7 @@ func FuzzFromURLNeverShowsPassword(f *testing.F) {
 		{"http", "example.com", "hunter22"},
 		{"redis", "h:1/0?no_such=1", "pa@ss:wd"},
 	} {
-		f.Add(seed[0], seed[1], seed[2])
+		f.Add(in[0], in[1], in[2])
 	}
 	f.Fuzz(func(t *testing.T, scheme, rest, pw string) {
 		raw := scheme + "://user:" + pw + "@" + rest

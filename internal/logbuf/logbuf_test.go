@@ -1,4 +1,4 @@
-package main
+package logbuf
 
 import (
 	"strings"
@@ -10,9 +10,9 @@ import (
 	"github.com/wecomkit/wecomkit/internal/testutil"
 )
 
-func TestLogWriter(t *testing.T) {
+func TestWriter(t *testing.T) {
 	out := &testutil.SyncBuffer{}
-	l := newLogWriter(out, time.Hour)
+	l := New(out, time.Hour)
 	_, err := l.Write([]byte("line 1\n"))
 	require.NoError(t, err)
 	require.Empty(t, out.String(), "buffered until flushed")
@@ -28,10 +28,14 @@ func TestLogWriter(t *testing.T) {
 	_, _ = l.Write([]byte("last\n"))
 	require.NoError(t, l.Close())
 	require.True(t, strings.HasSuffix(out.String(), "last\n"), "Close flushes")
+	_, err = l.Write([]byte("after close\n"))
+	require.NoError(t, err)
+	require.True(t, strings.HasSuffix(out.String(), "last\nafter close\n"), "written at once after Close")
+	require.NoError(t, l.Close(), "closing twice is harmless")
 
 	// The periodic flush.
 	out2 := &testutil.SyncBuffer{}
-	l2 := newLogWriter(out2, 5*time.Millisecond)
+	l2 := New(out2, 5*time.Millisecond)
 	defer l2.Close()
 	_, _ = l2.Write([]byte("tick\n"))
 	require.Eventually(t, func() bool { return out2.String() == "tick\n" }, 5*time.Second, time.Millisecond)

@@ -1,4 +1,4 @@
-package main
+package jsonlog
 
 import (
 	"bytes"
@@ -40,17 +40,43 @@ func TestJSONLogHandlerMatchesSlog(t *testing.T) {
 	for i, rec := range records {
 		var want, got bytes.Buffer
 		rec(slog.New(slog.NewJSONHandler(&want, nil)))
-		rec(slog.New(newJSONLogHandler(&got, nil)))
+		rec(slog.New(New(&got, nil)))
 		require.Equal(t, decodeLines(t, want.Bytes()), decodeLines(t, got.Bytes()), "record %d:\nslog: %s\nours: %s", i, want.String(), got.String())
 		require.NotContains(t, got.String(), "hunter2")
 	}
+}
+
+type ctxKey struct{}
+
+func TestContextAttribute(t *testing.T) {
+	var got bytes.Buffer
+	h := New(&got, &Options{ContextKey: "request_id", ContextValue: func(ctx context.Context) string {
+		s, _ := ctx.Value(ctxKey{}).(string)
+		return s
+	}})
+	l := slog.New(h)
+	ctx := context.WithValue(context.Background(), ctxKey{}, "req-1")
+	l.InfoContext(ctx, "from a library")
+	l.InfoContext(ctx, "has its own", "request_id", "req-2")
+	l.With("request_id", "req-3").InfoContext(ctx, "with attrs")
+	l.Info("no context value")
+	l.InfoContext(context.WithValue(ctx, ctxKey{}, ""), "empty value")
+	require.Equal(t, []map[string]any{
+		{"level": "INFO", "msg": "from a library", "request_id": "req-1"},
+		{"level": "INFO", "msg": "has its own", "request_id": "req-2"},
+		{"level": "INFO", "msg": "with attrs", "request_id": "req-3"},
+		{"level": "INFO", "msg": "no context value"},
+		{"level": "INFO", "msg": "empty value"},
+	}, decodeLines(t, got.Bytes()))
+	require.NotContains(t, got.String(), `"request_id":"req-1","request_id"`)
+	require.Equal(t, 1, bytes.Count(got.Bytes()[:bytes.IndexByte(got.Bytes(), '\n')], []byte("request_id")))
 }
 
 func TestJSONLogHandlerNaN(t *testing.T) {
 	// slog.JSONHandler writes an !ERROR string for NaN and infinities; we
 	// write the number's name, which says more.
 	var got bytes.Buffer
-	slog.New(newJSONLogHandler(&got, nil)).Info("x", "nan", math.NaN(), "inf", math.Inf(-1))
+	slog.New(New(&got, nil)).Info("x", "nan", math.NaN(), "inf", math.Inf(-1))
 	require.Equal(t, []map[string]any{{"level": "INFO", "msg": "x", "nan": "NaN", "inf": "-Inf"}}, decodeLines(t, got.Bytes()))
 }
 
@@ -87,7 +113,7 @@ func decodeLines(t *testing.T, b []byte) []map[string]any {
 func BenchmarkAccessLogLine(b *testing.B) {
 	for name, h := range map[string]slog.Handler{
 		"slog.JSONHandler": slog.NewJSONHandler(io.Discard, nil),
-		"jsonLogHandler":   newJSONLogHandler(io.Discard, nil),
+		"jsonlog.Handler":  New(io.Discard, nil),
 	} {
 		b.Run(name, func(b *testing.B) {
 			l := slog.New(h)
@@ -103,7 +129,7 @@ func BenchmarkAccessLogLine(b *testing.B) {
 }
 
 func BenchmarkAccessLogRecord(b *testing.B) {
-	h := newJSONLogHandler(io.Discard, nil)
+	h := New(io.Discard, nil)
 	ctx := context.Background()
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
@@ -113,4 +139,28 @@ func BenchmarkAccessLogRecord(b *testing.B) {
 			slog.String("result", "0000"))
 		_ = h.Handle(ctx, r)
 	}
+}
+
+func TestHandleAttrsMatchesHandle(t *testing.T) {
+	var viaRecord, direct bytes.Buffer
+	now := time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)
+	attrs := []slog.Attr{slog.String("request_id", "abc"), slog.String("path", "/js-sdk"), slog.Int("status", 200),
+		slog.String("result", "0000"), slog.Float64("latency_ms", 0.5), slog.String("sign_form", "all"), slog.String("method", "HEAD")}
+	h := New(&viaRecord, nil).WithAttrs([]slog.Attr{slog.String("svc", "bridge")}).(*Handler)
+	r := slog.NewRecord(now, slog.LevelWarn, "request", 0)
+	r.AddAttrs(attrs...)
+	require.NoError(t, h.Handle(context.Background(), r))
+	h.out = &direct
+	require.NoError(t, h.HandleAttrs(context.Background(), now, slog.LevelWarn, "request", attrs))
+	require.Equal(t, viaRecord.String(), direct.String())
+
+	quiet := New(io.Discard, nil)
+	ctx := context.Background()
+	allocs := testing.AllocsPerRun(100, func() {
+		var buf [7]slog.Attr
+		a := append(buf[:0], slog.String("request_id", "abc"), slog.String("path", "/js-sdk"), slog.Int("status", 200),
+			slog.String("result", "0000"), slog.Float64("latency_ms", 0.5), slog.String("sign_form", "all"), slog.String("method", "HEAD"))
+		_ = quiet.HandleAttrs(ctx, now, slog.LevelInfo, "request", a)
+	})
+	require.Zero(t, allocs, "seven attributes from the stack, no allocation")
 }
