@@ -294,7 +294,7 @@ func infoField(info, name string) string {
 	return ""
 }
 
-// Addrs returns the masters' addresses, to seed a cluster client.
+// Addrs returns the masters' addresses, the starting addresses of a cluster client.
 func (c *Cluster) Addrs() []string {
 	addrs := make([]string, len(c.Masters))
 	for i, m := range c.Masters {
@@ -306,7 +306,7 @@ func (c *Cluster) Addrs() []string {
 // NodeID returns the cluster node id of one of c's nodes.
 func (c *Cluster) NodeID(n *Server) string { return c.ids[n] }
 
-// Client returns a new cluster client seeded with c's masters, with
+// Client returns a new cluster client starting from c's masters, with
 // context deadlines enabled. opts, when not nil, adjusts its options
 // first. It is closed when the test ends.
 func (c *Cluster) Client(opts func(*redis.ClusterOptions)) *redis.ClusterClient {

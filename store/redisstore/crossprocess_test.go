@@ -140,7 +140,7 @@ func helperMain() int {
 	return 0
 }
 
-// helperStore opens the child's store: on the Redis Cluster seeded by the
+// helperStore opens the child's store: on the Redis Cluster reached through the
 // comma-separated addresses in HELPER_REDIS_CLUSTER if set, else on
 // HELPER_REDIS_URL.
 func helperStore() (*redisstore.Store, func(), error) {
