@@ -49,6 +49,8 @@ type urlConfig struct {
 	scope   string
 	agentID int64
 	lang    string
+	// Origins replacing WeCom's, for tests: "" keeps WeCom's.
+	authorizeBase, webLoginBase, qrConnectBase string
 }
 
 type urlOptionFunc func(*urlConfig)
@@ -80,6 +82,46 @@ func WithLang(lang string) URLOption {
 	return urlOptionFunc(func(c *urlConfig) { c.lang = lang })
 }
 
+// WithAuthorizeBase makes [AuthorizeURL] point at base instead of
+// https://open.weixin.qq.com, keeping the page's path
+// (/connect/oauth2/authorize), so that a test can send the link to a fake
+// WeCom such as wecomtest's: WithAuthorizeBase(srv.URL). base is a scheme
+// and host, optionally with a port and a path prefix; a trailing slash is
+// dropped and "" keeps WeCom's page. Other builders ignore it, so one
+// option list can carry the bases of every page.
+func WithAuthorizeBase(base string) URLOption {
+	return urlOptionFunc(func(c *urlConfig) { c.authorizeBase = base })
+}
+
+// WithWebLoginBase is [WithAuthorizeBase] for [WebLoginURL]: base replaces
+// https://login.work.weixin.qq.com and the path /wwlogin/sso/login is
+// kept.
+func WithWebLoginBase(base string) URLOption {
+	return urlOptionFunc(func(c *urlConfig) { c.webLoginBase = base })
+}
+
+// WithQRConnectBase is [WithAuthorizeBase] for [QRConnectURL]: base
+// replaces https://open.work.weixin.qq.com and the path
+// /wwopen/sso/qrConnect is kept.
+func WithQRConnectBase(base string) URLOption {
+	return urlOptionFunc(func(c *urlConfig) { c.qrConnectBase = base })
+}
+
+// Paths of WeCom's login pages, which a replaced base keeps.
+const (
+	authorizePath = "/connect/oauth2/authorize"
+	webLoginPath  = "/wwlogin/sso/login"
+	qrConnectPath = "/wwopen/sso/qrConnect"
+)
+
+// endpoint returns base+path, or def when base is empty.
+func endpoint(base, path, def string) string {
+	if base == "" {
+		return def
+	}
+	return strings.TrimRight(base, "/") + path
+}
+
 func urlOptions(opts []URLOption) urlConfig {
 	cfg := urlConfig{scope: ScopeBase}
 	for _, o := range opts {
@@ -104,10 +146,11 @@ func urlOptions(opts []URLOption) urlConfig {
 // bytes of [A-Za-z0-9] — [StateCodec] makes such values; empty leaves it
 // out. The scope is snsapi_base unless [WithPrivateInfo] is given. The
 // #wechat_redirect fragment WeCom's client looks for is always present.
+// [WithAuthorizeBase] sends the link to a fake WeCom in tests.
 func AuthorizeURL(appID, redirectURI, state string, opts ...URLOption) string {
 	cfg := urlOptions(opts)
 	var b urlBuilder
-	b.start(AuthorizeEndpoint, 160+len(redirectURI))
+	b.start(endpoint(cfg.authorizeBase, authorizePath, AuthorizeEndpoint), 160+len(redirectURI))
 	// The documented order: WeChat-family clients have been known to care.
 	b.add("appid", appID)
 	b.add("redirect_uri", redirectURI)
@@ -129,11 +172,12 @@ func AuthorizeURL(appID, redirectURI, state string, opts ...URLOption) string {
 //
 // For [CorpApp], appID is the corpid and agentID the app's; for
 // [ServiceApp], appID is the login suite id and agentID is ignored. The
-// redirect brings ?code=CODE&state=STATE. Options: [WithLang].
+// redirect brings ?code=CODE&state=STATE. Options: [WithLang], and
+// [WithWebLoginBase] for tests.
 func WebLoginURL(loginType LoginType, appID string, agentID int64, redirectURI, state string, opts ...URLOption) string {
 	cfg := urlOptions(opts)
 	var b urlBuilder
-	b.start(WebLoginEndpoint, 160+len(redirectURI))
+	b.start(endpoint(cfg.webLoginBase, webLoginPath, WebLoginEndpoint), 160+len(redirectURI))
 	b.add("login_type", string(loginType))
 	b.add("appid", appID)
 	if loginType != ServiceApp && agentID > 0 {
@@ -151,11 +195,12 @@ func WebLoginURL(loginType LoginType, appID string, agentID int64, redirectURI, 
 //	https://open.work.weixin.qq.com/wwopen/sso/qrConnect?appid=CORPID&agentid=AGENTID&redirect_uri=…&state=STATE
 //
 // New integrations should prefer [WebLoginURL] with [CorpApp]; the code
-// is exchanged the same way. Options: [WithLang].
+// is exchanged the same way. Options: [WithLang], and [WithQRConnectBase]
+// for tests.
 func QRConnectURL(corpID string, agentID int64, redirectURI, state string, opts ...URLOption) string {
 	cfg := urlOptions(opts)
 	var b urlBuilder
-	b.start(QRConnectEndpoint, 120+len(redirectURI))
+	b.start(endpoint(cfg.qrConnectBase, qrConnectPath, QRConnectEndpoint), 120+len(redirectURI))
 	b.add("appid", corpID)
 	b.add("agentid", strconv.FormatInt(agentID, 10))
 	b.add("redirect_uri", redirectURI)

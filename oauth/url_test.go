@@ -107,3 +107,34 @@ func TestQRConnectURL(t *testing.T) {
 		require.Equal(t, url.Values{"appid": {"ww-corp"}, "agentid": {"9"}, "redirect_uri": {redirect}, "state": {"s"}}, q)
 	}
 }
+
+func TestURLBases(t *testing.T) {
+	fake := "http://127.0.0.1:8089/"
+	opts := []oauth.URLOption{oauth.WithAuthorizeBase(fake), oauth.WithWebLoginBase("http://127.0.0.1:8089/prefix"), oauth.WithQRConnectBase(fake)}
+
+	link := oauth.AuthorizeURL("ww1", "https://app.example.com/cb", "s1", append(opts, oauth.WithPrivateInfo(1000002))...)
+	base, q, frag := decode(t, link)
+	require.Equal(t, "http://127.0.0.1:8089/connect/oauth2/authorize", base)
+	require.Equal(t, "snsapi_privateinfo", q.Get("scope"))
+	require.Equal(t, "1000002", q.Get("agentid"))
+	require.Equal(t, "wechat_redirect", frag)
+	// Everything but the base is what WeCom's link would carry.
+	require.Equal(t,
+		strings.TrimPrefix(oauth.AuthorizeURL("ww1", "https://app.example.com/cb", "s1", oauth.WithPrivateInfo(1000002)), oauth.AuthorizeEndpoint),
+		strings.TrimPrefix(link, "http://127.0.0.1:8089/connect/oauth2/authorize"))
+
+	base, q, _ = decode(t, oauth.WebLoginURL(oauth.CorpApp, "ww1", 1000002, "https://app.example.com/cb", "s2", opts...))
+	require.Equal(t, "http://127.0.0.1:8089/prefix/wwlogin/sso/login", base)
+	require.Equal(t, "CorpApp", q.Get("login_type"))
+	require.Equal(t, "https://app.example.com/cb", q.Get("redirect_uri"))
+
+	base, _, _ = decode(t, oauth.QRConnectURL("ww1", 1000002, "https://app.example.com/cb", "s3", opts...))
+	require.Equal(t, "http://127.0.0.1:8089/wwopen/sso/qrConnect", base)
+
+	// An empty base, or none, keeps WeCom's pages.
+	for _, o := range [][]oauth.URLOption{nil, {oauth.WithAuthorizeBase(""), oauth.WithWebLoginBase(""), oauth.WithQRConnectBase("")}} {
+		require.True(t, strings.HasPrefix(oauth.AuthorizeURL("ww1", "https://a/cb", "", o...), oauth.AuthorizeEndpoint+"?"))
+		require.True(t, strings.HasPrefix(oauth.WebLoginURL(oauth.CorpApp, "ww1", 1, "https://a/cb", "", o...), oauth.WebLoginEndpoint+"?"))
+		require.True(t, strings.HasPrefix(oauth.QRConnectURL("ww1", 1, "https://a/cb", "", o...), oauth.QRConnectEndpoint+"?"))
+	}
+}

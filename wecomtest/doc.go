@@ -30,6 +30,23 @@
 //	srv.AddMember("ww-corp", wecomtest.Member{UserID: "zhangsan", Name: "张三", Mobile: "13800000000"})
 //	code := srv.NewCode("ww-corp", 1000002, "zhangsan", wecomtest.ScopePrivateInfo)
 //
+// # Login pages
+//
+// The server also plays the two pages a member signs in on:
+// open.weixin.qq.com's OAuth2 page ([AuthorizePath]) and
+// login.work.weixin.qq.com's web login page ([WebLoginPath]). Point the
+// links at it with oauth.WithAuthorizeBase(srv.URL) and
+// oauth.WithWebLoginBase(srv.URL). Each page checks the link the way WeCom
+// does (a known corporation and app, scope, login_type, state, an encoded
+// redirect_uri, and on the OAuth2 page the #wechat_redirect fragment,
+// which its script reads) and shows a member picker; picking a member
+// redirects to redirect_uri with ?code=…&state=…, a code from
+// [Server.NewCode] that auth/getuserinfo then accepts once. Clients
+// without JavaScript post the picker's form or add [PickMemberParam] to
+// the link.
+//
+//	link := oauth.AuthorizeURL("ww-corp", "http://127.0.0.1:8080/oauth/callback", state, oauth.WithAuthorizeBase(srv.URL))
+//
 // # Third-party apps
 //
 // The service-provider side is modelled too. A [Suite] (a third-party app,

@@ -119,6 +119,7 @@ func NewServer(opts ...Option) *Server {
 	s.routes = map[string]http.HandlerFunc{
 		"/cgi-bin/gettoken": s.handleGettoken,
 	}
+	s.addOAuthPageRoutes()
 	s.addDirectoryRoutes()
 	s.addJSAPIRoutes()
 	s.addSuiteRoutes()

@@ -1,0 +1,177 @@
+// Command oauth-login signs a company's members in to its own web product
+// through WeCom (企业微信), with no password of its own:
+//
+//   - H5 entry, inside the WeCom client: GET / sends the member through
+//     WeCom's OAuth2 link (https://developer.work.weixin.qq.com/document/path/91022);
+//     GET /oauth/callback turns the code WeCom brings back into the member
+//     (https://developer.work.weixin.qq.com/document/path/91023 and
+//     https://developer.work.weixin.qq.com/document/path/95833) and a session
+//     cookie; GET /me shows who they are.
+//   - PC login, in any browser: GET /login shows WeCom's web login link and
+//     QR panel (https://developer.work.weixin.qq.com/document/path/98152);
+//     GET /login/callback exchanges the code the same way
+//     (https://developer.work.weixin.qq.com/document/path/98176).
+//   - GET /logout, GET /healthz (liveness), GET /readyz (an access token can
+//     be had) and GET /metrics (Prometheus).
+//
+// The state of every link is signed, bound to a cookie of the browser that
+// started, expires after ten minutes and works once; a forged, replayed or
+// expired one gets a 400 page. A code WeCom refuses sends the member
+// through the link once more, never in a loop.
+//
+// Configuration comes from flags with environment fallbacks (run with -h);
+// invalid settings exit with status 2, all named together. With -demo a
+// fake WeCom runs in-process, with fake login pages that let you pick a demo
+// member, so both flows work in a browser on 127.0.0.1:
+//
+//	go run ./examples/oauth-login -demo
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/wecomkit/wecomkit/internal/jsonlog"
+	"github.com/wecomkit/wecomkit/internal/logbuf"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := start(ctx, process{args: os.Args[1:], getenv: os.Getenv, stdout: os.Stdout, stderr: os.Stderr})
+	stop()
+	os.Exit(code)
+}
+
+// Server limits: every route is a small GET.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 10 * time.Second
+	writeTimeout      = 30 * time.Second
+	idleTimeout       = 2 * time.Minute
+	maxHeaderBytes    = 16 << 10
+	shutdownTimeout   = 15 * time.Second
+	logFlushInterval  = 100 * time.Millisecond
+)
+
+// process is what the server takes from its process. ready, when not nil,
+// receives the base URL once the server listens; now, when not nil,
+// replaces the clock of states and sessions (tests).
+type process struct {
+	args           []string
+	getenv         func(string) string
+	stdout, stderr io.Writer
+	ready          chan<- string
+	now            func() time.Time
+}
+
+// start runs the server until ctx ends and returns the exit status: 0
+// after a graceful stop, 1 for a failure at run time, 2 for invalid
+// settings.
+func start(ctx context.Context, p process) int {
+	cfg, err := loadConfig(p.args, p.getenv, p.stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	var problems []string
+	var ce *configError
+	if errors.As(err, &ce) {
+		problems = ce.problems
+	} else if err != nil {
+		problems = []string{err.Error()}
+	}
+	var ln net.Listener
+	if cfg.ListenAddr != "" {
+		if ln, err = net.Listen("tcp", cfg.ListenAddr); err != nil {
+			problems = append(problems, fmt.Sprintf("LISTEN_ADDR (-listen): cannot listen on %q: %v", cfg.ListenAddr, errors.Unwrap(err)))
+		}
+	}
+	if len(problems) > 0 {
+		if ln != nil {
+			_ = ln.Close()
+		}
+		fmt.Fprintf(p.stderr, "oauth-login: %v\nRun with -h to list the settings.\n", &configError{problems})
+		return 2
+	}
+	defer ln.Close()
+
+	logs := logbuf.New(p.stderr, logFlushInterval)
+	defer logs.Close()
+	logger := slog.New(jsonlog.New(logs, &jsonlog.Options{ContextKey: "request_id", ContextValue: requestIDOf}))
+
+	base := baseURL(ln.Addr())
+	var demo *demoEnv
+	if cfg.Demo {
+		demo = startDemo()
+		defer demo.Close()
+		cfg = demo.configure(cfg, base)
+		logger.Info("demo mode: a fake WeCom runs in-process; nothing reaches the real WeCom", slog.String("wecom", cfg.BaseURL))
+	}
+
+	a, err := newApp(cfg, logger, p.now)
+	if err != nil {
+		logger.Error("cannot start", slog.String("error", err.Error()))
+		return 1
+	}
+	defer a.Close()
+
+	srv := &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("public_url", cfg.PublicURL),
+		slog.String("corpid", cfg.CorpID), slog.Int64("agentid", cfg.AgentID))
+	go func() { _, _ = a.ready.check(ctx) }() // a wrong secret shows in the log at once
+	if demo != nil {
+		logs.Flush()
+		demo.printInstructions(p.stdout, cfg.PublicURL)
+	}
+	if p.ready != nil {
+		p.ready <- base
+	}
+
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		logger.Error("server failed", slog.String("error", err.Error()))
+		return 1
+	}
+	logger.Info("shutting down: finishing in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		logger.Error("shutdown incomplete", slog.String("error", err.Error()))
+		return 1
+	}
+	logger.Info("stopped")
+	return 0
+}
+
+// baseURL is the URL a local client uses to reach addr: an unspecified host
+// (":8080", "0.0.0.0") becomes 127.0.0.1.
+func baseURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/wecomkit/wecomkit/wecom"
+)
+
+// metrics are the server's Prometheus collectors, on a registry of its own
+// (never the process-wide default).
+type metrics struct {
+	reg        *prometheus.Registry
+	requests   *prometheus.CounterVec
+	latency    *prometheus.HistogramVec
+	logins     *prometheus.CounterVec
+	wecomCalls *prometheus.CounterVec
+}
+
+func newMetrics() *metrics {
+	m := &metrics{reg: prometheus.NewRegistry()}
+	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "oauth_login_requests_total",
+		Help: `Requests answered, by route ("other" for none) and HTTP status.`,
+	}, []string{"route", "status"})
+	m.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "oauth_login_request_duration_seconds",
+		Help:    "Time to answer a request, by route.",
+		Buckets: []float64{.001, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+	}, []string{"route"})
+	m.logins = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "oauth_login_signins_total",
+		Help: "Callbacks by flow (h5, pc) and result (ok, retry, invalid_code, bad_state, expired_state, replayed_state, no_code, not_member, wecom_error, bad_request).",
+	}, []string{"flow", "result"})
+	m.wecomCalls = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "oauth_login_wecom_calls_total",
+		Help: `HTTP attempts to WeCom, by API path and errcode ("0" success, "transport" when WeCom did not answer).`,
+	}, []string{"api", "errcode"})
+	m.reg.MustRegister(m.requests, m.latency, m.logins, m.wecomCalls,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	for _, f := range []string{flowH5, flowPC} {
+		m.logins.WithLabelValues(f, resultOK) // zeros before the first sign-in
+	}
+	return m
+}
+
+func (m *metrics) handler() http.Handler { return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}) }
+
+// routeOf maps the pattern the mux matched to a route label; anything
+// else is "other", so that a scanner cannot grow the label set.
+func routeOf(pattern string) string {
+	switch pattern {
+	case "GET /{$}":
+		return "/"
+	case "GET /oauth/callback", "GET /login", "GET /login/callback", "GET /me", "GET /logout", "GET /healthz", "GET /readyz", "GET /metrics":
+		return pattern[len("GET "):]
+	}
+	return "other"
+}
+
+// observeRequest counts one answered request.
+func (m *metrics) observeRequest(pattern string, status int, elapsed time.Duration) {
+	route := routeOf(pattern)
+	m.requests.WithLabelValues(route, strconv.Itoa(status)).Inc()
+	m.latency.WithLabelValues(route).Observe(elapsed.Seconds())
+}
+
+// login counts one callback's result.
+func (m *metrics) login(flow, result string) { m.logins.WithLabelValues(flow, result).Inc() }
+
+// observeCall is the wecom.WithCallHook: every HTTP attempt to WeCom.
+func (m *metrics) observeCall(_ context.Context, info wecom.CallInfo) {
+	errcode := strconv.Itoa(info.ErrCode)
+	if info.Err != nil {
+		errcode = "transport"
+	}
+	m.wecomCalls.WithLabelValues(info.Path, errcode).Inc()
+}
