@@ -41,12 +41,23 @@ func (s *Suite) CommandHandler() http.Handler {
 // app (URL verification may also use the suite id or provider corp id). h
 // receives each event, with [crypto.Event.ReceiveID] naming the
 // corporation; see [crypto.NewHandler] for replies and errors.
+//
+// An unlicensed_notify event (a member without a license opened the app) is
+// also recorded on the suite's job queue for [OnUnlicensed] before h sees it.
 func (s *Suite) DataHandler(h crypto.Handler) http.Handler {
 	mc, err := s.msgCrypt(s.cfg.SuiteID, crypto.WithReceiveIDs(s.providerIDs()...), crypto.WithReceiveIDFunc(s.isAuthorized))
 	if err != nil {
 		panic(err)
 	}
-	return crypto.NewHandler(mc, h, crypto.WithLogger(s.logger))
+	queued := crypto.HandlerFunc(func(ctx context.Context, ev *crypto.Event) ([]byte, error) {
+		if isUnlicensed(ev) {
+			if err := s.jobs.add(ctx, ev.Raw); err != nil {
+				return nil, err
+			}
+		}
+		return h.HandleEvent(ctx, ev)
+	})
+	return crypto.NewHandler(mc, queued, crypto.WithLogger(s.logger))
 }
 
 func (s *Suite) msgCrypt(receiveID string, opts ...crypto.Option) (*crypto.MsgCrypt, error) {
@@ -78,6 +89,9 @@ func (s *Suite) handleCommand(ctx context.Context, ev *crypto.Event) ([]byte, er
 			slog.Int64("timestamp", ev.TimeStamp), slog.Bool("stored", stored))
 		return nil, nil
 	case "":
+		if isUnlicensed(ev) {
+			return nil, s.jobs.add(ctx, ev.Raw)
+		}
 		return nil, fmt.Errorf("suite: push without InfoType")
 	case "cancel_auth":
 		if ev.AuthCorpID == "" {
@@ -129,6 +143,9 @@ func (s *Suite) handleJob(ctx context.Context, ev *crypto.Event) error {
 			s.opts.onContact(ctx, ev)
 		}
 	default:
+		if s.handleLicenseJob(ctx, ev) {
+			return nil
+		}
 		if s.opts.onEvent != nil {
 			s.opts.onEvent(ctx, ev)
 		}

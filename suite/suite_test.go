@@ -99,6 +99,8 @@ func (f *fixture) secrets() []string {
 	out := []string{suiteSecret, providerSecret, aesKey}
 	out = append(out, f.srv.SuiteTickets(suiteID)...)
 	out = append(out, f.srv.SuiteTokens(suiteID)...)
+	out = append(out, f.srv.ActivationCodes()...)
+	out = append(out, f.srv.ProviderTokens(providerCorpID)...)
 	for _, c := range []string{corpA, corpB} {
 		if pc := f.srv.PermanentCode(suiteID, c); pc != "" {
 			out = append(out, pc)
