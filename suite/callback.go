@@ -115,10 +115,10 @@ func (s *Suite) handleCommand(ctx context.Context, ev *crypto.Event) ([]byte, er
 func (s *Suite) handleJob(ctx context.Context, ev *crypto.Event) error {
 	switch ev.InfoType {
 	case "create_auth":
-		_, err := s.Authorize(ctx, ev.AuthCode)
+		_, err := s.exchange(ctx, ev.AuthCode, false, pushedInstall(ev))
 		return err
 	case "reset_permanent_code":
-		_, err := s.exchange(ctx, ev.AuthCode, true)
+		_, err := s.exchange(ctx, ev.AuthCode, true, installInfo{})
 		return err
 	case "change_auth":
 		a, err := s.RefreshAuthInfo(ctx, ev.AuthCorpID)

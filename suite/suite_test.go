@@ -691,6 +691,7 @@ func TestCustomizedAppResetPermanentCode(t *testing.T) {
 	got, err := s.AuthInfo(ctx, corpA)
 	require.NoError(t, err)
 	require.Equal(t, after, got.PermanentCode.Reveal())
+	require.Equal(t, suite.InstallWebsite, got.Source, "a reset keeps the install source")
 	require.Equal(t, []string{corpA}, f.hooks(&f.changed))
 	corp, err = s.Corp(ctx, corpA)
 	require.NoError(t, err)

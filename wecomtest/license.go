@@ -111,6 +111,7 @@ func (s *Server) addLicenseRoutes() {
 		s.routes["/cgi-bin/license/"+path] = prov(h)
 	}
 	s.addIDConvertRoutes()
+	s.addQRCodeRoutes()
 }
 
 // SetSystemEventURL sets a provider's 系统事件接收URL (服务商管理端 → 应用管理
