@@ -81,6 +81,7 @@ func (s *Suite) handleCommand(ctx context.Context, ev *crypto.Event) ([]byte, er
 	}
 	switch ev.InfoType {
 	case "suite_ticket":
+		s.tk.pushed.Store(true)
 		stored, err := s.saveTicket(ctx, ev.SuiteTicket, ev.TimeStamp)
 		if err != nil {
 			return nil, fmt.Errorf("suite: store suite_ticket: %w", err) // 500: WeCom pushes again
