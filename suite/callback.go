@@ -41,12 +41,23 @@ func (s *Suite) CommandHandler() http.Handler {
 // app (URL verification may also use the suite id or provider corp id). h
 // receives each event, with [crypto.Event.ReceiveID] naming the
 // corporation; see [crypto.NewHandler] for replies and errors.
+//
+// An unlicensed_notify event (a member without a license opened the app) is
+// also recorded on the suite's job queue for [OnUnlicensed] before h sees it.
 func (s *Suite) DataHandler(h crypto.Handler) http.Handler {
 	mc, err := s.msgCrypt(s.cfg.SuiteID, crypto.WithReceiveIDs(s.providerIDs()...), crypto.WithReceiveIDFunc(s.isAuthorized))
 	if err != nil {
 		panic(err)
 	}
-	return crypto.NewHandler(mc, h, crypto.WithLogger(s.logger))
+	queued := crypto.HandlerFunc(func(ctx context.Context, ev *crypto.Event) ([]byte, error) {
+		if isUnlicensed(ev) {
+			if err := s.jobs.add(ctx, ev.Raw); err != nil {
+				return nil, err
+			}
+		}
+		return h.HandleEvent(ctx, ev)
+	})
+	return crypto.NewHandler(mc, queued, crypto.WithLogger(s.logger))
 }
 
 func (s *Suite) msgCrypt(receiveID string, opts ...crypto.Option) (*crypto.MsgCrypt, error) {
@@ -70,6 +81,7 @@ func (s *Suite) handleCommand(ctx context.Context, ev *crypto.Event) ([]byte, er
 	}
 	switch ev.InfoType {
 	case "suite_ticket":
+		s.tk.pushed.Store(true)
 		stored, err := s.saveTicket(ctx, ev.SuiteTicket, ev.TimeStamp)
 		if err != nil {
 			return nil, fmt.Errorf("suite: store suite_ticket: %w", err) // 500: WeCom pushes again
@@ -78,6 +90,9 @@ func (s *Suite) handleCommand(ctx context.Context, ev *crypto.Event) ([]byte, er
 			slog.Int64("timestamp", ev.TimeStamp), slog.Bool("stored", stored))
 		return nil, nil
 	case "":
+		if isUnlicensed(ev) {
+			return nil, s.jobs.add(ctx, ev.Raw)
+		}
 		return nil, fmt.Errorf("suite: push without InfoType")
 	case "cancel_auth":
 		if ev.AuthCorpID == "" {
@@ -101,10 +116,10 @@ func (s *Suite) handleCommand(ctx context.Context, ev *crypto.Event) ([]byte, er
 func (s *Suite) handleJob(ctx context.Context, ev *crypto.Event) error {
 	switch ev.InfoType {
 	case "create_auth":
-		_, err := s.Authorize(ctx, ev.AuthCode)
+		_, err := s.exchange(ctx, ev.AuthCode, false, pushedInstall(ev))
 		return err
 	case "reset_permanent_code":
-		_, err := s.exchange(ctx, ev.AuthCode, true)
+		_, err := s.exchange(ctx, ev.AuthCode, true, installInfo{})
 		return err
 	case "change_auth":
 		a, err := s.RefreshAuthInfo(ctx, ev.AuthCorpID)
@@ -129,6 +144,9 @@ func (s *Suite) handleJob(ctx context.Context, ev *crypto.Event) error {
 			s.opts.onContact(ctx, ev)
 		}
 	default:
+		if s.handleLicenseJob(ctx, ev) {
+			return nil
+		}
 		if s.opts.onEvent != nil {
 			s.opts.onEvent(ctx, ev)
 		}

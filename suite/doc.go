@@ -40,6 +40,15 @@
 // verification may use the suite id or the provider's corp id; data pushes
 // ([Suite.DataHandler]) use the authorized corporation's corp id.
 //
+// # Licenses, ids, QR codes, ticket health
+//
+// Interface licenses are package suite/license (provider token); their
+// pushes reach [OnLicensePaid], [OnLicenseRefunded], [OnAutoActivated] and
+// [OnUnlicensed] on the job queue. [Provider.OpenCorpID], [Suite.OpenUserIDs]
+// and [UserIDs] convert ids; [Suite.AppQRCode] and [Suite.AppQRCodePNG] give
+// the install QR code; [Authorization.Source] records how a corporation
+// installed. [Suite.TicketHealth] reports a silent suite_ticket.
+//
 // # Storage
 //
 // Tickets and permanent codes must survive restarts — losing a permanent

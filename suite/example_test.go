@@ -125,3 +125,35 @@ func ExampleSuite_Corp() {
 	// wwcustomercorp01 wwcustomercorp01 40
 	// suite: corporation has not authorized the app: wwsomeoneelse001
 }
+
+// Converting a customer's plain userids into the open_userids the app sees,
+// and the customer's corp id into the provider's form.
+func ExampleSuite_OpenUserIDs() {
+	dir, _ := os.MkdirTemp("", "suite-example")
+	defer os.RemoveAll(dir)
+	fake, s, done := exampleSuite(dir)
+	defer done()
+	ctx := context.Background()
+	_, _ = fake.PushSuiteTicket(ctx, "wwexamplesuite01")
+	if _, err := s.Authorize(ctx, fake.NewAuthCode("wwexamplesuite01", "wwcustomercorp01", "")); err != nil {
+		log.Fatal(err)
+	}
+	fake.AddMember("wwcustomercorp01", wecomtest.Member{UserID: "zhangsan", Name: "张三"})
+
+	conv, err := s.OpenUserIDs(ctx, "wwcustomercorp01", []string{"zhangsan", "nosuchuser"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(conv.Converted["zhangsan"] == wecomtest.OpenUserID("wwcustomercorp01", "zhangsan"), conv.Invalid)
+
+	fake.AddProvider("wwprovider000001", "provider-secret")
+	p, err := suite.NewProvider("wwprovider000001", "provider-secret", suite.WithBaseURL(fake.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	open, err := p.OpenCorpID(ctx, "wwcustomercorp01")
+	fmt.Println(open == wecomtest.OpenCorpID("wwprovider000001", "wwcustomercorp01"), err)
+	// Output:
+	// true [nosuchuser]
+	// true <nil>
+}

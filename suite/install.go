@@ -35,8 +35,15 @@ type Authorization struct {
 	// it empty).
 	AuthUser AuthUser `json:"auth_user"`
 	// State is the state given to the install URL, or pushed with
-	// create_auth.
+	// create_auth (the state of the app QR code scanned, [WithQRState]).
 	State string `json:"state,omitempty"`
+	// Source is how the corporation installed the app, as far as the
+	// suite can tell (see [InstallSource]); empty for authorizations stored
+	// before wecomkit recorded it.
+	Source InstallSource `json:"source,omitempty"`
+	// ExtraInfo is the create_auth push's ExtraInfo element, when WeCom
+	// sends one (not confirmed on WeCom's pages: see the API notes).
+	ExtraInfo string `json:"extra_info,omitempty"`
 	// AuthorizedAt is when the suite stored the permanent code.
 	AuthorizedAt time.Time `json:"authorized_at"`
 }
@@ -223,10 +230,10 @@ func checkState(state string, max int) error {
 // without calling WeCom, and a 40078 for such a code counts as done.
 // [OnAuthorized] runs once, after the first exchange.
 func (s *Suite) Authorize(ctx context.Context, authCode string) (*Authorization, error) {
-	return s.exchange(ctx, authCode, false)
+	return s.exchange(ctx, authCode, false, installInfo{source: InstallWebsite})
 }
 
-func (s *Suite) exchange(ctx context.Context, authCode string, reset bool) (*Authorization, error) {
+func (s *Suite) exchange(ctx context.Context, authCode string, reset bool, from installInfo) (*Authorization, error) {
 	if authCode == "" {
 		return nil, fmt.Errorf("%w: empty auth code", ErrInvalidArgument)
 	}
@@ -236,6 +243,9 @@ func (s *Suite) exchange(ctx context.Context, authCode string, reset bool) (*Aut
 			return a, err
 		}
 		a, err := s.getPermanentCode(ctx, authCode)
+		if err == nil {
+			s.noteSource(ctx, a, reset, from)
+		}
 		if wecom.ErrorCode(err) == 40078 {
 			// Another process may have won the race for this code.
 			if a, ok, err2 := s.exchanged(ctx, marker); err2 == nil && ok {

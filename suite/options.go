@@ -43,6 +43,7 @@ type config struct {
 	onCancelled   func(ctx context.Context, corpID string)
 	onContact     func(context.Context, *crypto.Event)
 	onEvent       func(context.Context, *crypto.Event)
+	lic           licenseHooks // licevents.go
 }
 
 func defaultConfig() config {
@@ -169,7 +170,8 @@ func OnContactChange(f func(ctx context.Context, ev *crypto.Event)) Option {
 }
 
 // OnEvent calls f for every other InfoType the command URL receives
-// (share_agent_change, change_app_admin, license events …).
+// (share_agent_change, change_app_admin …), and for the license pushes
+// whose typed hook ([OnLicensePaid] and the like) is not set.
 func OnEvent(f func(ctx context.Context, ev *crypto.Event)) Option {
 	return optionFunc(func(c *config) { c.onEvent = f })
 }

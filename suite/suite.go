@@ -78,6 +78,7 @@ type Suite struct {
 	flight  singleflight.Group                       // one exchange per auth code, one client per corp
 
 	jobs *jobQueue
+	tk   ticketWatch // ticket.go
 }
 
 // New returns a Suite for cfg. [WithStore] with a durable store is required
@@ -149,6 +150,7 @@ func New(cfg Config, opts ...Option) (*Suite, error) {
 	if err := s.jobs.start(); err != nil {
 		return nil, err
 	}
+	s.startTicketWatch()
 	return s, nil
 }
 
@@ -192,6 +194,7 @@ func (s *Suite) clientOptions(st store.Store) []wecom.Option {
 // not yet handled stay in the store for the next process. Close does not
 // close the store.
 func (s *Suite) Close() error {
+	s.stopTicketWatch()
 	s.jobs.stop()
 	return nil
 }
@@ -203,7 +206,9 @@ func (s *Suite) ID() string { return s.cfg.SuiteID }
 // (https://developer.work.weixin.qq.com/document/path/90600) with the newest
 // stored suite_ticket, cached (and shared through the store) until shortly
 // before it expires. Before the first ticket arrives it fails with
-// [ErrNoSuiteTicket].
+// [ErrNoSuiteTicket]; so it does, without calling WeCom, when the stored
+// ticket is older than [TicketValidity] and none was pushed since the
+// process started.
 func (s *Suite) SuiteToken(ctx context.Context) (string, error) {
 	return s.suiteTokens.Token(ctx)
 }
@@ -238,12 +243,15 @@ func (s *Suite) LastTicket(ctx context.Context) (t Ticket, ok bool, err error) {
 }
 
 func (s *Suite) currentTicket(ctx context.Context) (string, error) {
-	_, ticket, ok, err := s.readTicket(ctx)
+	ts, ticket, ok, err := s.readTicket(ctx)
 	if err != nil {
 		return "", fmt.Errorf("suite: read suite_ticket: %w", err)
 	}
 	if !ok {
 		return "", ErrNoSuiteTicket
+	}
+	if err := s.staleAtStart(ts); err != nil {
+		return "", err
 	}
 	return ticket, nil
 }

@@ -99,6 +99,8 @@ func (f *fixture) secrets() []string {
 	out := []string{suiteSecret, providerSecret, aesKey}
 	out = append(out, f.srv.SuiteTickets(suiteID)...)
 	out = append(out, f.srv.SuiteTokens(suiteID)...)
+	out = append(out, f.srv.ActivationCodes()...)
+	out = append(out, f.srv.ProviderTokens(providerCorpID)...)
 	for _, c := range []string{corpA, corpB} {
 		if pc := f.srv.PermanentCode(suiteID, c); pc != "" {
 			out = append(out, pc)
@@ -689,6 +691,7 @@ func TestCustomizedAppResetPermanentCode(t *testing.T) {
 	got, err := s.AuthInfo(ctx, corpA)
 	require.NoError(t, err)
 	require.Equal(t, after, got.PermanentCode.Reveal())
+	require.Equal(t, suite.InstallWebsite, got.Source, "a reset keeps the install source")
 	require.Equal(t, []string{corpA}, f.hooks(&f.changed))
 	corp, err = s.Corp(ctx, corpA)
 	require.NoError(t, err)

@@ -51,6 +51,7 @@ type Server struct {
 	dir    directory  // members, OAuth codes, user tickets (directory.go)
 	issues issueLog   // ticket issue times for WeCom's hourly limits (jsapi.go)
 	tp     thirdParty // suites, providers, installs (suite.go, install.go)
+	lic    licenses   // interface licenses, id conversion, app QR codes (license.go, idconvert.go, qrcode.go)
 
 	pushClient *http.Client // sends pushes to command URLs (suite.go)
 }
@@ -123,6 +124,7 @@ func NewServer(opts ...Option) *Server {
 	s.addDirectoryRoutes()
 	s.addJSAPIRoutes()
 	s.addSuiteRoutes()
+	s.addLicenseRoutes()
 	for _, o := range opts {
 		o.apply(s)
 	}
