@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,6 +19,7 @@ import (
 	"github.com/wecomkit/wecomkit/jssdk"
 	"github.com/wecomkit/wecomkit/oauth"
 	"github.com/wecomkit/wecomkit/suite"
+	"github.com/wecomkit/wecomkit/suite/license"
 	"github.com/wecomkit/wecomkit/wecom"
 )
 
@@ -400,18 +404,16 @@ func healthz(w http.ResponseWriter, _ *http.Request) {
 	writeJSONBytes(w, http.StatusOK, []byte("{\"status\":\"ok\"}\n"))
 }
 
-// ticketLifetime is how long WeCom accepts a suite_ticket
-// (https://developer.work.weixin.qq.com/document/path/90628).
-const ticketLifetime = 30 * time.Minute
-
 // readyz answers readiness probes: ready when the store answers. The body
-// says whether a suite_ticket is stored, when WeCom issued it and whether
-// it is still fresh (pushed less than 30 minutes ago), and how many pushes
-// wait to be handled.
+// says whether a suite_ticket is stored, when WeCom issued it and how old it
+// is, and how many pushes wait to be handled. When no ticket arrived for 20
+// minutes (WeCom pushes one every 10) the status is "degraded" — still HTTP
+// 200, since the suite token keeps working until the newest ticket is 30
+// minutes old, but worth an alert: the reason says how to force a push.
 func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	t, ok, err := a.suite.LastTicket(ctx)
+	h, err := a.suite.TicketHealth(ctx)
 	var pending int
 	if err == nil {
 		pending, err = a.suite.Pending(ctx)
@@ -423,20 +425,147 @@ func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
 		writeJSONBytes(w, http.StatusServiceUnavailable, b)
 		return
 	}
-	b := append([]byte(`{"status":"ready","store":`), jsonenc.AppendString(nil, a.backend)...)
+	status := "ready"
+	if h.Degraded {
+		status = "degraded"
+	}
+	b := append([]byte(`{"status":`), jsonenc.AppendString(nil, status)...)
+	b = append(b, `,"store":`...)
+	b = jsonenc.AppendString(b, a.backend)
 	b = append(b, `,"suite_ticket":{"stored":`...)
-	b = strconv.AppendBool(b, ok)
-	if ok {
-		age := time.Since(t.TimeStamp)
+	b = strconv.AppendBool(b, h.Received)
+	if h.Received {
 		b = append(b, `,"issued_at":"`...)
-		b = t.TimeStamp.UTC().AppendFormat(b, time.RFC3339)
+		b = h.IssuedAt.UTC().AppendFormat(b, time.RFC3339)
 		b = append(b, `","age_seconds":`...)
-		b = strconv.AppendInt(b, int64(age/time.Second), 10)
+		b = strconv.AppendInt(b, int64(h.Age/time.Second), 10)
 		b = append(b, `,"fresh":`...)
-		b = strconv.AppendBool(b, age < ticketLifetime)
+		b = strconv.AppendBool(b, h.Age < suite.TicketValidity)
+	}
+	if h.Degraded {
+		b = append(b, `,"reason":`...)
+		b = jsonenc.AppendString(b, h.Reason)
 	}
 	b = append(b, `},"pending_pushes":`...)
 	b = strconv.AppendInt(b, int64(pending), 10)
 	b = append(b, "}\n"...)
 	writeJSONBytes(w, http.StatusOK, b)
+}
+
+// --- provider: licenses and the install QR code ---
+
+// licenseReport serves GET /license/report?corpid=&userid=…&days=: which of
+// the corporation's members hold an active interface license (接口许可),
+// which expire within days (default 30) and which have none — the report
+// providers otherwise build in spreadsheets. The members to check are the
+// userid parameters (repeated, or one comma-separated list); without any, the
+// members named in the app's visible range (allow_user, extra_user). It
+// needs PROVIDER_CORP_ID and PROVIDER_SECRET.
+func (a *app) licenseReport(w http.ResponseWriter, r *http.Request) {
+	if a.lic == nil {
+		writeJSONError(w, http.StatusNotFound, "licenses need PROVIDER_CORP_ID and PROVIDER_SECRET")
+		return
+	}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil || len(q["corpid"]) != 1 || len(q["days"]) > 1 {
+		writeJSONError(w, http.StatusBadRequest, "want one corpid, at most one days, any number of userid")
+		return
+	}
+	corpID := q.Get("corpid")
+	if corpID == "" || len(corpID) > maxCorpIDLen || !isID(corpID) {
+		writeJSONError(w, http.StatusBadRequest, "corpid must be up to 64 letters, digits, '-' or '_'")
+		return
+	}
+	days := 30
+	if d := q.Get("days"); d != "" {
+		n, err := strconv.Atoi(d)
+		if err != nil || n < 0 || n > 3650 {
+			writeJSONError(w, http.StatusBadRequest, "days must be a whole number from 0 to 3650")
+			return
+		}
+		days = n
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), handlerTimeout)
+	defer cancel()
+	var wanted []string
+	for _, v := range q["userid"] {
+		for _, u := range strings.Split(v, ",") {
+			if u = strings.TrimSpace(u); u != "" {
+				wanted = append(wanted, u)
+			}
+		}
+	}
+	if len(wanted) > 10000 {
+		writeJSONError(w, http.StatusBadRequest, "at most 10000 userids")
+		return
+	}
+	if len(wanted) == 0 {
+		au, err := a.suite.AuthInfo(ctx, corpID)
+		if err != nil {
+			a.providerFailure(w, r, err)
+			return
+		}
+		for _, ag := range au.Agents {
+			wanted = append(wanted, ag.Privilege.AllowUser...)
+			wanted = append(wanted, ag.Privilege.ExtraUser...)
+		}
+	} else if _, err := a.suite.AuthInfo(ctx, corpID); err != nil {
+		a.providerFailure(w, r, err)
+		return
+	}
+	rep, err := a.lic.Reconcile(ctx, corpID, wanted, time.Duration(days)*24*time.Hour)
+	if err != nil {
+		a.providerFailure(w, r, err)
+		return
+	}
+	b, err := json.Marshal(rep)
+	if err != nil {
+		writeJSONError(w, http.StatusInternalServerError, "cannot encode the report")
+		return
+	}
+	writeJSONBytes(w, http.StatusOK, append(b, '\n'))
+}
+
+// qrcode serves GET /qrcode?state=: the app's install QR code as a PNG
+// (https://developer.work.weixin.qq.com/document/path/95430), for QR
+// installs; an install through it is pushed as create_auth with the state.
+func (a *app) qrcode(w http.ResponseWriter, r *http.Request) {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil || len(q["state"]) > 1 {
+		writeJSONError(w, http.StatusBadRequest, "at most one state")
+		return
+	}
+	var opts []suite.QROption
+	if st := q.Get("state"); st != "" {
+		opts = append(opts, suite.WithQRState(st))
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), handlerTimeout)
+	defer cancel()
+	png, err := a.suite.AppQRCodePNG(ctx, opts...)
+	if err != nil {
+		a.providerFailure(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "image/png")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Length", strconv.Itoa(len(png)))
+	_, _ = w.Write(png)
+}
+
+// providerFailure answers the license and QR routes' errors without quoting
+// WeCom: 400 for a refused argument, 404 for a corporation that has not
+// installed the app, 503 before the first suite_ticket, 502 otherwise.
+func (a *app) providerFailure(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, license.ErrInvalidArgument), errors.Is(err, suite.ErrInvalidArgument):
+		writeJSONError(w, http.StatusBadRequest, "invalid argument")
+	case errors.Is(err, suite.ErrNotAuthorized):
+		writeJSONError(w, http.StatusNotFound, "corporation has not installed the app")
+	case errors.Is(err, suite.ErrNoSuiteTicket):
+		writeJSONError(w, http.StatusServiceUnavailable, "no suite_ticket yet: WeCom pushes one to /callback/command every 10 minutes")
+	default:
+		a.warn(r, "provider call failed", err)
+		writeJSONError(w, http.StatusBadGateway, wecomFailureText(err))
+	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -22,6 +23,8 @@ import (
 	"github.com/wecomkit/wecomkit/internal/testutil"
 	"github.com/wecomkit/wecomkit/store"
 	"github.com/wecomkit/wecomkit/suite"
+	"github.com/wecomkit/wecomkit/suite/license"
+	"github.com/wecomkit/wecomkit/wecom"
 	"github.com/wecomkit/wecomkit/wecomtest"
 )
 
@@ -337,11 +340,14 @@ func TestReadyz(t *testing.T) {
 	fs := &failingStore{Store: store.NewMemory()}
 	f := newInproc(t, nil, fs)
 	r := getReadyz(t, f.hs.URL)
-	require.Equal(t, "ready", r.Status)
+	require.Equal(t, "degraded", r.Status, "no suite_ticket yet")
+	require.Contains(t, r.SuiteTicket.Reason, "no suite_ticket")
 	require.False(t, r.SuiteTicket.Stored)
 	_, err := f.srv.PushSuiteTicket(context.Background(), testSuiteID)
 	require.NoError(t, err)
 	r = getReadyz(t, f.hs.URL)
+	require.Equal(t, "ready", r.Status)
+	require.Empty(t, r.SuiteTicket.Reason)
 	require.True(t, r.SuiteTicket.Stored)
 	require.True(t, r.SuiteTicket.Fresh)
 	require.LessOrEqual(t, r.SuiteTicket.AgeSeconds, int64(5))
@@ -427,4 +433,77 @@ func TestCommandURLVerification(t *testing.T) {
 	status, body := get(t, f.hs.URL+"/callback/command?"+q.Encode())
 	require.Equal(t, http.StatusOK, status)
 	require.Equal(t, "echo-12345", body)
+}
+
+func TestLicenseReportAndQRCode(t *testing.T) {
+	f := newInproc(t, nil, nil)
+	f.install(t, corpA)
+	ctx := context.Background()
+
+	// Buy two accounts and activate one, as the provider's sales would.
+	lic := f.a.lic
+	require.NotNil(t, lic)
+	orderID, err := lic.CreateNewOrder(ctx, license.NewOrder{CorpID: corpA, BuyerUserID: "sales",
+		Accounts: license.AccountCount{Base: 2}, Duration: license.Duration{Months: 1}})
+	require.NoError(t, err)
+	require.NoError(t, f.srv.PayOrder(ctx, orderID))
+	var codes []wecom.Secret
+	for a, err := range lic.OrderAccounts(ctx, orderID, 0) {
+		require.NoError(t, err)
+		codes = append(codes, a.Code)
+	}
+	require.Len(t, codes, 2)
+	require.NoError(t, lic.Activate(ctx, corpA, codes[0], "zhangsan"))
+
+	status, body := get(t, f.hs.URL+"/license/report?corpid="+corpA+"&userid=zhangsan,lisi&days=40")
+	require.Equal(t, http.StatusOK, status, body)
+	var rep struct {
+		CorpID string `json:"corpid"`
+		Within int    `json:"within_days"`
+		Active []struct {
+			UserID string `json:"userid"`
+		}
+		Expiring []struct {
+			UserID string `json:"userid"`
+		}
+		Missing []string
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &rep))
+	require.Equal(t, corpA, rep.CorpID)
+	require.Equal(t, 40, rep.Within)
+	require.Empty(t, rep.Active, "a one-month account expires within 40 days")
+	require.Len(t, rep.Expiring, 1)
+	require.Equal(t, "zhangsan", rep.Expiring[0].UserID)
+	require.Equal(t, []string{"lisi"}, rep.Missing)
+	for _, c := range codes {
+		require.NotContains(t, body+f.logs.String(), c.Reveal(), "activation codes are credentials")
+	}
+
+	for _, tc := range []struct {
+		query  string
+		status int
+	}{
+		{"", http.StatusBadRequest},
+		{"?corpid=a&corpid=b", http.StatusBadRequest},
+		{"?corpid=" + corpA + "&days=-1", http.StatusBadRequest},
+		{"?corpid=bad%20id", http.StatusBadRequest},
+		{"?corpid=" + corpB, http.StatusNotFound},
+	} {
+		status, _ := get(t, f.hs.URL+"/license/report"+tc.query)
+		require.Equal(t, tc.status, status, tc.query)
+	}
+
+	resp, err := http.Get(f.hs.URL + "/qrcode?state=shop1")
+	require.NoError(t, err)
+	png, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(png))
+	require.Equal(t, "image/png", resp.Header.Get("Content-Type"))
+	require.True(t, bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")))
+	status, _ = get(t, f.hs.URL+"/qrcode?state=not+letters!")
+	require.Equal(t, http.StatusBadRequest, status)
+
+	noProvider := newInproc(t, func(c *config) { c.ProviderCorpID, c.ProviderSecret = "", "" }, nil)
+	status, _ = get(t, noProvider.hs.URL+"/license/report?corpid="+corpA)
+	require.Equal(t, http.StatusNotFound, status)
 }

@@ -23,6 +23,8 @@ const (
 	routeSign
 	routeOAuth
 	routeProviderLogin
+	routeLicenseReport
+	routeQRCode
 	routeHealthz
 	routeReadyz
 	routeMetricsEndpoint
@@ -32,7 +34,7 @@ const (
 
 var routeNames = [numRoutes]string{
 	"/callback/command", "/callback/data", "/install", "/install/callback", "/sign",
-	"/oauth/callback", "/provider/login", "/healthz", "/readyz", "/metrics", "other",
+	"/oauth/callback", "/provider/login", "/license/report", "/qrcode", "/healthz", "/readyz", "/metrics", "other",
 }
 
 func routeName(i int) string { return routeNames[i] }
@@ -54,6 +56,10 @@ func routeOf(pattern string) int {
 		return routeOAuth
 	case "GET /provider/login":
 		return routeProviderLogin
+	case "GET /license/report":
+		return routeLicenseReport
+	case "GET /qrcode":
+		return routeQRCode
 	case "GET /healthz":
 		return routeHealthz
 	case "GET /readyz":

@@ -327,6 +327,7 @@ type readyz struct {
 		IssuedAt   string `json:"issued_at"`
 		AgeSeconds int64  `json:"age_seconds"`
 		Fresh      bool   `json:"fresh"`
+		Reason     string `json:"reason"`
 	} `json:"suite_ticket"`
 	Pending int `json:"pending_pushes"`
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/wecomkit/wecomkit/store/boltstore"
 	"github.com/wecomkit/wecomkit/store/redisstore"
 	"github.com/wecomkit/wecomkit/suite"
+	"github.com/wecomkit/wecomkit/suite/license"
 	"github.com/wecomkit/wecomkit/wecom"
 )
 
@@ -38,6 +39,7 @@ type app struct {
 	mux     *http.ServeMux // the routes, for tests
 	suite   *suite.Suite
 	prov    *suite.Provider // nil without PROVIDER_*
+	lic     *license.Client // nil without PROVIDER_*
 	store   store.Store
 	backend string // "bolt" or "redis", for /readyz
 	metrics *metrics
@@ -83,11 +85,11 @@ func newApp(cfg config, st store.Store, backend string, logger *slog.Logger, ext
 	a.signers.Store(&empty)
 	a.metrics = newMetrics(gauges{
 		ticketAge: func(ctx context.Context) (float64, bool) {
-			t, ok, err := a.suite.LastTicket(ctx)
-			if err != nil || !ok {
+			h, err := a.suite.TicketHealth(ctx)
+			if err != nil || !h.Received {
 				return 0, false
 			}
-			return time.Since(t.TimeStamp).Seconds(), true
+			return h.Age.Seconds(), true
 		},
 		pending: func(ctx context.Context) (int, error) { return a.suite.Pending(ctx) },
 		corps: func(ctx context.Context) (int, error) {
@@ -135,6 +137,9 @@ func newApp(cfg config, st store.Store, backend string, logger *slog.Logger, ext
 			return nil, err
 		}
 		opts = append(opts, suite.WithProvider(a.prov))
+		if a.lic, err = license.New(a.prov); err != nil {
+			return nil, err
+		}
 	}
 	a.suite, err = suite.New(suite.Config{
 		SuiteID: cfg.SuiteID, SuiteSecret: cfg.SuiteSecret.Reveal(), Token: cfg.Token.Reveal(),
@@ -162,6 +167,8 @@ func newApp(cfg config, st store.Store, backend string, logger *slog.Logger, ext
 	mux.HandleFunc("GET /sign", a.sign)
 	mux.HandleFunc("GET /oauth/callback", a.oauthCallback)
 	mux.HandleFunc("GET /provider/login", a.providerLogin)
+	mux.HandleFunc("GET /license/report", a.licenseReport)
+	mux.HandleFunc("GET /qrcode", a.qrcode)
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.HandleFunc("GET /readyz", a.readyz)
 	mux.Handle("GET /metrics", a.metrics.handler())
