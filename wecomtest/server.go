@@ -47,9 +47,10 @@ type Server struct {
 	creds  map[string]*credential // by value
 	calls  map[string]int
 	faults map[string][]*pendingFault
-	dir    directory  // members, OAuth codes, user tickets (directory.go)
-	issues issueLog   // ticket issue times for WeCom's hourly limits (jsapi.go)
-	tp     thirdParty // suites, providers, installs (suite.go, install.go)
+	dir    directory    // members, OAuth codes, user tickets (directory.go)
+	issues issueLog     // ticket issue times for WeCom's hourly limits (jsapi.go)
+	tp     thirdParty   // suites, providers, installs (suite.go, install.go)
+	con    contactState // departments, scopes, messages (contact.go, message.go)
 
 	pushClient *http.Client // sends pushes to command URLs (suite.go)
 }
@@ -120,6 +121,7 @@ func NewServer(opts ...Option) *Server {
 	s.addDirectoryRoutes()
 	s.addJSAPIRoutes()
 	s.addSuiteRoutes()
+	s.addContactRoutes()
 	for _, o := range opts {
 		o.apply(s)
 	}
