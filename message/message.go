@@ -29,6 +29,7 @@ type LimitError struct {
 	Unit  string // "bytes" or "characters"
 }
 
+// Error names the field and its limit.
 func (e *LimitError) Error() string {
 	return fmt.Sprintf("message: %s is longer than %d %s", e.Field, e.Limit, e.Unit)
 }
