@@ -88,6 +88,7 @@ func (s *Server) AddMember(corpID string, m Member) {
 	c := m
 	c.Department = append([]int64(nil), m.Department...)
 	byID[strings.ToLower(m.UserID)] = &c
+	s.con.gen++
 }
 
 // RemoveMember deletes a member from the directory, as if they had left
@@ -97,6 +98,7 @@ func (s *Server) RemoveMember(corpID, userID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.dir.members[corpID], strings.ToLower(userID))
+	s.con.gen++
 }
 
 func (s *Server) memberLocked(corpID, userID string) *Member {

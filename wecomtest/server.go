@@ -48,10 +48,11 @@ type Server struct {
 	issued uint64                 // credentials issued so far (their seq)
 	calls  map[string]int
 	faults map[string][]*pendingFault
-	dir    directory  // members, OAuth codes, user tickets (directory.go)
-	issues issueLog   // ticket issue times for WeCom's hourly limits (jsapi.go)
-	tp     thirdParty // suites, providers, installs (suite.go, install.go)
-	lic    licenses   // interface licenses, id conversion, app QR codes (license.go, idconvert.go, qrcode.go)
+	dir    directory    // members, OAuth codes, user tickets (directory.go)
+	issues issueLog     // ticket issue times for WeCom's hourly limits (jsapi.go)
+	tp     thirdParty   // suites, providers, installs (suite.go, install.go)
+	lic    licenses     // interface licenses, id conversion, app QR codes (license.go, idconvert.go, qrcode.go)
+	con    contactState // departments, scopes, messages (contact.go, message.go)
 
 	pushClient *http.Client // sends pushes to command URLs (suite.go)
 }
@@ -125,6 +126,7 @@ func NewServer(opts ...Option) *Server {
 	s.addJSAPIRoutes()
 	s.addSuiteRoutes()
 	s.addLicenseRoutes()
+	s.addContactRoutes()
 	for _, o := range opts {
 		o.apply(s)
 	}

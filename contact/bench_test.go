@@ -1,0 +1,130 @@
+package contact_test
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/wecomkit/wecomkit/contact"
+)
+
+// peakHeap samples the heap while f runs and returns the largest
+// HeapAlloc seen, in MB.
+func peakHeap(f func()) float64 {
+	var peak uint64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var ms runtime.MemStats
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapAlloc)
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	f()
+	close(stop)
+	wg.Wait()
+	return float64(peak) / (1 << 20)
+}
+
+// BenchmarkFullSync fetches 100,000 members in 2,000 departments from
+// wecomtest over loopback (structure and details) and stores the
+// snapshot. Target: ≤ 10 s and ≤ 200 MB peak heap (the fake server's
+// heap, in the same process, included).
+func BenchmarkFullSync(b *testing.B) {
+	f := newFixture(b, 2000, 100000)
+	ctx := context.Background()
+	src := contact.NewSource(f.structure, f.app)
+	_, err := src.Fetch(ctx) // warm the fake server's index and the tokens
+	require.NoError(b, err)
+	b.ReportAllocs()
+	b.ResetTimer()
+	var peak float64
+	for range b.N {
+		runtime.GC()
+		s, err := contact.NewSyncer(src, newMemStore(), nil)
+		require.NoError(b, err)
+		p := peakHeap(func() {
+			ch, err := s.Sync(ctx)
+			require.NoError(b, err)
+			require.Len(b, ch, 102000)
+		})
+		peak = max(peak, p)
+	}
+	b.ReportMetric(peak, "peak-heap-MB")
+}
+
+// BenchmarkDiff compares two 100,000-member snapshots that differ in 1%
+// of the members. Target: ≤ 300 ms and ≤ 50 MB allocated.
+func BenchmarkDiff(b *testing.B) {
+	old := bigSnapshot(100000, 2000)
+	new := bigSnapshot(100000, 2000)
+	for i := 0; i < len(new.Users); i += 100 {
+		new.Users[i].Position = "changed"
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		ch := contact.Diff(old, new)
+		if len(ch) != 1000 {
+			b.Fatal(len(ch))
+		}
+	}
+}
+
+// BenchmarkDiffAllNew is the worst case: everything removed and added.
+func BenchmarkDiffAllNew(b *testing.B) {
+	old := bigSnapshot(100000, 2000)
+	new := bigSnapshot(100000, 2000)
+	for i := range new.Users {
+		new.Users[i].UserID = "x" + new.Users[i].UserID
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if ch := contact.Diff(old, new); len(ch) != 200000 {
+			b.Fatal(len(ch))
+		}
+	}
+}
+
+func BenchmarkSnapshotEncode(b *testing.B) {
+	s := bigSnapshot(100000, 2000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	var size int
+	for range b.N {
+		raw, err := s.MarshalBinary()
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = len(raw)
+	}
+	b.ReportMetric(float64(size)/(1<<20), "MB")
+}
+
+func BenchmarkSnapshotDecode(b *testing.B) {
+	raw, err := bigSnapshot(100000, 2000).MarshalBinary()
+	require.NoError(b, err)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		var s contact.Snapshot
+		if err := s.UnmarshalBinary(raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,38 @@
+// Package contact reads a WeCom (企业微信) corporation's directory
+// (通讯录) and keeps a copy of it in step, reporting what changed.
+//
+// [Client] wraps the read APIs on any *wecom.Client: department/simplelist
+// ([Client.DepartmentIDs]), department/list ([Client.Departments]),
+// department/get, user/get, user/list ([Client.UsersOfDepartment], with
+// [Recursive] since WeCom no longer recurses) and user/list_id
+// ([Client.UserIDs], an iterator that fetches one page at a time, so
+// 100,000 members never sit in memory as rows).
+//
+// Since 2022 WeCom splits the directory between two credentials
+// (https://developer.work.weixin.qq.com/document/path/96067): only the
+// contact-sync secret (通讯录同步) may list every member's id
+// (user/list_id), and that secret, from an IP added after 2022-08-15, may
+// no longer read names; an app's secret reads names and positions, but
+// only of the members in its visible scope. [NewSource] takes one client
+// of each and merges them into a [Snapshot]. A field WeCom did not return
+// is unknown ([User.Known]), never "changed to empty".
+//
+// [Diff] compares two snapshots and returns [Changes] — added, removed and
+// changed members and departments, naming the changed fields by their
+// WeCom JSON names — in a deterministic order: departments first, then
+// members; within each added, changed, removed; then by id (departments
+// numerically). [Syncer] runs it every ten minutes, keeps the last
+// snapshot in a store.Store so that a restart reports only real changes,
+// never runs two syncs at once, and never mistakes a failed page for
+// removed members; [Syncer.Trigger] starts one soon after a
+// change_contact callback.
+//
+//	src := contact.NewSource(contactSyncClient, appClient)
+//	syncer, _ := contact.NewSyncer(src, store, func(ctx context.Context, ch contact.Changes) error {
+//		for _, c := range ch {
+//			fmt.Println(c.Op, c.Kind, c.ID, c.Fields)
+//		}
+//		return nil
+//	})
+//	go syncer.Run(ctx)
+package contact

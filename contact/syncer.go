@@ -1,0 +1,319 @@
+package contact
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/wecomkit/wecomkit/store"
+)
+
+// Defaults of the Syncer's options.
+const (
+	DefaultInterval     = 10 * time.Minute
+	DefaultJitter       = 0.1
+	DefaultTriggerDelay = 5 * time.Second
+	DefaultSyncTimeout  = 5 * time.Minute
+)
+
+// ErrInvalidSyncer is matched by the error of [NewSyncer] for unusable
+// arguments.
+var ErrInvalidSyncer = errors.New("contact: invalid syncer configuration")
+
+// Syncer keeps a directory in step: every interval it fetches a snapshot,
+// compares it with the last one ([Diff]) and hands the changes to a
+// callback; the last snapshot lives in a [store.Store], so a restarted
+// process reports only what really changed meanwhile.
+//
+// Nothing is lost and nothing is invented:
+//
+//   - a failed fetch — an error on any page — fails the sync and keeps the
+//     previous snapshot; missing parts are never reported as removed;
+//   - the new snapshot is stored only after the callback returned nil, so
+//     changes the callback could not take are reported again next time;
+//   - fields WeCom stopped returning keep their last known value
+//     ([Snapshot.Inherit]) instead of being reported as changed;
+//   - two syncs never overlap: not in one process, and, when the store
+//     implements [store.Locker] (store/redisstore does), not across
+//     processes either.
+//
+// A Syncer is safe for concurrent use.
+type Syncer struct {
+	src      Fetcher
+	st       store.Store
+	locker   store.Locker
+	onChange func(context.Context, Changes) error
+	key      string
+	interval time.Duration
+	jitter   float64
+	delay    time.Duration
+	timeout  time.Duration
+	logger   *slog.Logger
+	onError  func(error)
+
+	sem     chan struct{} // one sync at a time in this process
+	trigger chan struct{}
+}
+
+// SyncerOption configures [NewSyncer].
+type SyncerOption interface{ applySyncer(*Syncer) }
+
+type syncerOptionFunc func(*Syncer)
+
+func (f syncerOptionFunc) applySyncer(s *Syncer) { f(s) }
+
+// WithInterval sets the time between syncs in [Syncer.Run] (default
+// [DefaultInterval], 10 minutes).
+func WithInterval(d time.Duration) SyncerOption {
+	return syncerOptionFunc(func(s *Syncer) {
+		if d > 0 {
+			s.interval = d
+		}
+	})
+}
+
+// WithJitter spreads the syncs of many processes: each wait is the
+// interval times a random factor in [1-f, 1+f] (default [DefaultJitter];
+// 0 disables, values above 0.5 are taken as 0.5).
+func WithJitter(f float64) SyncerOption {
+	return syncerOptionFunc(func(s *Syncer) { s.jitter = min(max(f, 0), 0.5) })
+}
+
+// WithTriggerDelay sets how long after [Syncer.Trigger] the sync starts
+// (default [DefaultTriggerDelay]): WeCom pushes one change_contact per
+// member changed, and a burst of them should cause one sync.
+func WithTriggerDelay(d time.Duration) SyncerOption {
+	return syncerOptionFunc(func(s *Syncer) {
+		if d >= 0 {
+			s.delay = d
+		}
+	})
+}
+
+// WithSyncTimeout bounds one sync (default [DefaultSyncTimeout]); with a
+// [store.Locker] it is also the lock's lifetime, so a process that dies
+// mid-sync holds the others up for at most this long.
+func WithSyncTimeout(d time.Duration) SyncerOption {
+	return syncerOptionFunc(func(s *Syncer) {
+		if d > 0 {
+			s.timeout = d
+		}
+	})
+}
+
+// WithKey sets the store key of the snapshot (default
+// "contact:snapshot:" plus the source's corpid when it has one).
+func WithKey(key string) SyncerOption {
+	return syncerOptionFunc(func(s *Syncer) {
+		if key != "" {
+			s.key = key
+		}
+	})
+}
+
+// WithSyncLogger sets where [Syncer.Run] logs its syncs (default:
+// nowhere). Nothing secret is logged.
+func WithSyncLogger(l *slog.Logger) SyncerOption {
+	return syncerOptionFunc(func(s *Syncer) {
+		if l != nil {
+			s.logger = l
+		}
+	})
+}
+
+// WithOnError calls f with the error of every failed sync in
+// [Syncer.Run], after it was logged.
+func WithOnError(f func(error)) SyncerOption {
+	return syncerOptionFunc(func(s *Syncer) { s.onError = f })
+}
+
+// NewSyncer returns a Syncer that fetches from src, keeps its snapshot in
+// st and passes the changes of each sync to onChange (which may be nil).
+// onChange runs on the syncing goroutine; while it runs no other sync
+// starts. An error from it fails the sync, and its changes come again.
+func NewSyncer(src Fetcher, st store.Store, onChange func(ctx context.Context, changes Changes) error, opts ...SyncerOption) (*Syncer, error) {
+	if src == nil || st == nil {
+		return nil, fmt.Errorf("%w: a Fetcher and a store.Store are needed", ErrInvalidSyncer)
+	}
+	s := &Syncer{
+		src: src, st: st, onChange: onChange,
+		key:      "contact:snapshot",
+		interval: DefaultInterval, jitter: DefaultJitter, delay: DefaultTriggerDelay, timeout: DefaultSyncTimeout,
+		logger:  slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelError + 1})),
+		sem:     make(chan struct{}, 1),
+		trigger: make(chan struct{}, 1),
+	}
+	if c, ok := src.(interface{ CorpID() string }); ok && c.CorpID() != "" {
+		s.key += ":" + c.CorpID()
+	}
+	if l, ok := st.(store.Locker); ok {
+		s.locker = l
+	}
+	for _, o := range opts {
+		o.applySyncer(s)
+	}
+	return s, nil
+}
+
+// Key returns the store key of the snapshot.
+func (s *Syncer) Key() string { return s.key }
+
+// Snapshot returns the last stored snapshot, or nil when there is none
+// yet.
+func (s *Syncer) Snapshot(ctx context.Context) (*Snapshot, error) {
+	raw, ok, err := s.st.Get(ctx, s.key)
+	if err != nil {
+		return nil, fmt.Errorf("contact: load snapshot: %w", err)
+	}
+	if !ok {
+		return nil, nil
+	}
+	var snap Snapshot
+	if err := snap.UnmarshalBinary([]byte(raw)); err != nil {
+		return nil, fmt.Errorf("contact: load snapshot %s (delete the key to start afresh): %w", s.key, err)
+	}
+	return &snap, nil
+}
+
+// Sync runs one sync now and returns its changes: on the first sync of an
+// empty store every member and department is added. It waits for a sync
+// already running in this process (or, with a [store.Locker], in
+// another) to finish first. On error nothing was stored and the previous
+// snapshot stands.
+func (s *Syncer) Sync(ctx context.Context) (Changes, error) {
+	select {
+	case s.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-s.sem }()
+
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	if s.locker != nil {
+		unlock, err := s.locker.Lock(ctx, s.key+":lock", s.timeout)
+		if err != nil {
+			return nil, fmt.Errorf("contact: sync lock: %w", err)
+		}
+		defer func() { _ = unlock(context.WithoutCancel(ctx)) }()
+	}
+	prev, err := s.Snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	next, err := s.src.Fetch(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("contact: sync: %w", err)
+	}
+	if next == nil {
+		return nil, errors.New("contact: sync: the Fetcher returned no snapshot")
+	}
+	next.Sort()
+	next.Inherit(prev)
+	changes := Diff(prev, next)
+	if s.onChange != nil && len(changes) > 0 {
+		if err := s.onChange(ctx, changes); err != nil {
+			return changes, fmt.Errorf("contact: sync: changes not taken (they come again): %w", err)
+		}
+	}
+	if prev != nil && len(changes) == 0 {
+		return nil, nil // nothing to store: Taken is the only difference
+	}
+	raw, err := next.MarshalBinary()
+	if err != nil {
+		return changes, fmt.Errorf("contact: encode snapshot: %w", err)
+	}
+	if err := s.st.Set(ctx, s.key, string(raw), 0); err != nil {
+		return changes, fmt.Errorf("contact: store snapshot: %w", err)
+	}
+	return changes, nil
+}
+
+// Trigger asks [Syncer.Run] for a sync soon — after the trigger delay,
+// one sync for any number of triggers meanwhile. It never blocks, so a
+// change_contact callback can call it directly:
+//
+//	crypto.NewHandler(mc, crypto.HandlerFunc(func(ctx context.Context, ev *crypto.Event) ([]byte, error) {
+//		if ev.Event == "change_contact" {
+//			syncer.Trigger()
+//		}
+//		return nil, nil
+//	}))
+func (s *Syncer) Trigger() {
+	select {
+	case s.trigger <- struct{}{}:
+	default:
+	}
+}
+
+// Run syncs at once, then every interval (jittered) and soon after each
+// [Syncer.Trigger], until ctx is done; then it returns nil, after the
+// sync in progress, if any, has been cancelled. Failed syncs are logged
+// and passed to [WithOnError]; the next one is tried at the next
+// interval.
+func (s *Syncer) Run(ctx context.Context) error {
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-timer.C:
+		case <-s.trigger:
+			if !s.wait(ctx, s.delay) {
+				return nil
+			}
+			select { // triggers during the delay are covered by this sync
+			case <-s.trigger:
+			default:
+			}
+		}
+		start := time.Now()
+		changes, err := s.Sync(ctx)
+		switch {
+		case ctx.Err() != nil:
+			return nil
+		case err != nil:
+			s.logger.LogAttrs(ctx, slog.LevelError, "contact: sync failed; the previous snapshot stands", slog.String("error", err.Error()))
+			if s.onError != nil {
+				s.onError(err)
+			}
+		default:
+			s.logger.LogAttrs(ctx, slog.LevelInfo, "contact: synced", slog.Int("changes", len(changes)),
+				slog.Float64("seconds", time.Since(start).Seconds()))
+		}
+		if !timer.Stop() {
+			select {
+			case <-timer.C:
+			default:
+			}
+		}
+		timer.Reset(s.next())
+	}
+}
+
+func (s *Syncer) next() time.Duration {
+	if s.jitter == 0 {
+		return s.interval
+	}
+	f := 1 + s.jitter*(2*rand.Float64()-1)
+	return time.Duration(float64(s.interval) * f)
+}
+
+func (s *Syncer) wait(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

@@ -1,0 +1,210 @@
+// Command contacts-sync keeps a WeCom (企业微信) corporation's directory in
+// step and says what changed: every interval (10 minutes by default) it
+// takes a snapshot — the structure with the contact-sync secret, names and
+// positions with the app's secret — compares it with the last one, kept in
+// a bbolt file, and prints one JSON object per change on standard output:
+//
+//	{"op":"added","kind":"department","id":"2"}
+//	{"op":"changed","kind":"user","id":"zhangsan","fields":["department","position"]}
+//	{"op":"removed","kind":"user","id":"lisi"}
+//
+// op is added, changed or removed; kind is department or user; id is the
+// userid or the department id in decimal; fields, only for changed, names
+// the changed fields by their WeCom JSON names, sorted. The order is
+// deterministic: departments before users; within each kind added, then
+// changed, then removed; within those by id (departments numerically,
+// userids bytewise). Logs go to standard error as JSON lines.
+//
+// The first run on an empty data file prints every user and department as
+// added; a run with no change in WeCom prints nothing. A failed sync (an
+// error on any page) prints nothing and keeps the previous snapshot; with
+// -once the process then exits 1. Invalid settings exit 2, all reported
+// together.
+//
+//	WECOM_CORP_ID=… WECOM_CONTACT_SECRET=… WECOM_SECRET=… contacts-sync -once
+//	go run ./examples/contacts-sync -demo
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/wecomkit/wecomkit/contact"
+	"github.com/wecomkit/wecomkit/message"
+	"github.com/wecomkit/wecomkit/store/boltstore"
+	"github.com/wecomkit/wecomkit/wecom"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// Exit statuses.
+const (
+	exitOK       = 0
+	exitFailed   = 1 // a failed sync with -once, or a failure to start
+	exitSettings = 2
+)
+
+// run is main without the process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	cfg, err := loadConfig(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "contacts-sync: %v\nRun with -h to list the settings.\n", err)
+		return exitSettings
+	}
+	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+
+	if cfg.Demo {
+		demo := startDemo(ctx, logger)
+		defer demo.Close()
+		cfg = demo.configure(cfg)
+		logger.Info("demo mode: a fake WeCom runs in-process and changes its directory every few seconds; nothing reaches the real WeCom",
+			slog.String("wecom", cfg.BaseURL), slog.String("data", cfg.Data), slog.String("interval", cfg.Interval.String()))
+	}
+
+	st, err := boltstore.Open(cfg.Data)
+	if err != nil {
+		logger.Error("cannot open the data file", slog.String("data", cfg.Data), slog.String("error", err.Error()))
+		return exitFailed
+	}
+	defer st.Close()
+
+	opts := []wecom.Option{wecom.WithBaseURL(cfg.BaseURL), wecom.WithLogger(logger)}
+	structure, err := wecom.New(cfg.CorpID, cfg.ContactSecret.Reveal(), opts...)
+	if err != nil {
+		logger.Error("cannot start", slog.String("error", err.Error()))
+		return exitFailed
+	}
+	var details *wecom.Client
+	if !cfg.Secret.IsZero() {
+		if details, err = wecom.New(cfg.CorpID, cfg.Secret.Reveal(), append(opts, wecom.WithAgentID(cfg.AgentID))...); err != nil {
+			logger.Error("cannot start", slog.String("error", err.Error()))
+			return exitFailed
+		}
+	} else {
+		logger.Warn("WECOM_SECRET is not set: members and departments are synced by id and structure only; names and positions stay unknown")
+	}
+	var notifier *message.Client
+	if cfg.Notify {
+		notifier = message.New(details, cfg.AgentID, message.WithLimiter(message.NewLimiter()))
+	}
+
+	out := bufio.NewWriter(stdout)
+	onChange := func(ctx context.Context, changes contact.Changes) error {
+		for _, c := range changes {
+			line, err := json.Marshal(c)
+			if err != nil {
+				return err
+			}
+			out.Write(line)
+			out.WriteByte('\n')
+		}
+		if err := out.Flush(); err != nil {
+			return fmt.Errorf("standard output: %w", err)
+		}
+		if notifier != nil {
+			notify(ctx, notifier, changes, logger)
+		}
+		return nil
+	}
+	syncer, err := contact.NewSyncer(contact.NewSource(structure, details), st, onChange,
+		contact.WithInterval(cfg.Interval), contact.WithSyncLogger(logger),
+		contact.WithOnError(func(err error) { logHint(logger, err) }))
+	if err != nil {
+		logger.Error("cannot start", slog.String("error", err.Error()))
+		return exitFailed
+	}
+
+	if cfg.Once {
+		start := time.Now()
+		changes, err := syncer.Sync(ctx)
+		if err != nil {
+			logger.Error("sync failed; the previous snapshot is kept", slog.String("error", err.Error()))
+			logHint(logger, err)
+			return exitFailed
+		}
+		logger.Info("synced", slog.Int("changes", len(changes)), slog.Float64("seconds", time.Since(start).Seconds()))
+		return exitOK
+	}
+	logger.Info("syncing", slog.String("corpid", cfg.CorpID), slog.String("interval", cfg.Interval.String()), slog.String("data", cfg.Data))
+	_ = syncer.Run(ctx)
+	logger.Info("stopped")
+	return exitOK
+}
+
+// logHint logs what the failure usually means.
+func logHint(logger *slog.Logger, err error) {
+	if d := wecom.Diagnose(err); d.Cause != wecom.CauseNone {
+		logger.Warn("hint", slog.String("cause", string(d.Cause)), slog.Int("errcode", d.Code), slog.String("hint", d.Hint))
+	}
+}
+
+// notifyURL is where the cards link to: the member's WeCom profile page
+// is not addressable, so the card opens WeCom's web home.
+const notifyURL = "https://work.weixin.qq.com/"
+
+// notify sends a textcard to every added or changed member: one message per
+// distinct text, to up to 1000 members at a time, through the limiter.
+// Failures are logged; the sync itself has succeeded.
+func notify(ctx context.Context, m *message.Client, changes contact.Changes, logger *slog.Logger) {
+	groups := map[string][]string{}
+	for _, c := range changes {
+		if c.Kind != contact.KindUser || c.Op == contact.Removed {
+			continue
+		}
+		text := "欢迎加入！你的通讯录信息已同步。"
+		if c.Op == contact.Changed {
+			text = "你的通讯录信息有更新：" + strings.Join(c.Fields, ", ")
+		}
+		groups[text] = append(groups[text], c.ID)
+	}
+	texts := make([]string, 0, len(groups))
+	for t := range groups {
+		texts = append(texts, t)
+	}
+	sort.Strings(texts)
+	for _, text := range texts {
+		users := groups[text]
+		for len(users) > 0 {
+			n := min(len(users), message.MaxUsers)
+			res, err := m.Send(ctx, &message.Message{
+				To:      message.ToUsers(users[:n]...),
+				Content: &message.TextCard{Title: "通讯录更新", Description: text, URL: notifyURL},
+			})
+			switch {
+			case err != nil:
+				logger.Error("notify failed", slog.Int("members", n), slog.String("error", err.Error()))
+			case res.Partial():
+				logger.Warn("notify: some members not reached", slog.Any("invaliduser", res.InvalidUsers), slog.Any("unlicenseduser", res.UnlicensedUsers))
+			default:
+				logger.Info("notified", slog.Int("members", n))
+			}
+			users = users[n:]
+		}
+	}
+}
+
+// demoDataFile is where -demo keeps its snapshot unless -data is given.
+func demoDataFile() string {
+	return filepath.Join(os.TempDir(), fmt.Sprintf("contacts-sync-demo-%d.db", os.Getpid()))
+}

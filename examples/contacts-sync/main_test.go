@@ -1,0 +1,234 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/wecomkit/wecomkit/wecomtest"
+)
+
+const (
+	testCorp          = "wwsynctest"
+	testAgent         = 1000002
+	testAppSecret     = "app-secret-0123456789"
+	testContactSecret = "contact-secret-0123456789"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// binary builds the command once per test run.
+func binary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "contacts-sync-bin")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "contacts-sync")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = errors.New(string(out))
+		}
+	})
+	require.NoError(t, buildErr)
+	return binPath
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		_ = os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
+
+func fakeWeCom(t *testing.T) *wecomtest.Server {
+	t.Helper()
+	srv := wecomtest.NewServer(
+		wecomtest.WithApp(testCorp, wecomtest.App{AgentID: testAgent, Secret: testAppSecret}),
+		wecomtest.WithContactSyncSecret(testCorp, testContactSecret),
+	)
+	t.Cleanup(srv.Close)
+	srv.GenerateDirectory(testCorp, 3, 4)
+	return srv
+}
+
+func testEnv(srv *wecomtest.Server) []string {
+	return []string{
+		"WECOM_CORP_ID=" + testCorp,
+		"WECOM_CONTACT_SECRET=" + testContactSecret,
+		"WECOM_SECRET=" + testAppSecret,
+		"WECOM_AGENT_ID=1000002",
+		"WECOM_BASE_URL=" + srv.URL,
+	}
+}
+
+// once runs the built binary with -once and returns stdout, stderr and
+// the exit status.
+func once(t *testing.T, env []string, args ...string) (string, string, int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary(t), append([]string{"-once"}, args...)...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else {
+		require.NoError(t, err)
+	}
+	for _, secret := range []string{testAppSecret, testContactSecret} {
+		require.NotContains(t, stdout.String()+stderr.String(), secret)
+	}
+	return stdout.String(), stderr.String(), code
+}
+
+// The process contract, end to end against a wecomtest started here.
+func TestOnceEndToEnd(t *testing.T) {
+	srv := fakeWeCom(t)
+	env := testEnv(srv)
+	data := filepath.Join(t.TempDir(), "contacts.db")
+
+	out, errOut, code := once(t, env, "-data", data)
+	require.Equal(t, 0, code, errOut)
+	require.Equal(t, `{"op":"added","kind":"department","id":"1"}
+{"op":"added","kind":"department","id":"2"}
+{"op":"added","kind":"department","id":"3"}
+{"op":"added","kind":"user","id":"user000001"}
+{"op":"added","kind":"user","id":"user000002"}
+{"op":"added","kind":"user","id":"user000003"}
+{"op":"added","kind":"user","id":"user000004"}
+`, out)
+	require.Contains(t, errOut, `"level":"INFO"`, "logs go to standard error")
+
+	out, errOut, code = once(t, env, "-data", data)
+	require.Equal(t, 0, code, errOut)
+	require.Empty(t, out, "no change in WeCom, nothing printed")
+
+	m := srv.Members(testCorp)[1]
+	m.Position = "总监"
+	srv.AddMember(testCorp, m)
+	out, errOut, code = once(t, env, "-data", data)
+	require.Equal(t, 0, code, errOut)
+	require.Equal(t, `{"op":"changed","kind":"user","id":"user000002","fields":["position"]}`+"\n", out)
+
+	// A failing WeCom: exit 1, nothing printed, the snapshot kept — so
+	// the change made meanwhile is reported by the next run.
+	srv.RemoveMember(testCorp, "user000004")
+	srv.AddDepartment(testCorp, wecomtest.Department{ID: 12, ParentID: 2, Name: "新部门"})
+	srv.FailNext("/cgi-bin/user/list_id", 1, 45009)
+	out, errOut, code = once(t, env, "-data", data)
+	require.Equal(t, 1, code)
+	require.Empty(t, out)
+	require.Contains(t, errOut, "45009")
+	out, errOut, code = once(t, env, "-data", data)
+	require.Equal(t, 0, code, errOut)
+	require.Equal(t, `{"op":"added","kind":"department","id":"12"}
+{"op":"removed","kind":"user","id":"user000004"}
+`, out)
+
+	// WeCom unreachable altogether.
+	srv.Close()
+	_, _, code = once(t, env, "-data", data)
+	require.Equal(t, 1, code)
+}
+
+func TestSettings(t *testing.T) {
+	var stderr bytes.Buffer
+	code := run(context.Background(), []string{"-once", "-interval", "1ms"}, func(k string) string {
+		return map[string]string{"WECOM_AGENT_ID": "x", "WECOM_BASE_URL": "ftp://nope"}[k]
+	}, &bytes.Buffer{}, &stderr)
+	require.Equal(t, exitSettings, code)
+	for _, want := range []string{"WECOM_CORP_ID", "WECOM_CONTACT_SECRET", "WECOM_AGENT_ID", "WECOM_BASE_URL", "-interval"} {
+		require.Contains(t, stderr.String(), want)
+	}
+	stderr.Reset()
+	code = run(context.Background(), []string{"-notify"}, func(k string) string {
+		return map[string]string{"WECOM_CORP_ID": "ww", "WECOM_CONTACT_SECRET": "s"}[k]
+	}, &bytes.Buffer{}, &stderr)
+	require.Equal(t, exitSettings, code)
+	require.Contains(t, stderr.String(), "WECOM_SECRET (for -notify), WECOM_AGENT_ID (for -notify)")
+
+	require.Equal(t, exitOK, run(context.Background(), []string{"-h"}, func(string) string { return "" }, &bytes.Buffer{}, &bytes.Buffer{}))
+	require.Equal(t, exitSettings, run(context.Background(), []string{"extra"}, func(string) string { return "" }, &bytes.Buffer{}, &bytes.Buffer{}))
+}
+
+func TestNotify(t *testing.T) {
+	srv := fakeWeCom(t)
+	env := map[string]string{}
+	for _, kv := range testEnv(srv) {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	data := filepath.Join(t.TempDir(), "contacts.db")
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"-once", "-notify", "-data", data}, func(k string) string { return env[k] }, &stdout, &stderr)
+	require.Equal(t, exitOK, code, stderr.String())
+	sent := srv.Messages(testCorp)
+	require.Len(t, sent, 1)
+	require.Equal(t, "textcard", sent[0].MsgType)
+	require.Len(t, sent[0].Delivered, 4)
+}
+
+func TestDemoOnce(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"-demo", "-once", "-data", filepath.Join(t.TempDir(), "d.db")}, func(string) string { return "" }, &stdout, &stderr)
+	require.Equal(t, exitOK, code, stderr.String())
+	require.Equal(t, 25, strings.Count(stdout.String(), `"op":"added"`))
+}
+
+// Run (not -once) stops cleanly with its context.
+func TestRunStops(t *testing.T) {
+	srv := fakeWeCom(t)
+	env := map[string]string{}
+	for _, kv := range testEnv(srv) {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"-data", filepath.Join(t.TempDir(), "c.db")}, func(k string) string { return env[k] }, &stdout, &stderr)
+	}()
+	require.Eventually(t, func() bool { return strings.Count(stdout.String(), "\n") == 7 }, 10*time.Second, 5*time.Millisecond)
+	cancel()
+	require.Equal(t, exitOK, <-done)
+	require.Contains(t, stderr.String(), `"msg":"stopped"`)
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

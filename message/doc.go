@@ -1,0 +1,28 @@
+// Package message sends a WeCom (企业微信) app's messages (应用消息) with
+// message/send (https://developer.work.weixin.qq.com/document/path/90236)
+// and recalls them (message/recall).
+//
+// [Client.Send] takes a [Message]: typed recipients ([Recipients]: users,
+// departments, tags, or everyone) and one [Content] — [Text], [Markdown],
+// [TextCard], [News] or a [TemplateCard] (text_notice, news_notice).
+//
+// Two of WeCom's behaviours lose messages without an error, and the
+// package handles both:
+//
+//   - Over-long fields are cut by WeCom at a byte count, which can split a
+//     character. Send cuts them itself at a character boundary and names
+//     them in [Result.Truncated]; a client made with [Strict] refuses them
+//     instead ([*LimitError], matching [ErrTooLong]) — stricter than WeCom.
+//     What WeCom rejects anyway — no recipients, more than 1000 users, 0 or
+//     more than 8 news articles — is always an error ([ErrInvalidMessage]).
+//   - WeCom drops, silently, the 31st message a minute and the 1001st an
+//     hour from one app to one member. A [Limiter] ([WithLimiter]) makes
+//     such messages wait for the member's budget instead, splits a message
+//     to many members so that each member's budget holds, bounds what
+//     waits ([ErrQueueFull] beyond it) and can share its counters between
+//     processes through a store.Store ([WithSharedStore]).
+//
+// Recipients WeCom could not reach — invaliduser, invalidparty, invalidtag,
+// unlicenseduser — are listed in the [Result]; that is a partial success,
+// not an error. Only when no recipient is valid does WeCom answer 81013.
+package message
