@@ -31,6 +31,27 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
+// browserProfile returns a fresh, empty Chromium profile directory. It is
+// not a t.TempDir: Chromium's helper processes may still write into it for
+// a moment after the browser exits, which makes TempDir's strict cleanup
+// fail the test; this one retries for a while and only logs if it cannot.
+func browserProfile(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "wecomkit-chromium-")
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		var err error
+		for i := 0; i < 50; i++ {
+			if err = os.RemoveAll(dir); err == nil {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		t.Logf("could not remove the browser profile %s: %v", dir, err)
+	})
+	return dir
+}
+
 // TestBrowser clicks through both flows of `oauth-login -demo` in a real
 // headless Chromium: the fake WeCom's member picker, the callback, the
 // member page; and checks that the OAuth2 page refuses a link without
@@ -40,6 +61,7 @@ func TestBrowser(t *testing.T) {
 	exe := chromiumPath(t)
 	d := startDemoServer(t, nil)
 	shots := t.TempDir()
+	profile := browserProfile(t)
 
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(exe),
@@ -55,7 +77,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-extensions", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(900, 900),
 	)
 	defer cancelAlloc()
