@@ -15,10 +15,12 @@ const InstallEndpoint = "https://open.work.weixin.qq.com/3rdapp/install"
 // redirectURI with ?auth_code=…&state=…. redirectURI is encoded exactly
 // once here; state must be at most 128 bytes of [A-Za-z0-9] ([CheckState]),
 // and empty leaves it out. The link holds the pre-auth code: hand it only
-// to the administrator it is meant for.
-func InstallURL(suiteID, preAuthCode, redirectURI, state string) string {
+// to the administrator it is meant for. Of the options only
+// [WithInstallBase] applies.
+func InstallURL(suiteID, preAuthCode, redirectURI, state string, opts ...URLOption) string {
+	cfg := urlOptions(opts)
 	var b urlBuilder
-	b.start(InstallEndpoint, 120+len(redirectURI))
+	b.start(endpoint(cfg.installBase, installPath, InstallEndpoint), 120+len(redirectURI))
 	b.add("suite_id", suiteID)
 	b.add("pre_auth_code", preAuthCode)
 	b.add("redirect_uri", redirectURI)

@@ -50,7 +50,7 @@ type urlConfig struct {
 	agentID int64
 	lang    string
 	// Origins replacing WeCom's, for tests: "" keeps WeCom's.
-	authorizeBase, webLoginBase, qrConnectBase string
+	authorizeBase, webLoginBase, qrConnectBase, installBase string
 }
 
 type urlOptionFunc func(*urlConfig)
@@ -107,11 +107,18 @@ func WithQRConnectBase(base string) URLOption {
 	return urlOptionFunc(func(c *urlConfig) { c.qrConnectBase = base })
 }
 
+// WithInstallBase is [WithAuthorizeBase] for [InstallURL]: base replaces
+// https://open.work.weixin.qq.com and the path /3rdapp/install is kept.
+func WithInstallBase(base string) URLOption {
+	return urlOptionFunc(func(c *urlConfig) { c.installBase = base })
+}
+
 // Paths of WeCom's login pages, which a replaced base keeps.
 const (
 	authorizePath = "/connect/oauth2/authorize"
 	webLoginPath  = "/wwlogin/sso/login"
 	qrConnectPath = "/wwopen/sso/qrConnect"
+	installPath   = "/3rdapp/install"
 )
 
 // endpoint returns base+path, or def when base is empty.

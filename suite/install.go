@@ -11,6 +11,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/wecomkit/wecomkit/oauth"
 	"github.com/wecomkit/wecomkit/wecom"
 )
 
@@ -201,8 +202,11 @@ func (s *Suite) InstallURL(ctx context.Context, redirectURI, state string, opts 
 			return "", err
 		}
 	}
-	q := url.Values{"suite_id": {s.cfg.SuiteID}, "pre_auth_code": {pre}, "redirect_uri": {redirectURI}, "state": {state}}
-	return s.opts.openBaseURL + "/3rdapp/install?" + q.Encode(), nil
+	var base []oauth.URLOption
+	if s.opts.openBaseURL != DefaultOpenBaseURL {
+		base = append(base, oauth.WithInstallBase(s.opts.openBaseURL))
+	}
+	return oauth.InstallURL(s.cfg.SuiteID, pre, redirectURI, state, base...), nil
 }
 
 // ErrInvalidArgument: an argument that WeCom would refuse, caught before the
