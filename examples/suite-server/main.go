@@ -34,6 +34,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/wecomkit/wecomkit/internal/logbuf"
+	"github.com/wecomkit/wecomkit/internal/settings"
 	"github.com/wecomkit/wecomkit/store"
 	"github.com/wecomkit/wecomkit/suite"
 )
@@ -83,9 +84,9 @@ func start(ctx context.Context, p process) int {
 		return 0
 	}
 	var problems []string
-	var ce *configError
+	var ce *settings.Error
 	if errors.As(err, &ce) {
-		problems = ce.problems
+		problems = ce.Problems
 	} else if err != nil {
 		problems = []string{err.Error()}
 	}
@@ -132,7 +133,7 @@ func start(ctx context.Context, p process) int {
 			_ = ln.Close()
 		}
 		closeStore()
-		fmt.Fprintf(p.stderr, "suite-server: %v\nRun with -h to list the settings.\n", &configError{problems})
+		fmt.Fprintf(p.stderr, "suite-server: %v\nRun with -h to list the settings.\n", &settings.Error{Problems: problems})
 		return 2
 	}
 	defer closeStore()

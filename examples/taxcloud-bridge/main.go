@@ -35,6 +35,7 @@ import (
 
 	"github.com/wecomkit/wecomkit/internal/jsonlog"
 	"github.com/wecomkit/wecomkit/internal/logbuf"
+	"github.com/wecomkit/wecomkit/internal/settings"
 )
 
 func main() {
@@ -93,9 +94,9 @@ func start(ctx context.Context, p process) int {
 		return 0
 	}
 	var problems []string
-	var ce *configError
+	var ce *settings.Error
 	if errors.As(err, &ce) {
-		problems = ce.problems
+		problems = ce.Problems
 	} else if err != nil {
 		problems = []string{err.Error()}
 	}
@@ -110,7 +111,7 @@ func start(ctx context.Context, p process) int {
 		if ln != nil {
 			_ = ln.Close()
 		}
-		fmt.Fprintf(p.stderr, "taxcloud-bridge: %v\nRun with -h to list the settings.\n", &configError{problems})
+		fmt.Fprintf(p.stderr, "taxcloud-bridge: %v\nRun with -h to list the settings.\n", &settings.Error{Problems: problems})
 		return 2
 	}
 	defer ln.Close()
