@@ -35,6 +35,27 @@ func (e *Error) Error() string {
 // Is makes errors.Is(err, ErrUsage) hold.
 func (e *Error) Is(target error) bool { return target == ErrUsage }
 
+// ProblemsOf returns the problems err reports: an *Error's list, or err's
+// text alone (nil for nil), so that a server can add the problems it finds
+// later (a port in use) to the same report.
+func ProblemsOf(err error) []string {
+	var e *Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &e):
+		return e.Problems
+	}
+	return []string{err.Error()}
+}
+
+// Report writes the report of invalid settings a server prints before
+// exiting with status 2: "<program>: invalid configuration:", the
+// problems one a line, and a pointer to -h.
+func Report(w io.Writer, program string, problems []string) {
+	fmt.Fprintf(w, "%s: %v\nRun with -h to list the settings.\n", program, &Error{Problems: problems})
+}
+
 // Var is one setting: a flag and its environment variable.
 type Var struct {
 	Flag, Env, Usage string

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -100,4 +101,13 @@ func TestShortDuration(t *testing.T) {
 	for d, want := range map[time.Duration]string{24 * time.Hour: "24h", 2 * time.Minute: "2m", time.Second: "1s", 100 * time.Millisecond: "100ms", 90 * time.Second: "1m30s"} {
 		require.Equal(t, want, shortDuration(d))
 	}
+}
+
+func TestProblemsOfAndReport(t *testing.T) {
+	require.Nil(t, ProblemsOf(nil))
+	require.Equal(t, []string{"boom"}, ProblemsOf(errors.New("boom")))
+	require.Equal(t, []string{"a", "b"}, ProblemsOf(fmt.Errorf("wrapped: %w", &Error{Problems: []string{"a", "b"}})))
+	var out bytes.Buffer
+	Report(&out, "prog", []string{"a", "b"})
+	require.Equal(t, "prog: invalid configuration:\n  - a\n  - b\nRun with -h to list the settings.\n", out.String())
 }
