@@ -65,10 +65,7 @@ func accessLog(logger *slog.Logger, obs func(r *http.Request, st *reqState, elap
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		st := &reqState{}
-		st.id = r.Header.Get("X-Request-Id")
-		if !reqid.IsSafe(st.id) {
-			st.id = ids.Next()
-		}
+		st.id = ids.Keep(r.Header.Get("X-Request-Id"))
 		st.idHdr[0] = st.id
 		w.Header()["X-Request-Id"] = st.idHdr[:]
 		st.rec.ResponseWriter = w

@@ -54,3 +54,13 @@ func (g *Generator) Next() string {
 	}
 	return string(b[:])
 }
+
+// Keep returns the caller's id when IsSafe accepts it, and a new id
+// otherwise: a request keeps the id its caller (a proxy, another service)
+// gave it, so that their logs and ours can be joined.
+func (g *Generator) Keep(id string) string {
+	if IsSafe(id) {
+		return id
+	}
+	return g.Next()
+}

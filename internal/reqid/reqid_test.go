@@ -30,6 +30,15 @@ func TestIsSafe(t *testing.T) {
 	}
 }
 
+func TestKeep(t *testing.T) {
+	g := New()
+	require.Equal(t, "caller-id-1", g.Keep("caller-id-1"))
+	for _, bad := range []string{"", "a b", strings.Repeat("x", MaxLen+1)} {
+		id := g.Keep(bad)
+		require.Regexp(t, `^[0-9a-f]{16}$`, id, bad)
+	}
+}
+
 func BenchmarkNext(b *testing.B) {
 	g := New()
 	b.ReportAllocs()

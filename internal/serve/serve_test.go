@@ -1,37 +1,19 @@
 package serve
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/wecomkit/wecomkit/internal/testutil"
 )
-
-// syncBuffer is a bytes.Buffer safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func TestListen(t *testing.T) {
 	ln, err := Listen("127.0.0.1:0")
@@ -47,7 +29,7 @@ func TestListen(t *testing.T) {
 func TestServeAndShutDownGracefully(t *testing.T) {
 	ln, err := Listen("127.0.0.1:0")
 	require.NoError(t, err)
-	var logs syncBuffer
+	var logs testutil.SyncBuffer
 	logger := slog.New(slog.NewJSONHandler(&logs, nil))
 	inFlight := make(chan struct{})
 	release := make(chan struct{})
@@ -88,7 +70,7 @@ func TestServeAndShutDownGracefully(t *testing.T) {
 func TestShutdownIncomplete(t *testing.T) {
 	ln, err := Listen("127.0.0.1:0")
 	require.NoError(t, err)
-	var logs syncBuffer
+	var logs testutil.SyncBuffer
 	inFlight, release := make(chan struct{}), make(chan struct{})
 	defer close(release)
 	s := Start(ln, http.HandlerFunc(func(http.ResponseWriter, *http.Request) { close(inFlight); <-release }), slog.New(slog.NewJSONHandler(&logs, nil)))
@@ -106,7 +88,7 @@ func TestShutdownIncomplete(t *testing.T) {
 func TestWaitReportsAFailedServer(t *testing.T) {
 	ln, err := Listen("127.0.0.1:0")
 	require.NoError(t, err)
-	var logs syncBuffer
+	var logs testutil.SyncBuffer
 	s := Start(ln, http.NotFoundHandler(), slog.New(slog.NewJSONHandler(&logs, nil)))
 	require.NoError(t, ln.Close()) // Serve returns at once
 	require.False(t, s.Wait(context.Background()))
