@@ -75,6 +75,19 @@ func getJSON(t *testing.T, url string) (int, map[string]any) {
 	return resp.StatusCode, m
 }
 
+// readyz returns /readyz's status and reason, or 0 when it does not
+// answer; it never fails the test, so that require.Eventually may call it.
+func readyz(base string) (int, string) {
+	resp, err := http.Get(base + "/readyz")
+	if err != nil {
+		return 0, ""
+	}
+	defer resp.Body.Close()
+	var m struct{ Reason string }
+	_ = json.NewDecoder(resp.Body).Decode(&m)
+	return resp.StatusCode, m.Reason
+}
+
 // listenAddr waits for the "listening" line and returns its address.
 func listenAddr(t *testing.T, stderr *syncBuffer) string {
 	t.Helper()
@@ -114,9 +127,12 @@ func TestListen(t *testing.T) {
 	require.Equal(t, http.StatusOK, code)
 	require.Equal(t, "ok", m["status"])
 	require.Eventually(t, func() bool {
-		code, _ := getJSON(t, base+"/readyz")
+		code, _ := readyz(base)
 		return code == http.StatusOK
 	}, 10*time.Second, 10*time.Millisecond, "ready after the first sync")
+	code, m = getJSON(t, base+"/readyz")
+	require.Equal(t, http.StatusOK, code)
+	require.Equal(t, "ready", m["status"])
 
 	resp, err := http.Get(base + "/metrics")
 	require.NoError(t, err)
@@ -133,8 +149,8 @@ func TestListen(t *testing.T) {
 	// two intervals old the process is not ready.
 	srv.Close()
 	require.Eventually(t, func() bool {
-		code, m := getJSON(t, base+"/readyz")
-		return code == http.StatusServiceUnavailable && strings.Contains(m["reason"].(string), "two intervals")
+		code, reason := readyz(base)
+		return code == http.StatusServiceUnavailable && strings.Contains(reason, "two intervals")
 	}, 15*time.Second, 50*time.Millisecond)
 	code, _ = getJSON(t, base+"/healthz")
 	require.Equal(t, http.StatusOK, code, "alive all the same")
