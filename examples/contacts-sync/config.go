@@ -20,13 +20,14 @@ type config struct {
 	AgentID       int64        // WECOM_AGENT_ID: the app's agentid; needed for -notify
 	BaseURL       string       // WECOM_BASE_URL
 
+	Listen   string        // -listen or LISTEN_ADDR: /healthz, /readyz and /metrics while syncing ("" off)
 	Data     string        // -data
 	Interval time.Duration // -interval
 	Once     bool          // -once
 	Notify   bool          // -notify
 	Demo     bool          // -demo
 
-	dataGiven, intervalGiven bool
+	dataGiven, intervalGiven, listenGiven bool
 }
 
 const (
@@ -48,6 +49,7 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.DurationVar(&cfg.Interval, "interval", defaultInterval, "time between syncs (jittered by ±10%)")
 	fs.BoolVar(&cfg.Once, "once", false, "sync once, print the changes and exit: 0 on success, 1 on a failed sync (the old snapshot is kept)")
 	fs.BoolVar(&cfg.Notify, "notify", false, "send a textcard to each added or changed member (needs WECOM_SECRET and WECOM_AGENT_ID)")
+	fs.StringVar(&cfg.Listen, "listen", "", "address to serve /healthz, /readyz and /metrics on while syncing, e.g. 127.0.0.1:9090 (default off; or LISTEN_ADDR; not with -once)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "run against an in-process fake WeCom whose directory changes every few seconds")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: contacts-sync [flags]
@@ -74,6 +76,8 @@ WECOM_BASE_URL (default https://qyapi.weixin.qq.com).
 			cfg.dataGiven = true
 		case "interval":
 			cfg.intervalGiven = true
+		case "listen":
+			cfg.listenGiven = true
 		}
 	})
 	var problems []string
@@ -84,6 +88,9 @@ WECOM_BASE_URL (default https://qyapi.weixin.qq.com).
 	cfg.CorpID = env("WECOM_CORP_ID")
 	cfg.ContactSecret = wecom.Secret(env("WECOM_CONTACT_SECRET"))
 	cfg.Secret = wecom.Secret(env("WECOM_SECRET"))
+	if !cfg.listenGiven {
+		cfg.Listen = env("LISTEN_ADDR")
+	}
 	cfg.BaseURL = env("WECOM_BASE_URL")
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = wecom.DefaultBaseURL

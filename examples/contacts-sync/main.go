@@ -21,6 +21,10 @@
 // -once the process then exits 1. Invalid settings exit 2, all reported
 // together.
 //
+// With -listen (or LISTEN_ADDR) the long-running mode also serves
+// /healthz, /readyz (ready after the first successful sync, and while the
+// last good snapshot is at most two intervals old) and /metrics.
+//
 //	WECOM_CORP_ID=… WECOM_CONTACT_SECRET=… WECOM_SECRET=… contacts-sync -once
 //	go run ./examples/contacts-sync -demo
 package main
@@ -34,6 +38,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -43,6 +48,7 @@ import (
 	"time"
 
 	"github.com/wecomkit/wecomkit/contact"
+	"github.com/wecomkit/wecomkit/internal/serve"
 	"github.com/wecomkit/wecomkit/message"
 	"github.com/wecomkit/wecomkit/store/boltstore"
 	"github.com/wecomkit/wecomkit/wecom"
@@ -72,6 +78,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stderr, "contacts-sync: %v\nRun with -h to list the settings.\n", err)
 		return exitSettings
 	}
+	// A port in use is a setting to fix, like the others: try it first.
+	var ln net.Listener
+	if cfg.Listen != "" && !cfg.Once {
+		if ln, err = serve.Listen(cfg.Listen); err != nil {
+			fmt.Fprintf(stderr, "contacts-sync: %v: LISTEN_ADDR (-listen): %v\nRun with -h to list the settings.\n", errUsage, err)
+			return exitSettings
+		}
+		defer ln.Close()
+	}
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
 
 	if cfg.Demo {
@@ -90,6 +105,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer st.Close()
 
 	opts := []wecom.Option{wecom.WithBaseURL(cfg.BaseURL), wecom.WithLogger(logger)}
+	var state *syncState // what -listen reports; nil without it
+	syncLogger := logger
+	if ln != nil {
+		state = newSyncState(cfg.Interval, time.Now)
+		opts = append(opts, wecom.WithCallHook(state.wecomCalls.Observe))
+		syncLogger = slog.New(syncObserver{Handler: logger.Handler(), state: state})
+	}
 	structure, err := wecom.New(cfg.CorpID, cfg.ContactSecret.Reveal(), opts...)
 	if err != nil {
 		logger.Error("cannot start", slog.String("error", err.Error()))
@@ -122,14 +144,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if err := out.Flush(); err != nil {
 			return fmt.Errorf("standard output: %w", err)
 		}
+		if state != nil {
+			state.printed(changes)
+		}
 		if notifier != nil {
 			notify(ctx, notifier, changes, logger)
 		}
 		return nil
 	}
 	syncer, err := contact.NewSyncer(contact.NewSource(structure, details), st, onChange,
-		contact.WithInterval(cfg.Interval), contact.WithSyncLogger(logger),
-		contact.WithOnError(func(err error) { logHint(logger, err) }))
+		contact.WithInterval(cfg.Interval), contact.WithSyncLogger(syncLogger),
+		contact.WithOnError(func(err error) {
+			if state != nil {
+				state.failed()
+			}
+			logHint(logger, err)
+		}))
 	if err != nil {
 		logger.Error("cannot start", slog.String("error", err.Error()))
 		return exitFailed
@@ -147,9 +177,41 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return exitOK
 	}
 	logger.Info("syncing", slog.String("corpid", cfg.CorpID), slog.String("interval", cfg.Interval.String()), slog.String("data", cfg.Data))
+	if ln == nil {
+		_ = syncer.Run(ctx)
+		logger.Info("stopped")
+		return exitOK
+	}
+	return runListening(ctx, syncer, ln, state, logger)
+}
+
+// shutdownTimeout bounds the wait for the -listen server's requests in
+// flight (probes and scrapes: all quick).
+const shutdownTimeout = 5 * time.Second
+
+// runListening is Run with the -listen server: it syncs until ctx ends or
+// the server fails (exit 1), then shuts the server down.
+func runListening(ctx context.Context, syncer *contact.Syncer, ln net.Listener, state *syncState, logger *slog.Logger) int {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	srv := serve.Start(ln, state.handler(), logger)
+	logger.Info("listening", slog.String("addr", ln.Addr().String()))
+	serverFailed := make(chan bool, 1)
+	go func() {
+		serverFailed <- !srv.Wait(ctx)
+		cancel() // a failed server stops the syncs too
+	}()
 	_ = syncer.Run(ctx)
+	cancel()
+	code := exitOK
+	if <-serverFailed {
+		code = exitFailed
+	}
+	if !srv.Shutdown(shutdownTimeout) {
+		code = exitFailed
+	}
 	logger.Info("stopped")
-	return exitOK
+	return code
 }
 
 // logHint logs what the failure usually means.

@@ -31,11 +31,9 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -43,6 +41,8 @@ import (
 
 	"github.com/wecomkit/wecomkit/internal/jsonlog"
 	"github.com/wecomkit/wecomkit/internal/logbuf"
+	"github.com/wecomkit/wecomkit/internal/serve"
+	"github.com/wecomkit/wecomkit/internal/settings"
 )
 
 func main() {
@@ -52,15 +52,10 @@ func main() {
 	os.Exit(code)
 }
 
-// Server limits: every route is a small GET.
+// Server limits beyond serve's: every route is a small GET.
 const (
-	readHeaderTimeout = 5 * time.Second
-	readTimeout       = 10 * time.Second
-	writeTimeout      = 30 * time.Second
-	idleTimeout       = 2 * time.Minute
-	maxHeaderBytes    = 16 << 10
-	shutdownTimeout   = 15 * time.Second
-	logFlushInterval  = 100 * time.Millisecond
+	shutdownTimeout  = 15 * time.Second
+	logFlushInterval = 100 * time.Millisecond
 )
 
 // process is what the server takes from its process. ready, when not nil,
@@ -82,24 +77,18 @@ func start(ctx context.Context, p process) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
-	var problems []string
-	var ce *configError
-	if errors.As(err, &ce) {
-		problems = ce.problems
-	} else if err != nil {
-		problems = []string{err.Error()}
-	}
+	problems := settings.ProblemsOf(err)
 	var ln net.Listener
 	if cfg.ListenAddr != "" {
-		if ln, err = net.Listen("tcp", cfg.ListenAddr); err != nil {
-			problems = append(problems, fmt.Sprintf("LISTEN_ADDR (-listen): cannot listen on %q: %v", cfg.ListenAddr, errors.Unwrap(err)))
+		if ln, err = serve.Listen(cfg.ListenAddr); err != nil {
+			problems = append(problems, "LISTEN_ADDR (-listen): "+err.Error())
 		}
 	}
 	if len(problems) > 0 {
 		if ln != nil {
 			_ = ln.Close()
 		}
-		fmt.Fprintf(p.stderr, "oauth-login: %v\nRun with -h to list the settings.\n", &configError{problems})
+		settings.Report(p.stderr, "oauth-login", problems)
 		return 2
 	}
 	defer ln.Close()
@@ -108,7 +97,7 @@ func start(ctx context.Context, p process) int {
 	defer logs.Close()
 	logger := slog.New(jsonlog.New(logs, &jsonlog.Options{ContextKey: "request_id", ContextValue: requestIDOf}))
 
-	base := baseURL(ln.Addr())
+	base := serve.BaseURL(ln.Addr())
 	var demo *demoEnv
 	if cfg.Demo {
 		demo = startDemo()
@@ -124,17 +113,7 @@ func start(ctx context.Context, p process) int {
 	}
 	defer a.Close()
 
-	srv := &http.Server{
-		Handler:           a.handler,
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
-		MaxHeaderBytes:    maxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
+	srv := serve.Start(ln, a.handler, logger)
 	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("public_url", cfg.PublicURL),
 		slog.String("corpid", cfg.CorpID), slog.Int64("agentid", cfg.AgentID))
 	go func() { _, _ = a.ready.check(ctx) }() // a wrong secret shows in the log at once
@@ -146,32 +125,9 @@ func start(ctx context.Context, p process) int {
 		p.ready <- base
 	}
 
-	select {
-	case <-ctx.Done():
-	case err := <-serveErr:
-		logger.Error("server failed", slog.String("error", err.Error()))
-		return 1
-	}
-	logger.Info("shutting down: finishing in-flight requests")
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		logger.Error("shutdown incomplete", slog.String("error", err.Error()))
+	if !srv.Wait(ctx) || !srv.Shutdown(shutdownTimeout) {
 		return 1
 	}
 	logger.Info("stopped")
 	return 0
-}
-
-// baseURL is the URL a local client uses to reach addr: an unspecified host
-// (":8080", "0.0.0.0") becomes 127.0.0.1.
-func baseURL(addr net.Addr) string {
-	host, port, err := net.SplitHostPort(addr.String())
-	if err != nil {
-		return "http://" + addr.String()
-	}
-	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
-		host = "127.0.0.1"
-	}
-	return "http://" + net.JoinHostPort(host, port)
 }

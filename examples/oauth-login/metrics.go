@@ -7,9 +7,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/wecomkit/wecomkit/internal/appmetrics"
 	"github.com/wecomkit/wecomkit/wecom"
 )
 
@@ -20,11 +19,11 @@ type metrics struct {
 	requests   *prometheus.CounterVec
 	latency    *prometheus.HistogramVec
 	logins     *prometheus.CounterVec
-	wecomCalls *prometheus.CounterVec
+	wecomCalls *appmetrics.WeComCalls
 }
 
 func newMetrics() *metrics {
-	m := &metrics{reg: prometheus.NewRegistry()}
+	m := &metrics{wecomCalls: appmetrics.NewWeComCalls("oauth_login", false)}
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "oauth_login_requests_total",
 		Help: `Requests answered, by route ("other" for none) and HTTP status.`,
@@ -38,19 +37,14 @@ func newMetrics() *metrics {
 		Name: "oauth_login_signins_total",
 		Help: "Callbacks by flow (h5, pc) and result (ok, retry, invalid_code, bad_state, expired_state, replayed_state, no_code, not_member, wecom_error, bad_request).",
 	}, []string{"flow", "result"})
-	m.wecomCalls = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "oauth_login_wecom_calls_total",
-		Help: `HTTP attempts to WeCom, by API path and errcode ("0" success, "transport" when WeCom did not answer).`,
-	}, []string{"api", "errcode"})
-	m.reg.MustRegister(m.requests, m.latency, m.logins, m.wecomCalls,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.reg = appmetrics.NewRegistry(m.requests, m.latency, m.logins, m.wecomCalls)
 	for _, f := range []string{flowH5, flowPC} {
 		m.logins.WithLabelValues(f, resultOK) // zeros before the first sign-in
 	}
 	return m
 }
 
-func (m *metrics) handler() http.Handler { return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}) }
+func (m *metrics) handler() http.Handler { return appmetrics.Handler(m.reg) }
 
 // routeOf maps the pattern the mux matched to a route label; anything
 // else is "other", so that a scanner cannot grow the label set.
@@ -75,10 +69,6 @@ func (m *metrics) observeRequest(pattern string, status int, elapsed time.Durati
 func (m *metrics) login(flow, result string) { m.logins.WithLabelValues(flow, result).Inc() }
 
 // observeCall is the wecom.WithCallHook: every HTTP attempt to WeCom.
-func (m *metrics) observeCall(_ context.Context, info wecom.CallInfo) {
-	errcode := strconv.Itoa(info.ErrCode)
-	if info.Err != nil {
-		errcode = "transport"
-	}
-	m.wecomCalls.WithLabelValues(info.Path, errcode).Inc()
+func (m *metrics) observeCall(ctx context.Context, info wecom.CallInfo) {
+	m.wecomCalls.Observe(ctx, info)
 }

@@ -1,14 +1,13 @@
 package main
 
 import (
-	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"net/url"
 	"strings"
 
 	"github.com/wecomkit/wecomkit/crypto"
+	"github.com/wecomkit/wecomkit/internal/settings"
 	"github.com/wecomkit/wecomkit/store/redisstore"
 	"github.com/wecomkit/wecomkit/suite"
 	"github.com/wecomkit/wecomkit/wecom"
@@ -39,140 +38,94 @@ const (
 	defaultDataFile       = "./suite.db"
 )
 
-// setting describes one flag and its environment variable.
-type setting struct {
-	flag, env, usage string
-	value            *string
-}
-
-// rawValue is a flag.Value keeping the text given, so that a flag and its
-// environment variable go through the same checks.
-type rawValue struct{ v *string }
-
-func (r rawValue) String() string {
-	if r.v == nil {
-		return ""
-	}
-	return *r.v
-}
-
-func (r rawValue) Set(s string) error { *r.v = s; return nil }
-
-// errUsage marks configuration errors; the server exits with 2 on them.
-var errUsage = errors.New("invalid configuration")
-
-// configError lists every configuration problem found.
-type configError struct{ problems []string }
-
-func (e *configError) Error() string {
-	return errUsage.Error() + ":\n  - " + strings.Join(e.problems, "\n  - ")
-}
-
-func (e *configError) Is(target error) bool { return target == errUsage }
+// setting is one row of the README's settings table: a flag and its
+// environment variable.
+type setting struct{ flag, env string }
 
 // newFlagSet declares every setting and returns them, so that -h and the
 // README's settings table can be checked against one list.
 func newFlagSet(stderr io.Writer, demo *bool) (*flag.FlagSet, []setting) {
-	settings := []setting{
-		{flag: "suite-id", env: "SUITE_ID", usage: "the app's suite_id; required"},
-		{flag: "suite-secret", env: "SUITE_SECRET", usage: "the app's suite secret; required (prefer the environment variable)"},
-		{flag: "suite-token", env: "SUITE_TOKEN", usage: "the callback Token of the command and data URLs; required"},
-		{flag: "suite-aes-key", env: "SUITE_AES_KEY", usage: "the callback EncodingAESKey (43 characters); required"},
-		{flag: "provider-corp-id", env: "PROVIDER_CORP_ID", usage: "the service provider's corpid; optional, with PROVIDER_SECRET (enables /provider/login)"},
-		{flag: "provider-secret", env: "PROVIDER_SECRET", usage: "the provider secret; optional, with PROVIDER_CORP_ID"},
-		{flag: "wecom-base-url", env: "WECOM_BASE_URL", usage: "WeCom API base URL (default " + wecom.DefaultBaseURL + ")"},
-		{flag: "wecom-open-base-url", env: "WECOM_OPEN_BASE_URL", usage: "base URL of WeCom's install page (default " + suite.DefaultOpenBaseURL + ")"},
-		{flag: "public-url", env: "PUBLIC_URL", usage: "this server's URL as browsers reach it, for the install redirect (default: from the request's Host)"},
-		{flag: "listen", env: "LISTEN_ADDR", usage: "address to listen on (default " + defaultListenAddr + "; with -demo " + defaultDemoListenAddr + ")"},
-		{flag: "data", env: "SUITE_DATA", usage: "bbolt file keeping tickets and permanent codes, unless REDIS_URL is set (default " + defaultDataFile + ")"},
-		{flag: "redis-url", env: "REDIS_URL", usage: "redis:// or rediss:// URL: one store shared by several instances, instead of the bbolt file"},
+	set := declare(stderr, demo)
+	var rows []setting
+	for _, v := range set.Vars() {
+		rows = append(rows, setting{flag: v.Flag, env: v.Env})
 	}
+	return set.FlagSet(), rows
+}
+
+// declare declares the settings and -demo on a new flag set.
+func declare(stderr io.Writer, demo *bool) *settings.Set {
 	fs := flag.NewFlagSet("suite-server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	for i := range settings {
-		s := &settings[i]
-		s.value = new(string)
-		fs.Var(rawValue{v: s.value}, s.flag, s.usage+" [$"+s.env+"]")
-	}
+	set := settings.New(fs,
+		settings.Var{Flag: "suite-id", Env: "SUITE_ID", Usage: "the app's suite_id; required"},
+		settings.Var{Flag: "suite-secret", Env: "SUITE_SECRET", Usage: "the app's suite secret; required (prefer the environment variable)"},
+		settings.Var{Flag: "suite-token", Env: "SUITE_TOKEN", Usage: "the callback Token of the command and data URLs; required"},
+		settings.Var{Flag: "suite-aes-key", Env: "SUITE_AES_KEY", Usage: "the callback EncodingAESKey (43 characters); required"},
+		settings.Var{Flag: "provider-corp-id", Env: "PROVIDER_CORP_ID", Usage: "the service provider's corpid; optional, with PROVIDER_SECRET (enables /provider/login)"},
+		settings.Var{Flag: "provider-secret", Env: "PROVIDER_SECRET", Usage: "the provider secret; optional, with PROVIDER_CORP_ID"},
+		settings.Var{Flag: "wecom-base-url", Env: "WECOM_BASE_URL", Usage: "WeCom API base URL (default " + wecom.DefaultBaseURL + ")"},
+		settings.Var{Flag: "wecom-open-base-url", Env: "WECOM_OPEN_BASE_URL", Usage: "base URL of WeCom's install page (default " + suite.DefaultOpenBaseURL + ")"},
+		settings.Var{Flag: "public-url", Env: "PUBLIC_URL", Usage: "this server's URL as browsers reach it, for the install redirect (default: from the request's Host)"},
+		settings.Var{Flag: "listen", Env: "LISTEN_ADDR", Usage: "address to listen on (default " + defaultListenAddr + "; with -demo " + defaultDemoListenAddr + ")"},
+		settings.Var{Flag: "data", Env: "SUITE_DATA", Usage: "bbolt file keeping tickets and permanent codes, unless REDIS_URL is set (default " + defaultDataFile + ")"},
+		settings.Var{Flag: "redis-url", Env: "REDIS_URL", Usage: "redis:// or rediss:// URL: one store shared by several instances, instead of the bbolt file"},
+	)
 	fs.BoolVar(demo, "demo", false, "drive a complete install against an in-process fake WeCom on "+defaultDemoListenAddr+" and print each step")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: suite-server [flags]\n\nA WeCom third-party app (suite) server: command and data callbacks, installs, JS-SDK signatures per corporation.\n"+
-			"Every flag falls back to the environment variable in brackets.\n"+
-			"Exit status: 0 after a graceful stop, 2 for invalid settings (all named together), 1 for a failure at run time.\n\n")
-		fs.PrintDefaults()
-	}
-	return fs, settings
+	set.SetUsage(stderr, "A WeCom third-party app (suite) server: command and data callbacks, installs, JS-SDK signatures per corporation.")
+	return set
 }
 
 // loadConfig parses args (without the program name) and getenv into a
 // config and checks every value it can without side effects. Problems are
 // reported together, each naming its variable and flag, and match
-// errUsage. The listen address and data file come back even then, so that
-// the caller can add the problems of opening them to the same report.
+// settings.ErrUsage. The listen address and data file come back even
+// then, so that the caller can add the problems of opening them to the
+// same report.
 func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
 	var cfg config
-	fs, settings := newFlagSet(stderr, &cfg.Demo)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return config{}, err
-		}
-		return config{}, &configError{[]string{err.Error()}}
+	set := declare(stderr, &cfg.Demo)
+	if err := set.Parse(args, getenv); err != nil {
+		return config{}, err
 	}
-	if fs.NArg() > 0 {
-		return config{}, &configError{[]string{fmt.Sprintf("unexpected arguments %q", fs.Args())}}
-	}
-	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	raw := map[string]string{}
-	envOf := map[string]string{}
-	for _, s := range settings {
-		if !given[s.flag] {
-			*s.value = strings.TrimSpace(getenv(s.env))
-		}
-		raw[s.flag] = *s.value
-		envOf[s.flag] = s.env
-	}
-	var problems []string
-	bad := func(name, format string, a ...any) {
-		problems = append(problems, fmt.Sprintf("%s (-%s): %s", envOf[name], name, fmt.Sprintf(format, a...)))
-	}
+	raw := set.Get
 
-	cfg.SuiteID = raw["suite-id"]
-	cfg.SuiteSecret = wecom.Secret(raw["suite-secret"])
-	cfg.Token = wecom.Secret(raw["suite-token"])
-	cfg.EncodingAESKey = wecom.Secret(raw["suite-aes-key"])
-	cfg.ProviderCorpID = raw["provider-corp-id"]
-	cfg.ProviderSecret = wecom.Secret(raw["provider-secret"])
-	cfg.ListenAddr = raw["listen"]
+	cfg.SuiteID = raw("suite-id")
+	cfg.SuiteSecret = wecom.Secret(raw("suite-secret"))
+	cfg.Token = wecom.Secret(raw("suite-token"))
+	cfg.EncodingAESKey = wecom.Secret(raw("suite-aes-key"))
+	cfg.ProviderCorpID = raw("provider-corp-id")
+	cfg.ProviderSecret = wecom.Secret(raw("provider-secret"))
+	cfg.ListenAddr = raw("listen")
 	if cfg.ListenAddr == "" {
 		cfg.ListenAddr = defaultListenAddr
 		if cfg.Demo {
 			cfg.ListenAddr = defaultDemoListenAddr
 		}
 	}
-	cfg.DataFile = raw["data"]
+	cfg.DataFile = raw("data")
 	if cfg.DataFile == "" {
 		cfg.DataFile = defaultDataFile
 	}
-	cfg.RedisURL = wecom.Secret(raw["redis-url"])
+	cfg.RedisURL = wecom.Secret(raw("redis-url"))
 
 	baseURL := func(name, def string) string {
-		v := raw[name]
+		v := raw(name)
 		if v == "" {
 			return def
 		}
 		u, err := wecom.ParseBaseURL(v)
 		if err != nil {
-			bad(name, "%v", err)
+			set.Bad(name, "%v", err)
 		}
 		return u
 	}
 	cfg.BaseURL = baseURL("wecom-base-url", wecom.DefaultBaseURL)
 	cfg.OpenBaseURL = baseURL("wecom-open-base-url", suite.DefaultOpenBaseURL)
-	if v := raw["public-url"]; v != "" {
+	if v := raw("public-url"); v != "" {
 		u, err := url.Parse(v)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-			bad("public-url", "%q is not an http(s) URL without query, fragment or user info", v)
+			set.Bad("public-url", "%q is not an http(s) URL without query, fragment or user info", v)
 		} else {
 			cfg.PublicURL = strings.TrimRight(u.String(), "/")
 		}
@@ -182,33 +135,25 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		// show the password.
 		s, err := redisstore.FromURL(u)
 		if err != nil {
-			bad("redis-url", "%v", err)
+			set.Bad("redis-url", "%v", err)
 		} else {
 			_ = s.Close()
 		}
 	}
 	if (cfg.ProviderCorpID == "") != (cfg.ProviderSecret == "") {
-		problems = append(problems, "PROVIDER_CORP_ID (-provider-corp-id) and PROVIDER_SECRET (-provider-secret) go together: set both or neither")
+		set.Problem("PROVIDER_CORP_ID (-provider-corp-id) and PROVIDER_SECRET (-provider-secret) go together: set both or neither")
 	}
 
 	if !cfg.Demo { // the demo brings its own suite
-		var missing []string
-		for _, name := range []string{"suite-id", "suite-secret", "suite-token", "suite-aes-key"} {
-			if raw[name] == "" {
-				missing = append(missing, envOf[name]+" (-"+name+")")
-			}
-		}
-		if len(missing) > 0 {
-			problems = append([]string{"missing required settings: " + strings.Join(missing, ", ")}, problems...)
-		}
+		set.Require("suite-id", "suite-secret", "suite-token", "suite-aes-key")
 		if k := cfg.EncodingAESKey.Reveal(); k != "" {
 			if _, err := crypto.New("x", k, "x"); err != nil {
-				bad("suite-aes-key", "not an EncodingAESKey: 43 characters of base64, as the admin console shows it")
+				set.Bad("suite-aes-key", "not an EncodingAESKey: 43 characters of base64, as the admin console shows it")
 			}
 		}
 	}
-	if len(problems) > 0 {
-		return config{ListenAddr: cfg.ListenAddr, DataFile: cfg.DataFile, RedisURL: cfg.RedisURL, Demo: cfg.Demo}, &configError{problems}
+	if err := set.Err(); err != nil {
+		return config{ListenAddr: cfg.ListenAddr, DataFile: cfg.DataFile, RedisURL: cfg.RedisURL, Demo: cfg.Demo}, err
 	}
 	return cfg, nil
 }

@@ -23,7 +23,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -34,6 +33,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/wecomkit/wecomkit/internal/logbuf"
+	"github.com/wecomkit/wecomkit/internal/serve"
+	"github.com/wecomkit/wecomkit/internal/settings"
 	"github.com/wecomkit/wecomkit/store"
 	"github.com/wecomkit/wecomkit/suite"
 )
@@ -51,16 +52,11 @@ func main() {
 	os.Exit(code)
 }
 
-// Server limits. Every route is a small GET or a callback of a few
-// kilobytes (the callback handlers cap bodies themselves).
+// Server limits beyond serve's (every route is a small GET or a callback
+// of a few kilobytes; the callback handlers cap bodies themselves).
 const (
-	readHeaderTimeout = 5 * time.Second
-	readTimeout       = 10 * time.Second
-	writeTimeout      = 30 * time.Second
-	idleTimeout       = 2 * time.Minute
-	maxHeaderBytes    = 16 << 10
-	shutdownTimeout   = 20 * time.Second
-	logFlushInterval  = 100 * time.Millisecond
+	shutdownTimeout  = 20 * time.Second
+	logFlushInterval = 100 * time.Millisecond
 )
 
 // process is what the server takes from its process. ready, when not nil,
@@ -82,13 +78,7 @@ func start(ctx context.Context, p process) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
-	var problems []string
-	var ce *configError
-	if errors.As(err, &ce) {
-		problems = ce.problems
-	} else if err != nil {
-		problems = []string{err.Error()}
-	}
+	problems := settings.ProblemsOf(err)
 
 	var demo *demoEnv
 	if cfg.Demo && len(problems) == 0 {
@@ -118,8 +108,8 @@ func start(ctx context.Context, p process) int {
 	}
 	var ln net.Listener
 	if cfg.ListenAddr != "" {
-		if ln, err = net.Listen("tcp", cfg.ListenAddr); err != nil {
-			problems = append(problems, fmt.Sprintf("LISTEN_ADDR (-listen): cannot listen on %q: %v", cfg.ListenAddr, errors.Unwrap(err)))
+		if ln, err = serve.Listen(cfg.ListenAddr); err != nil {
+			problems = append(problems, "LISTEN_ADDR (-listen): "+err.Error())
 		}
 	}
 	closeStore := func() {
@@ -132,7 +122,7 @@ func start(ctx context.Context, p process) int {
 			_ = ln.Close()
 		}
 		closeStore()
-		fmt.Fprintf(p.stderr, "suite-server: %v\nRun with -h to list the settings.\n", &configError{problems})
+		settings.Report(p.stderr, "suite-server", problems)
 		return 2
 	}
 	defer closeStore()
@@ -157,18 +147,8 @@ func start(ctx context.Context, p process) int {
 		return 1
 	}
 
-	srv := &http.Server{
-		Handler:           a.handler,
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
-		MaxHeaderBytes:    maxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
-	base := baseURL(ln.Addr())
+	srv := serve.Start(ln, a.handler, logger)
+	base := serve.BaseURL(ln.Addr())
 	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("suite_id", cfg.SuiteID),
 		slog.String("store", backend), slog.Bool("provider", cfg.ProviderCorpID != ""))
 
@@ -182,22 +162,13 @@ func start(ctx context.Context, p process) int {
 	if p.ready != nil && status == 0 {
 		p.ready <- base
 	}
-	if status == 0 {
-		select {
-		case <-ctx.Done():
-		case err := <-serveErr:
-			logger.Error("server failed", slog.String("error", err.Error()))
-			status = 1
-		}
+	if status == 0 && !srv.Wait(ctx) {
+		status = 1
 	}
 	if demo != nil {
 		demo.stopTicker() // no pushes into a server shutting down
 	}
-	logger.Info("shutting down: finishing in-flight requests")
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		logger.Error("shutdown incomplete", slog.String("error", err.Error()))
+	if !srv.Shutdown(shutdownTimeout) {
 		status = 1
 	}
 	// After the HTTP server: no handler can record a push any more; the
@@ -214,17 +185,4 @@ type redisLog struct{ l *slog.Logger }
 func (r redisLog) Printf(ctx context.Context, format string, v ...any) {
 	msg := strings.TrimPrefix(fmt.Sprintf(format, v...), "redis: ")
 	r.l.WarnContext(ctx, "redis: "+capField(msg))
-}
-
-// baseURL is the URL a local client uses to reach addr: an unspecified host
-// (":8080", "0.0.0.0") becomes 127.0.0.1.
-func baseURL(addr net.Addr) string {
-	host, port, err := net.SplitHostPort(addr.String())
-	if err != nil {
-		return "http://" + addr.String()
-	}
-	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
-		host = "127.0.0.1"
-	}
-	return "http://" + net.JoinHostPort(host, port)
 }

@@ -7,9 +7,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/wecomkit/wecomkit/internal/appmetrics"
 	"github.com/wecomkit/wecomkit/wecom"
 )
 
@@ -87,11 +86,10 @@ const (
 type metrics struct {
 	reg *prometheus.Registry
 
-	requests     *prometheus.CounterVec
-	wecomCalls   *prometheus.CounterVec
-	wecomLatency *prometheus.HistogramVec
-	byRoute      [numRoutes]routeMetrics
-	events       [numEvents]prometheus.Counter
+	requests   *prometheus.CounterVec
+	wecomCalls *appmetrics.WeComCalls
+	byRoute    [numRoutes]routeMetrics
+	events     [numEvents]prometheus.Counter
 }
 
 type routeMetrics struct {
@@ -108,7 +106,7 @@ type gauges struct {
 }
 
 func newMetrics(g gauges) *metrics {
-	m := &metrics{reg: prometheus.NewRegistry()}
+	m := &metrics{wecomCalls: appmetrics.NewWeComCalls("suite_server", true)}
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "suite_server_requests_total",
 		Help: "Requests answered, by route and HTTP status.",
@@ -118,15 +116,6 @@ func newMetrics(g gauges) *metrics {
 		Help:    "Time to answer a request, by route.",
 		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 	}, []string{"route"})
-	m.wecomCalls = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "suite_server_wecom_calls_total",
-		Help: `HTTP attempts to WeCom, by API path and errcode ("0" success, "transport" when WeCom did not answer).`,
-	}, []string{"api", "errcode"})
-	m.wecomLatency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name:    "suite_server_wecom_call_duration_seconds",
-		Help:    "Duration of one HTTP attempt to WeCom, by API path.",
-		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
-	}, []string{"api"})
 	events := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "suite_server_events_total",
 		Help: "Lifecycle events handled (authorized, auth_changed, cancelled, contact_change, other instruction) and data callbacks received (data).",
@@ -167,8 +156,7 @@ func newMetrics(g gauges) *metrics {
 		}
 		return float64(n)
 	}))
-	m.reg.MustRegister(m.requests, latency, m.wecomCalls, m.wecomLatency, events, ticketAge, pending, corps,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.reg = appmetrics.NewRegistry(m.requests, latency, m.wecomCalls, events, ticketAge, pending, corps)
 
 	for i, name := range routeNames {
 		rm := routeMetrics{name: name, codes: map[int]prometheus.Counter{}, latency: latency.WithLabelValues(name)}
@@ -184,9 +172,7 @@ func newMetrics(g gauges) *metrics {
 }
 
 // handler serves the registry in the Prometheus text format.
-func (m *metrics) handler() http.Handler {
-	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
-}
+func (m *metrics) handler() http.Handler { return appmetrics.Handler(m.reg) }
 
 // observeRequest counts one answered request (the access log calls it).
 func (m *metrics) observeRequest(r *http.Request, status int, elapsed time.Duration) {
@@ -200,13 +186,8 @@ func (m *metrics) observeRequest(r *http.Request, status int, elapsed time.Durat
 }
 
 // observeCall is the wecom call hook: every HTTP attempt to WeCom.
-func (m *metrics) observeCall(_ context.Context, info wecom.CallInfo) {
-	errcode := strconv.Itoa(info.ErrCode)
-	if info.Err != nil {
-		errcode = "transport"
-	}
-	m.wecomCalls.WithLabelValues(info.Path, errcode).Inc()
-	m.wecomLatency.WithLabelValues(info.Path).Observe(info.Latency.Seconds())
+func (m *metrics) observeCall(ctx context.Context, info wecom.CallInfo) {
+	m.wecomCalls.Observe(ctx, info)
 }
 
 func (m *metrics) event(i int) { m.events[i].Inc() }

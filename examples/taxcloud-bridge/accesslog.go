@@ -2,17 +2,14 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/binary"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"runtime/debug"
-	"strconv"
-	"sync/atomic"
 	"time"
 
-	"github.com/wecomkit/wecomkit/internal/jsonlog"
+	"github.com/wecomkit/wecomkit/internal/accesslog"
+	"github.com/wecomkit/wecomkit/internal/reqid"
 	"github.com/wecomkit/wecomkit/signer"
 )
 
@@ -25,11 +22,12 @@ const maxLogField = 256
 // it and every line logged with that context — the wecom client's
 // included — carries the request id.
 type reqState struct {
+	rec    accesslog.Recorder // the response writer handlers get; it records the status
 	id     string
-	idHdr  [1]string // the X-Request-Id header value, without another allocation
-	hdrs   [2]string // Content-Type and Cache-Control of an envelope, likewise
-	body   [256]byte // room for an envelope: ResponseWriter.Write copies it
-	status int
+	idHdr  [1]string   // the X-Request-Id header value, without another allocation
+	hdrs   [2]string   // Content-Type and Cache-Control of an envelope, likewise
+	body   [256]byte   // room for an envelope: ResponseWriter.Write copies it
+	status int         // the answer's status, from rec once the handler is done
 	result string      // the envelope's code, when the request was answered with one
 	form   signer.Form // the signature form that matched, on the signed routes
 	signed bool        // a signed route: sign_form is logged
@@ -53,36 +51,6 @@ func requestIDOf(ctx context.Context) string {
 	return ""
 }
 
-// recorder captures the response status for the access log.
-type recorder struct {
-	http.ResponseWriter
-	st *reqState
-}
-
-func (r *recorder) WriteHeader(status int) {
-	if r.st.status == 0 {
-		r.st.status = status
-	}
-	r.ResponseWriter.WriteHeader(status)
-}
-
-func (r *recorder) Write(p []byte) (int, error) {
-	if r.st.status == 0 {
-		r.st.status = http.StatusOK
-	}
-	return r.ResponseWriter.Write(p)
-}
-
-// Unwrap lets http.ResponseController reach the connection.
-func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
-
-// reqRecord is a request's state and its response recorder, allocated
-// together.
-type reqRecord struct {
-	st  reqState
-	rec recorder
-}
-
 // accessLog gives each request an id (X-Request-Id, kept when the caller
 // sent a sane one) and puts it into the request's context, turns a panic
 // into a 5000 envelope, and logs one line per request, whatever the method
@@ -92,20 +60,15 @@ type reqRecord struct {
 // maxLogField bytes. It never logs the query string, which carries code
 // and sign. obs, when not nil, is told about every request (metrics).
 func accessLog(logger *slog.Logger, obs func(r *http.Request, st *reqState, elapsed time.Duration), next http.Handler) http.Handler {
-	h := logger.Handler()
-	fast, _ := h.(*jsonlog.Handler)
-	ids := newRequestIDs()
+	lw := accesslog.NewWriter(logger.Handler())
+	ids := reqid.New()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		rr := &reqRecord{}
-		st := &rr.st
-		st.id = r.Header.Get("X-Request-Id")
-		if !isSafeRequestID(st.id) {
-			st.id = ids.next()
-		}
+		st := &reqState{}
+		st.id = ids.Keep(r.Header.Get("X-Request-Id"))
 		st.idHdr[0] = st.id
 		w.Header()["X-Request-Id"] = st.idHdr[:]
-		rr.rec = recorder{ResponseWriter: w, st: st}
+		st.rec.ResponseWriter = w
 		req := r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
 		defer func() {
 			r := req
@@ -116,10 +79,11 @@ func accessLog(logger *slog.Logger, obs func(r *http.Request, st *reqState, elap
 				logger.LogAttrs(r.Context(), slog.LevelError, "panic serving request",
 					slog.String("request_id", st.id), slog.String("path", capField(r.URL.Path)),
 					slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
-				if st.status == 0 {
-					reply(&rr.rec, r, codeInternal, "内部错误 (internal error)", nil)
+				if st.rec.Status == 0 {
+					reply(&st.rec, r, codeInternal, "内部错误 (internal error)", nil)
 				}
 			}
+			st.status = st.rec.Status
 			elapsed := time.Since(start)
 			if obs != nil {
 				obs(r, st, elapsed)
@@ -128,7 +92,7 @@ func accessLog(logger *slog.Logger, obs func(r *http.Request, st *reqState, elap
 			if st.status >= 500 || st.result == codeInternal {
 				level = slog.LevelError
 			}
-			if !h.Enabled(r.Context(), level) {
+			if !lw.Enabled(r.Context(), level) {
 				return
 			}
 			var buf [7]slog.Attr
@@ -145,20 +109,9 @@ func accessLog(logger *slog.Logger, obs func(r *http.Request, st *reqState, elap
 			if r.Method != http.MethodGet {
 				attrs = append(attrs, slog.String("method", capField(r.Method)))
 			}
-			if fast != nil {
-				// Straight to the handler, with the attributes on the
-				// stack: slog.Logger would also capture the caller's
-				// program counter, which costs more than the rest of the
-				// line, and a slog.Record holds only five attributes
-				// without an allocation.
-				_ = fast.HandleAttrs(r.Context(), start.Add(elapsed), level, "request", attrs)
-				return
-			}
-			rl := slog.NewRecord(start.Add(elapsed), level, "request", 0)
-			rl.AddAttrs(attrs...)
-			_ = h.Handle(r.Context(), rl)
+			lw.Write(r.Context(), start.Add(elapsed), level, "request", attrs) // attrs stay on the stack
 		}()
-		next.ServeHTTP(&rr.rec, req)
+		next.ServeHTTP(&st.rec, req)
 	})
 }
 
@@ -175,54 +128,5 @@ func signFormLabel(st *reqState) string {
 	return st.form.String()
 }
 
-// capField cuts s to maxLogField bytes (on a UTF-8 boundary) and says how
-// much was cut.
-func capField(s string) string {
-	if len(s) <= maxLogField {
-		return s
-	}
-	cut := maxLogField
-	for cut > 0 && s[cut]&0xC0 == 0x80 { // do not split a UTF-8 sequence
-		cut--
-	}
-	return s[:cut] + "…[" + strconv.Itoa(len(s)-cut) + " more bytes]"
-}
-
-// isSafeRequestID accepts 1–64 characters of [A-Za-z0-9._-], so that a
-// caller's id can go into logs and headers as it is.
-func isSafeRequestID(id string) bool {
-	if id == "" || len(id) > maxRequestIDLength {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-') {
-			return false
-		}
-	}
-	return true
-}
-
-// requestIDs hands out ids unique across processes and restarts: a random
-// 32-bit prefix chosen at start and a counter, as 16 hex digits. (Reading
-// crypto/rand for every request cost more than the rest of the id.)
-type requestIDs struct {
-	prefix uint64
-	n      atomic.Uint32
-}
-
-func newRequestIDs() *requestIDs {
-	var b [4]byte
-	_, _ = rand.Read(b[:])
-	return &requestIDs{prefix: uint64(binary.BigEndian.Uint32(b[:])) << 32}
-}
-
-func (g *requestIDs) next() string {
-	var b [16]byte
-	v := g.prefix | uint64(g.n.Add(1))
-	for i := 15; i >= 0; i-- {
-		b[i] = "0123456789abcdef"[v&0xf]
-		v >>= 4
-	}
-	return string(b[:])
-}
+// capField caps a log field taken from a request at maxLogField bytes.
+func capField(s string) string { return accesslog.Cap(s, maxLogField) }

@@ -477,16 +477,3 @@ func TestJSSDKColdTicketBoundedByWeComTimeout(t *testing.T) {
 	require.Equal(t, codeWeComError, env.Code)
 	require.Less(t, time.Since(start), 2*time.Second)
 }
-
-func TestRequestIDsAreUnique(t *testing.T) {
-	a, b := newRequestIDs(), newRequestIDs()
-	seen := map[string]bool{}
-	for i := 0; i < 1000; i++ {
-		for _, g := range []*requestIDs{a, b} {
-			id := g.next()
-			require.Regexp(t, `^[0-9a-f]{16}$`, id)
-			require.False(t, seen[id], "duplicate id %s", id)
-			seen[id] = true
-		}
-	}
-}

@@ -1,14 +1,11 @@
 package main
 
 import (
-	"errors"
 	"flag"
-	"fmt"
 	"io"
-	"strconv"
-	"strings"
 	"time"
 
+	"github.com/wecomkit/wecomkit/internal/settings"
 	"github.com/wecomkit/wecomkit/jssdk"
 	"github.com/wecomkit/wecomkit/store/redisstore"
 	"github.com/wecomkit/wecomkit/wecom"
@@ -41,83 +38,48 @@ const (
 	defaultWeComTimeout   = 8 * time.Second
 )
 
-// setting describes one flag and its environment variable. A boolean
-// setting is a boolean flag: "-sign-disabled" alone means true.
-type setting struct {
-	flag, env, usage string
-	value            *string
-	boolean          bool
-}
-
-// rawValue is a flag.Value that keeps the text given, so that a flag and
-// its environment variable go through the same parsing.
-type rawValue struct {
-	v       *string
-	boolean bool
-}
-
-func (r rawValue) String() string {
-	if r.v == nil {
-		return ""
-	}
-	return *r.v
-}
-
-func (r rawValue) Set(s string) error { *r.v = s; return nil }
-
-// IsBoolFlag makes a boolean setting's flag take no argument, as package
-// flag does for its own boolean flags.
-func (r rawValue) IsBoolFlag() bool { return r.boolean }
-
 // errUsage marks configuration errors; the bridge exits with 2 on them.
-var errUsage = errors.New("invalid configuration")
+var errUsage = settings.ErrUsage
 
-// configError lists every configuration problem found.
-type configError struct{ problems []string }
-
-func (e *configError) Error() string {
-	return errUsage.Error() + ":\n  - " + strings.Join(e.problems, "\n  - ")
-}
-
-func (e *configError) Is(target error) bool { return target == errUsage }
+// setting is one row of the README's settings table: a flag and its
+// environment variable.
+type setting struct{ flag, env string }
 
 // newFlagSet declares every setting on a flag set and returns them, so that
-// -h and the README's settings table can be checked against one list.
-func newFlagSet(stderr io.Writer, raw map[string]*string, demo *bool) (*flag.FlagSet, []setting) {
-	str := func(name string) *string {
-		s := new(string)
-		raw[name] = s
-		return s
+// -h and the README's settings table can be checked against one list. The
+// map the README test passes is not used any more: the values live in the
+// settings.Set that loadConfig declares.
+func newFlagSet(stderr io.Writer, _ map[string]*string, demo *bool) (*flag.FlagSet, []setting) {
+	set := declare(stderr, demo)
+	var rows []setting
+	for _, v := range set.Vars() {
+		rows = append(rows, setting{flag: v.Flag, env: v.Env})
 	}
-	settings := []setting{
-		{flag: "corp-id", env: "WECOM_CORP_ID", usage: "WeCom corpid (the tax cloud's appid); required"},
-		{flag: "agent-id", env: "WECOM_AGENT_ID", usage: "agentid of the self-built app; required"},
-		{flag: "secret", env: "WECOM_SECRET", usage: "secret of the self-built app; required (prefer the environment variable)"},
-		{flag: "sign-secret", env: "TAXCLOUD_SIGN_SECRET", usage: "signing secret agreed with the tax cloud; required unless signing is disabled (prefer the environment variable)"},
-		{flag: "listen", env: "LISTEN_ADDR", usage: "address to listen on (default " + defaultListenAddr + "; with -demo " + defaultDemoListenAddr + ")"},
-		{flag: "wecom-base-url", env: "WECOM_BASE_URL", usage: "WeCom API base URL (default " + wecom.DefaultBaseURL + ")"},
-		{flag: "verify-file", env: "WECOM_VERIFY_FILE", usage: "path of the WW_verify_*.txt file, served at /<its name>"},
-		{flag: "redis-url", env: "REDIS_URL", usage: "redis:// or rediss:// URL to share tokens and tickets between instances"},
-		{flag: "sign-window", env: "TAXCLOUD_SIGN_WINDOW", usage: "allowed clock difference for ts (default 300s)"},
-		{flag: "sign-strict", env: "TAXCLOUD_SIGN_STRICT", usage: "accept only signatures over every parameter, not over appid+ts alone (default false)", boolean: true},
-		{flag: "sign-disabled", env: "TAXCLOUD_SIGN_DISABLED", usage: "skip signature checks: joint testing only (default false)", boolean: true},
-		{flag: "wecom-timeout", env: "WECOM_TIMEOUT", usage: "deadline for the WeCom calls of one request (default 8s)"},
-	}
+	return set.FlagSet(), rows
+}
+
+// declare declares the settings and -demo on a new flag set. A boolean
+// setting is a boolean flag: "-sign-disabled" alone means true.
+func declare(stderr io.Writer, demo *bool) *settings.Set {
 	fs := flag.NewFlagSet("taxcloud-bridge", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	for i := range settings {
-		s := &settings[i]
-		s.value = str(s.flag)
-		fs.Var(rawValue{v: s.value, boolean: s.boolean}, s.flag, s.usage+" [$"+s.env+"]")
-	}
+	set := settings.New(fs,
+		settings.Var{Flag: "corp-id", Env: "WECOM_CORP_ID", Usage: "WeCom corpid (the tax cloud's appid); required"},
+		settings.Var{Flag: "agent-id", Env: "WECOM_AGENT_ID", Usage: "agentid of the self-built app; required"},
+		settings.Var{Flag: "secret", Env: "WECOM_SECRET", Usage: "secret of the self-built app; required (prefer the environment variable)"},
+		settings.Var{Flag: "sign-secret", Env: "TAXCLOUD_SIGN_SECRET", Usage: "signing secret agreed with the tax cloud; required unless signing is disabled (prefer the environment variable)"},
+		settings.Var{Flag: "listen", Env: "LISTEN_ADDR", Usage: "address to listen on (default " + defaultListenAddr + "; with -demo " + defaultDemoListenAddr + ")"},
+		settings.Var{Flag: "wecom-base-url", Env: "WECOM_BASE_URL", Usage: "WeCom API base URL (default " + wecom.DefaultBaseURL + ")"},
+		settings.Var{Flag: "verify-file", Env: "WECOM_VERIFY_FILE", Usage: "path of the WW_verify_*.txt file, served at /<its name>"},
+		settings.Var{Flag: "redis-url", Env: "REDIS_URL", Usage: "redis:// or rediss:// URL to share tokens and tickets between instances"},
+		settings.Var{Flag: "sign-window", Env: "TAXCLOUD_SIGN_WINDOW", Usage: "allowed clock difference for ts (default 300s)"},
+		settings.Var{Flag: "sign-strict", Env: "TAXCLOUD_SIGN_STRICT", Usage: "accept only signatures over every parameter, not over appid+ts alone (default false)", Bool: true},
+		settings.Var{Flag: "sign-disabled", Env: "TAXCLOUD_SIGN_DISABLED", Usage: "skip signature checks: joint testing only (default false)", Bool: true},
+		settings.Var{Flag: "wecom-timeout", Env: "WECOM_TIMEOUT", Usage: "deadline for the WeCom calls of one request (default 8s)"},
+	)
 	fs.BoolVar(demo, "demo", false, "run against an in-process fake WeCom on "+defaultDemoListenAddr+" and print ready-to-paste curl commands")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: taxcloud-bridge [flags]\n\nThe tax cloud's /userinfo and /js-sdk bridge for a WeCom self-built app.\n"+
-			"Every flag falls back to the environment variable in brackets.\n"+
-			"Exit status: 0 after a graceful stop, 2 for invalid settings (all named together), 1 for a failure at run time.\n\n")
-		fs.PrintDefaults()
-	}
-	return fs, settings
+	set.SetUsage(stderr, "The tax cloud's /userinfo and /js-sdk bridge for a WeCom self-built app.")
+	return set
 }
 
 // loadConfig parses args (without the program name) and getenv into a
@@ -125,42 +87,12 @@ func newFlagSet(stderr io.Writer, raw map[string]*string, demo *bool) (*flag.Fla
 // verify file, the Redis URL. Problems are reported together, naming every
 // flag and variable involved, and match errUsage.
 func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
-	raw := map[string]*string{}
 	var cfg config
-	fs, settings := newFlagSet(stderr, raw, &cfg.Demo)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return config{}, err
-		}
-		return config{}, &configError{[]string{err.Error()}}
+	set := declare(stderr, &cfg.Demo)
+	if err := set.Parse(args, getenv); err != nil {
+		return config{}, err
 	}
-	if fs.NArg() > 0 {
-		return config{}, &configError{[]string{fmt.Sprintf("unexpected arguments %q", fs.Args())}}
-	}
-	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	for _, s := range settings {
-		if !given[s.flag] {
-			*s.value = strings.TrimSpace(getenv(s.env))
-		}
-	}
-	get := func(name string) string { return *raw[name] }
-
-	var problems []string
-	bad := func(s string, format string, a ...any) {
-		problems = append(problems, fmt.Sprintf("%s (-%s): %s", settingEnv(settings, s), s, fmt.Sprintf(format, a...)))
-	}
-	boolean := func(name string) bool {
-		v := get(name)
-		if v == "" {
-			return false
-		}
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			bad(name, "%q is not a boolean (true, false, 1, 0)", v)
-		}
-		return b
-	}
+	get := set.Get
 
 	cfg.CorpID = get("corp-id")
 	cfg.Secret = wecom.Secret(get("secret"))
@@ -174,96 +106,45 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	}
 	cfg.VerifyFile = get("verify-file")
 	cfg.RedisURL = wecom.Secret(get("redis-url"))
-	cfg.SignDisabled = boolean("sign-disabled")
-	cfg.SignStrict = boolean("sign-strict")
-	cfg.SignWindow = defaultSignWindow
-	if v := get("sign-window"); v != "" {
-		d, err := parseSeconds(v)
-		if err != nil || d < time.Second || d > 24*time.Hour {
-			bad("sign-window", "%q is not a duration between 1s and 24h", v)
-		}
-		cfg.SignWindow = d
-	}
-	cfg.WeComTimeout = defaultWeComTimeout
-	if v := get("wecom-timeout"); v != "" {
-		d, err := parseSeconds(v)
-		if err != nil || d < 100*time.Millisecond || d > 2*time.Minute {
-			bad("wecom-timeout", "%q is not a duration between 100ms and 2m", v)
-		}
-		cfg.WeComTimeout = d
-	}
+	cfg.SignDisabled = set.Bool("sign-disabled")
+	cfg.SignStrict = set.Bool("sign-strict")
+	cfg.SignWindow = set.Duration("sign-window", defaultSignWindow, time.Second, 24*time.Hour)
+	cfg.WeComTimeout = set.Duration("wecom-timeout", defaultWeComTimeout, 100*time.Millisecond, 2*time.Minute)
 	cfg.BaseURL = wecom.DefaultBaseURL
 	if v := get("wecom-base-url"); v != "" {
 		u, err := wecom.ParseBaseURL(v)
 		if err != nil {
-			bad("wecom-base-url", "%v", err)
+			set.Bad("wecom-base-url", "%v", err)
 		}
 		cfg.BaseURL = u
 	}
 	if cfg.VerifyFile != "" {
 		if _, err := jssdk.LoadVerifyFile(cfg.VerifyFile); err != nil {
-			bad("verify-file", "%v", err)
+			set.Bad("verify-file", "%v", err)
 		}
 	}
 	if u := cfg.RedisURL.Reveal(); u != "" {
 		// FromURL only parses: it connects on first use.
 		s, err := redisstore.FromURL(u)
 		if err != nil {
-			bad("redis-url", "%v", err)
+			set.Bad("redis-url", "%v", err)
 		} else {
 			_ = s.Close()
 		}
 	}
 
 	if !cfg.Demo { // the demo brings its own corporation, app and secrets
-		var missing []string
-		need := func(flagName string) {
-			if get(flagName) == "" {
-				missing = append(missing, settingEnv(settings, flagName)+" (-"+flagName+")")
-			}
-		}
-		need("corp-id")
-		need("agent-id")
-		need("secret")
+		required := []string{"corp-id", "agent-id", "secret"}
 		if !cfg.SignDisabled {
-			need("sign-secret")
+			required = append(required, "sign-secret")
 		}
-		if len(missing) > 0 {
-			problems = append([]string{"missing required settings: " + strings.Join(missing, ", ")}, problems...)
-		}
-		if v := get("agent-id"); v != "" {
-			id, err := strconv.ParseInt(v, 10, 64)
-			if err != nil || id <= 0 {
-				bad("agent-id", "%q is not a positive integer", v)
-			}
-			cfg.AgentID = id
-		}
+		set.Require(required...)
+		cfg.AgentID = set.Int64("agent-id")
 	}
-	if len(problems) > 0 {
+	if err := set.Err(); err != nil {
 		// The listen address still comes back, so that the caller can add
 		// a port in use to the same report.
-		return config{ListenAddr: cfg.ListenAddr}, &configError{problems}
+		return config{ListenAddr: cfg.ListenAddr}, err
 	}
 	return cfg, nil
-}
-
-func settingEnv(settings []setting, flagName string) string {
-	for _, s := range settings {
-		if s.flag == flagName {
-			return s.env
-		}
-	}
-	return flagName
-}
-
-// parseSeconds accepts a Go duration ("300s", "5m") or a plain number of
-// seconds ("300").
-func parseSeconds(s string) (time.Duration, error) {
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		if n < 0 || n > 1<<31 {
-			return 0, errors.New("out of range")
-		}
-		return time.Duration(n) * time.Second, nil
-	}
-	return time.ParseDuration(s)
 }

@@ -9,20 +9,19 @@ import (
 
 // Result codes of the tax cloud contract (CONTRACT.md, "Answers").
 const (
-	codeOK             = "0000"
-	codeBadParam       = "4001" // a required parameter is missing or malformed
-	codeBadSignature   = "4002" // signature missing or wrong
-	codeExpired        = "4003" // ts outside the allowed window
-	codeWrongAppID     = "4004" // appid is not the configured corpid
-	codeInvalidCode    = "4101" // code invalid, expired or already used (WeCom 40029)
-	codeNotMember      = "4102" // the code belongs to a non-member
-	codeNoContact      = "4103" // the member has neither email nor mobile visible to the app
-	codeWeComError     = "5001" // WeCom returned an error or could not be reached
-	codeInternal       = "5000"
-	msgOK              = "操作成功"
-	maxParamLen        = 512  // code, appid, ts, sign: WeCom's codes are ≤ 512 bytes
-	maxPageURLLen      = 4096 // pageUrl
-	maxRequestIDLength = 64
+	codeOK           = "0000"
+	codeBadParam     = "4001" // a required parameter is missing or malformed
+	codeBadSignature = "4002" // signature missing or wrong
+	codeExpired      = "4003" // ts outside the allowed window
+	codeWrongAppID   = "4004" // appid is not the configured corpid
+	codeInvalidCode  = "4101" // code invalid, expired or already used (WeCom 40029)
+	codeNotMember    = "4102" // the code belongs to a non-member
+	codeNoContact    = "4103" // the member has neither email nor mobile visible to the app
+	codeWeComError   = "5001" // WeCom returned an error or could not be reached
+	codeInternal     = "5000"
+	msgOK            = "操作成功"
+	maxParamLen      = 512  // code, appid, ts, sign: WeCom's codes are ≤ 512 bytes
+	maxPageURLLen    = 4096 // pageUrl
 )
 
 // datas is the payload of a successful answer. Each kind writes its own

@@ -23,7 +23,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -35,6 +34,8 @@ import (
 
 	"github.com/wecomkit/wecomkit/internal/jsonlog"
 	"github.com/wecomkit/wecomkit/internal/logbuf"
+	"github.com/wecomkit/wecomkit/internal/serve"
+	"github.com/wecomkit/wecomkit/internal/settings"
 )
 
 func main() {
@@ -60,14 +61,9 @@ func main() {
 // Server limits. Both interfaces are small GETs answered from WeCom within
 // the WeCom timeout, so generous but bounded values suffice.
 const (
-	readHeaderTimeout = 5 * time.Second
-	readTimeout       = 10 * time.Second
-	writeTimeout      = 30 * time.Second
-	idleTimeout       = 2 * time.Minute
-	maxHeaderBytes    = 16 << 10 // the request line (query included) counts
-	shutdownTimeout   = 20 * time.Second
-	preflightTimeout  = 10 * time.Second
-	logFlushInterval  = 100 * time.Millisecond
+	shutdownTimeout  = 20 * time.Second
+	preflightTimeout = 10 * time.Second
+	logFlushInterval = 100 * time.Millisecond
 )
 
 // process is what the bridge takes from its process: arguments, the
@@ -92,25 +88,19 @@ func start(ctx context.Context, p process) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
-	var problems []string
-	var ce *configError
-	if errors.As(err, &ce) {
-		problems = ce.problems
-	} else if err != nil {
-		problems = []string{err.Error()}
-	}
+	problems := settings.ProblemsOf(err)
 	// A port in use is a setting to fix, like the others: try it now.
 	var ln net.Listener
 	if cfg.ListenAddr != "" {
-		if ln, err = net.Listen("tcp", cfg.ListenAddr); err != nil {
-			problems = append(problems, fmt.Sprintf("LISTEN_ADDR (-listen): cannot listen on %q: %v", cfg.ListenAddr, errors.Unwrap(err)))
+		if ln, err = serve.Listen(cfg.ListenAddr); err != nil {
+			problems = append(problems, "LISTEN_ADDR (-listen): "+err.Error())
 		}
 	}
 	if len(problems) > 0 {
 		if ln != nil {
 			_ = ln.Close()
 		}
-		fmt.Fprintf(p.stderr, "taxcloud-bridge: %v\nRun with -h to list the settings.\n", &configError{problems})
+		settings.Report(p.stderr, "taxcloud-bridge", problems)
 		return 2
 	}
 	defer ln.Close()
@@ -137,21 +127,11 @@ func start(ctx context.Context, p process) int {
 	}
 	defer a.Close()
 
-	base := baseURL(ln.Addr())
+	base := serve.BaseURL(ln.Addr())
 	if demo != nil {
 		demo.routes(a.mux, base)
 	}
-	srv := &http.Server{
-		Handler:           a.handler,
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
-		MaxHeaderBytes:    maxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
+	srv := serve.Start(ln, a.handler, logger)
 
 	switch {
 	case cfg.SignDisabled:
@@ -176,17 +156,7 @@ func start(ctx context.Context, p process) int {
 		p.ready <- base
 	}
 
-	select {
-	case <-ctx.Done():
-	case err := <-serveErr:
-		logger.Error("server failed", slog.String("error", err.Error()))
-		return 1
-	}
-	logger.Info("shutting down: finishing in-flight requests")
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		logger.Error("shutdown incomplete", slog.String("error", err.Error()))
+	if !srv.Wait(ctx) || !srv.Shutdown(shutdownTimeout) {
 		return 1
 	}
 	logger.Info("stopped")
@@ -207,17 +177,4 @@ type redisLog struct{ l *slog.Logger }
 func (r redisLog) Printf(ctx context.Context, format string, v ...any) {
 	msg := strings.TrimPrefix(fmt.Sprintf(format, v...), "redis: ")
 	r.l.WarnContext(ctx, "redis: "+msg)
-}
-
-// baseURL is the URL a local client uses to reach addr: an unspecified host
-// (":8080", "0.0.0.0") becomes 127.0.0.1.
-func baseURL(addr net.Addr) string {
-	host, port, err := net.SplitHostPort(addr.String())
-	if err != nil {
-		return "http://" + addr.String()
-	}
-	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
-		host = "127.0.0.1"
-	}
-	return "http://" + net.JoinHostPort(host, port)
 }

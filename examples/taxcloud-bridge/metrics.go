@@ -8,9 +8,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/wecomkit/wecomkit/internal/appmetrics"
 	"github.com/wecomkit/wecomkit/signer"
 	"github.com/wecomkit/wecomkit/wecom"
 )
@@ -62,11 +61,10 @@ const (
 type metrics struct {
 	reg *prometheus.Registry
 
-	requests     *prometheus.CounterVec
-	latency      *prometheus.HistogramVec
-	wecomCalls   *prometheus.CounterVec
-	wecomLatency *prometheus.HistogramVec
-	fetches      *prometheus.CounterVec
+	requests   *prometheus.CounterVec
+	latency    *prometheus.HistogramVec
+	wecomCalls *appmetrics.WeComCalls
+	fetches    *prometheus.CounterVec
 
 	byRoute   [numRoutes]routeMetrics
 	forms     [numForms]prometheus.Counter
@@ -87,7 +85,7 @@ type routeMetrics struct {
 }
 
 func newMetrics() *metrics {
-	m := &metrics{reg: prometheus.NewRegistry()}
+	m := &metrics{wecomCalls: appmetrics.NewWeComCalls("taxcloud_bridge", true)}
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "taxcloud_bridge_requests_total",
 		Help: "Requests answered, by route and answer code (the envelope's code, or the HTTP status when the answer had no envelope).",
@@ -97,15 +95,6 @@ func newMetrics() *metrics {
 		Help:    "Time to answer a request, by route.",
 		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 	}, []string{"route"})
-	m.wecomCalls = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "taxcloud_bridge_wecom_calls_total",
-		Help: `HTTP attempts to WeCom, by API path and errcode ("0" success, "transport" when WeCom did not answer).`,
-	}, []string{"api", "errcode"})
-	m.wecomLatency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name:    "taxcloud_bridge_wecom_call_duration_seconds",
-		Help:    "Duration of one HTTP attempt to WeCom, by API path.",
-		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
-	}, []string{"api"})
 	m.fetches = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "taxcloud_bridge_credential_fetches_total",
 		Help: "Fetches of an access token or ticket from WeCom, by credential and result (ok, error).",
@@ -118,8 +107,7 @@ func newMetrics() *metrics {
 		Name: "taxcloud_bridge_signature_forms_total",
 		Help: `Signed requests by the signature form that matched: "all" parameters, "appid+ts" only (compatible mode), "fields", "none" (rejected) or "disabled" (checks off).`,
 	}, []string{"form"})
-	m.reg.MustRegister(m.requests, m.latency, m.wecomCalls, m.wecomLatency, m.fetches, cache, forms,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.reg = appmetrics.NewRegistry(m.requests, m.latency, m.wecomCalls, m.fetches, cache, forms)
 
 	for i, name := range routeNames() {
 		labels := answerLabels()
@@ -146,9 +134,7 @@ func newMetrics() *metrics {
 }
 
 // handler serves the registry in the Prometheus text format.
-func (m *metrics) handler() http.Handler {
-	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
-}
+func (m *metrics) handler() http.Handler { return appmetrics.Handler(m.reg) }
 
 // routeOf maps the pattern the mux matched to a route label.
 func routeOf(pattern string) int {
@@ -268,13 +254,8 @@ func credentialOf(path string) string {
 }
 
 // observeCall is the wecom.WithCallHook: every HTTP attempt to WeCom.
-func (m *metrics) observeCall(_ context.Context, info wecom.CallInfo) {
-	errcode := strconv.Itoa(info.ErrCode)
-	if info.Err != nil {
-		errcode = "transport"
-	}
-	m.wecomCalls.WithLabelValues(info.Path, errcode).Inc()
-	m.wecomLatency.WithLabelValues(info.Path).Observe(info.Latency.Seconds())
+func (m *metrics) observeCall(ctx context.Context, info wecom.CallInfo) {
+	m.wecomCalls.Observe(ctx, info)
 	if cred := credentialOf(info.Path); cred != "" {
 		m.fetchSeq.Add(1)
 		result := "ok"
