@@ -164,7 +164,7 @@ func TestSentinel(t *testing.T) {
 	d.Master.Stop()
 	start = time.Now()
 	require.Eventually(t, func() bool { a, err := d.MasterAddr(ctx); return err == nil && a == d.Replica.Addr },
-		redistest.FailoverTimeout+10*time.Second, 20*time.Millisecond)
+		redistest.PromotionWithin, 20*time.Millisecond)
 	t.Logf("replica promoted %v after the master died", time.Since(start).Round(time.Millisecond))
 	require.Eventually(t, func() bool { return c.Set(ctx, "k", "w", 0).Err() == nil }, 10*time.Second, 20*time.Millisecond)
 	require.Equal(t, "w", d.Replica.Client().Get(ctx, "k").Val())

@@ -25,6 +25,13 @@ const (
 	FailoverTimeout = 5 * time.Second
 )
 
+// PromotionWithin bounds how long a test should wait for the replica's
+// promotion after the master died: the failover timeout, plus the 30 s of
+// Sentinel's TILT mode — which a Sentinel enters when a loaded machine
+// delays its timer by more than 2 s, and during which it does not fail
+// over — plus slack. A healthy run promotes within about 3 s.
+const PromotionWithin = FailoverTimeout + 30*time.Second + 10*time.Second
+
 // sentinelTimeout bounds how long StartSentinel waits for the Sentinels
 // to find the replica and each other (they announce themselves every 2 s).
 const sentinelTimeout = 20 * time.Second

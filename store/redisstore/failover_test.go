@@ -147,7 +147,7 @@ func TestSentinelFailover(t *testing.T) {
 		}
 		resumed = time.Since(killed)
 		return true
-	}, redistest.FailoverTimeout+10*time.Second, 10*time.Millisecond, "writes never resumed")
+	}, redistest.PromotionWithin, 10*time.Millisecond, "writes never resumed")
 	promoted, err := d.MasterAddr(ctx)
 	require.NoError(t, err)
 	require.Equal(t, d.Replica.Addr, promoted)
