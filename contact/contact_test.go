@@ -355,6 +355,35 @@ func TestSyncerRunAndTrigger(t *testing.T) {
 	require.NoError(t, <-done)
 }
 
+// WithOnSuccess hears of every successful sync, also one that found
+// nothing; WithOnError of every failed one.
+func TestSyncerRunReportsOutcomes(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var fail atomic.Bool
+	fetch := fetcherFunc(func(context.Context) (*contact.Snapshot, error) {
+		if fail.Load() {
+			return nil, errors.New("WeCom down")
+		}
+		return &contact.Snapshot{Users: []contact.User{{UserID: "a", Known: contact.FieldDepartment}}}, nil
+	})
+	outcomes := make(chan string, 10)
+	s, err := contact.NewSyncer(fetch, store.NewMemory(), nil,
+		contact.WithInterval(1<<40), contact.WithTriggerDelay(0),
+		contact.WithOnSuccess(func(ch contact.Changes) { outcomes <- fmt.Sprintf("ok %d", len(ch)) }),
+		contact.WithOnError(func(error) { outcomes <- "failed" }))
+	require.NoError(t, err)
+	done := make(chan error)
+	go func() { done <- s.Run(ctx) }()
+	require.Equal(t, "ok 1", <-outcomes)
+	s.Trigger()
+	require.Equal(t, "ok 0", <-outcomes, "nothing changed, still a success")
+	fail.Store(true)
+	s.Trigger()
+	require.Equal(t, "failed", <-outcomes)
+	cancel()
+	require.NoError(t, <-done)
+}
+
 // Two syncers on one store never run at once.
 func TestSyncersDoNotOverlap(t *testing.T) {
 	ctx := context.Background()

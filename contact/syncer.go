@@ -43,17 +43,18 @@ var ErrInvalidSyncer = errors.New("contact: invalid syncer configuration")
 //
 // A Syncer is safe for concurrent use.
 type Syncer struct {
-	src      Fetcher
-	st       store.Store
-	locker   store.Locker
-	onChange func(context.Context, Changes) error
-	key      string
-	interval time.Duration
-	jitter   float64
-	delay    time.Duration
-	timeout  time.Duration
-	logger   *slog.Logger
-	onError  func(error)
+	src       Fetcher
+	st        store.Store
+	locker    store.Locker
+	onChange  func(context.Context, Changes) error
+	key       string
+	interval  time.Duration
+	jitter    float64
+	delay     time.Duration
+	timeout   time.Duration
+	logger    *slog.Logger
+	onError   func(error)
+	onSuccess func(Changes)
 
 	sem     chan struct{} // one sync at a time in this process
 	trigger chan struct{}
@@ -129,6 +130,13 @@ func WithSyncLogger(l *slog.Logger) SyncerOption {
 // [Syncer.Run], after it was logged.
 func WithOnError(f func(error)) SyncerOption {
 	return syncerOptionFunc(func(s *Syncer) { s.onError = f })
+}
+
+// WithOnSuccess calls f after every successful sync in [Syncer.Run], with
+// its changes (none when nothing changed): for a server's health and
+// metrics, which need to know a sync succeeded even when it found nothing.
+func WithOnSuccess(f func(Changes)) SyncerOption {
+	return syncerOptionFunc(func(s *Syncer) { s.onSuccess = f })
 }
 
 // NewSyncer returns a Syncer that fetches from src, keeps its snapshot in
@@ -285,6 +293,9 @@ func (s *Syncer) Run(ctx context.Context) error {
 		default:
 			s.logger.LogAttrs(ctx, slog.LevelInfo, "contact: synced", slog.Int("changes", len(changes)),
 				slog.Float64("seconds", time.Since(start).Seconds()))
+			if s.onSuccess != nil {
+				s.onSuccess(changes)
+			}
 		}
 		if !timer.Stop() {
 			select {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"log/slog"
 	"net/http"
 	"sync"
 	"time"
@@ -134,45 +132,4 @@ func writeStatus(w http.ResponseWriter, code int, status, reason string) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
 	_, _ = w.Write(b)
-}
-
-// syncedMessage is the message contact.Syncer.Run logs after each
-// successful sync. The Syncer reports failures through WithOnError but
-// successes only in its log, so syncObserver watches for this line; the
-// tests of -listen fail if the message changes.
-const syncedMessage = "contact: synced"
-
-// syncObserver is a slog.Handler in front of the syncer's log that tells
-// the state about every successful sync; every record is passed on as it
-// is.
-type syncObserver struct {
-	slog.Handler
-	state *syncState
-}
-
-// Enabled lets the "synced" record through whatever the level, so that it
-// is seen even when not written.
-func (o syncObserver) Enabled(ctx context.Context, l slog.Level) bool {
-	return l == slog.LevelInfo || o.Handler.Enabled(ctx, l)
-}
-
-// Handle observes r and passes it on when the handler writes its level.
-func (o syncObserver) Handle(ctx context.Context, r slog.Record) error {
-	if r.Message == syncedMessage && r.Level == slog.LevelInfo {
-		o.state.succeeded()
-	}
-	if !o.Handler.Enabled(ctx, r.Level) {
-		return nil
-	}
-	return o.Handler.Handle(ctx, r)
-}
-
-// WithAttrs keeps observing.
-func (o syncObserver) WithAttrs(attrs []slog.Attr) slog.Handler {
-	return syncObserver{Handler: o.Handler.WithAttrs(attrs), state: o.state}
-}
-
-// WithGroup keeps observing.
-func (o syncObserver) WithGroup(name string) slog.Handler {
-	return syncObserver{Handler: o.Handler.WithGroup(name), state: o.state}
 }

@@ -106,11 +106,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	opts := []wecom.Option{wecom.WithBaseURL(cfg.BaseURL), wecom.WithLogger(logger)}
 	var state *syncState // what -listen reports; nil without it
-	syncLogger := logger
 	if ln != nil {
 		state = newSyncState(cfg.Interval, time.Now)
 		opts = append(opts, wecom.WithCallHook(state.wecomCalls.Observe))
-		syncLogger = slog.New(syncObserver{Handler: logger.Handler(), state: state})
 	}
 	structure, err := wecom.New(cfg.CorpID, cfg.ContactSecret.Reveal(), opts...)
 	if err != nil {
@@ -153,7 +151,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return nil
 	}
 	syncer, err := contact.NewSyncer(contact.NewSource(structure, details), st, onChange,
-		contact.WithInterval(cfg.Interval), contact.WithSyncLogger(syncLogger),
+		contact.WithInterval(cfg.Interval), contact.WithSyncLogger(logger),
+		contact.WithOnSuccess(func(contact.Changes) {
+			if state != nil {
+				state.succeeded()
+			}
+		}),
 		contact.WithOnError(func(err error) {
 			if state != nil {
 				state.failed()
