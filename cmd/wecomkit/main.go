@@ -85,9 +85,11 @@ func runEnv(e *env, args []string) int {
 		return exitUsage
 	}
 	name, rest := args[0], args[1:]
-	switch name {
-	case "help", "-h", "-help", "--help":
-		if len(rest) > 0 && rest[0] != "" {
+	if isHelpWord(name) {
+		// "help sign" is "sign --help"; "help", "help help" and "--help
+		// --help" are the main usage (the fuzzer found that a help word
+		// after a help word recursed forever).
+		if len(rest) > 0 && rest[0] != "" && !isHelpWord(rest[0]) {
 			return runEnv(e, []string{rest[0], "--help"})
 		}
 		writeMainUsage(e.stdout)
@@ -101,6 +103,14 @@ func runEnv(e *env, args []string) int {
 	fmt.Fprintf(e.stderr, "wecomkit: unknown command %q\n\n", name)
 	writeMainUsage(e.stderr)
 	return exitUsage
+}
+
+func isHelpWord(s string) bool {
+	switch s {
+	case "help", "-h", "-help", "--help":
+		return true
+	}
+	return false
 }
 
 func writeMainUsage(w io.Writer) {

@@ -152,6 +152,21 @@ func TestHelpEverywhere(t *testing.T) {
 	}
 }
 
+// "help" followed by a help word shows the main usage (it used to recurse
+// until the stack overflowed: found by FuzzCommandLine); "help sign" is
+// "sign --help".
+func TestHelpWords(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"help", "help"}, {"--help", "--help"}, {"-h", "help", "x"}, {"help", "-h"}} {
+		code, stdout, stderr := runCLI(t, args, nil, "")
+		require.Equal(t, exitOK, code, "%v", args)
+		require.Empty(t, stderr)
+		require.Contains(t, stdout, "Commands:", "%v", args)
+	}
+	code, stdout, _ := runCLI(t, []string{"help", "sign"}, nil, "")
+	require.Equal(t, exitOK, code)
+	require.Contains(t, stdout, "Usage: wecomkit sign")
+}
+
 // A flag the command does not know is a usage error, with a pointer to
 // --help.
 func TestUnknownFlag(t *testing.T) {
