@@ -70,8 +70,11 @@ func WithPrivateInfo(agentID int64) URLOption {
 }
 
 // WithAgentID adds the app's agentid to an [AuthorizeURL] with the base
-// scope, as WeCom recommends (it also activates the interface licence of
-// third-party and custom-developed apps).
+// scope, as WeCom recommends for links whose appid is a corp id
+// (https://developer.work.weixin.qq.com/document/path/96441): self-built
+// and 代开发 apps, where it also triggers the automatic activation of an
+// interface license. A third-party app's link whose appid is the suite id
+// takes no agentid (https://developer.work.weixin.qq.com/document/path/91120).
 func WithAgentID(agentID int64) URLOption {
 	return urlOptionFunc(func(c *urlConfig) { c.agentID = agentID })
 }
