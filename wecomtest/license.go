@@ -1,17 +1,12 @@
 package wecomtest
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 	"sort"
 	"strconv"
 	"time"
-
-	"github.com/wecomkit/wecomkit/crypto"
 )
 
 // licenses is the server's model of interface licenses (接口许可) and of
@@ -315,51 +310,6 @@ func (s *Server) PushUnlicensed(ctx context.Context, suiteID, corpID, userID str
 	msg := newPushXML().str("ToUserName", corpID).str("FromUserName", userID).num("CreateTime", now.Unix()).
 		str("MsgType", "event").str("Event", "unlicensed_notify").num("AgentID", agent).done()
 	return s.pushSealed(ctx, dest, st.Token, st.EncodingAESKey, corpID, msg)
-}
-
-// pushSealed encrypts plaintext for receiveID, signs it with token and
-// POSTs it to dest as WeCom pushes callbacks; the answer must be 200
-// "success". The lock must not be held.
-func (s *Server) pushSealed(ctx context.Context, dest, token, key, receiveID string, plaintext []byte) error {
-	mc, err := crypto.New(token, key, receiveID)
-	if err != nil {
-		return fmt.Errorf("wecomtest: push to %s: %w", receiveID, err)
-	}
-	timestamp := strconv.FormatInt(s.now().Unix(), 10)
-	nonce := randomDigits(10)
-	sealed, err := mc.EncryptMsg(plaintext, timestamp, nonce)
-	if err != nil {
-		return fmt.Errorf("wecomtest: encrypting for %s: %w", receiveID, err)
-	}
-	enc, err := encryptValue(sealed)
-	if err != nil {
-		return err
-	}
-	body := newPushXML().str("ToUserName", receiveID).str("Encrypt", enc).str("AgentID", "").done()
-	u, err := url.Parse(dest)
-	if err != nil {
-		return fmt.Errorf("wecomtest: bad push URL: %w", err)
-	}
-	q := u.Query()
-	q.Set("msg_signature", crypto.Signature(token, timestamp, nonce, enc))
-	q.Set("timestamp", timestamp)
-	q.Set("nonce", nonce)
-	u.RawQuery = q.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
-	if err != nil {
-		return fmt.Errorf("wecomtest: push to %s: %w", receiveID, err)
-	}
-	req.Header.Set("Content-Type", "text/xml")
-	resp, err := s.pushClient.Do(req)
-	if err != nil {
-		return fmt.Errorf("wecomtest: push to %s: %w", receiveID, err)
-	}
-	defer resp.Body.Close()
-	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
-	if resp.StatusCode != http.StatusOK || string(answer) != "success" {
-		return fmt.Errorf("wecomtest: push to %s: the callback answered %d %q, not 200 \"success\"", receiveID, resp.StatusCode, truncate(answer, 64))
-	}
-	return nil
 }
 
 func maxTime(a, b time.Time) time.Time {

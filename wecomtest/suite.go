@@ -371,7 +371,6 @@ func (s *Server) PushRaw(ctx context.Context, suiteID string, plaintext []byte) 
 	if st != nil {
 		suite = st.Suite
 	}
-	now := s.now()
 	s.mu.Unlock()
 	if st == nil {
 		return fmt.Errorf("wecomtest: unknown suite %q", suiteID)
@@ -379,47 +378,50 @@ func (s *Server) PushRaw(ctx context.Context, suiteID string, plaintext []byte) 
 	if suite.CommandURL == "" {
 		return fmt.Errorf("wecomtest: suite %q has no command URL", suiteID)
 	}
-	mc, err := crypto.New(suite.Token, suite.EncodingAESKey, suiteID)
+	return s.pushSealed(ctx, suite.CommandURL, suite.Token, suite.EncodingAESKey, suiteID, plaintext)
+}
+
+// pushSealed encrypts plaintext for receiveID, signs it with token and
+// POSTs it to dest as WeCom pushes callbacks; the answer must be 200
+// "success". The lock must not be held.
+func (s *Server) pushSealed(ctx context.Context, dest, token, key, receiveID string, plaintext []byte) error {
+	mc, err := crypto.New(token, key, receiveID)
 	if err != nil {
-		return fmt.Errorf("wecomtest: suite %q: %w", suiteID, err)
+		return fmt.Errorf("wecomtest: push to %s: %w", receiveID, err)
 	}
-	timestamp := strconv.FormatInt(now.Unix(), 10)
+	timestamp := strconv.FormatInt(s.now().Unix(), 10)
 	nonce := randomDigits(10)
 	sealed, err := mc.EncryptMsg(plaintext, timestamp, nonce)
 	if err != nil {
-		return fmt.Errorf("wecomtest: encrypting for suite %q: %w", suiteID, err)
+		return fmt.Errorf("wecomtest: encrypting for %s: %w", receiveID, err)
 	}
 	enc, err := encryptValue(sealed)
 	if err != nil {
 		return err
 	}
-	body := newPushXML().str("ToUserName", suiteID).str("Encrypt", enc).str("AgentID", "").done()
-
-	u, err := url.Parse(suite.CommandURL)
+	body := newPushXML().str("ToUserName", receiveID).str("Encrypt", enc).str("AgentID", "").done()
+	u, err := url.Parse(dest)
 	if err != nil {
-		return fmt.Errorf("wecomtest: suite %q: bad command URL: %w", suiteID, err)
+		return fmt.Errorf("wecomtest: bad push URL: %w", err)
 	}
 	q := u.Query()
-	q.Set("msg_signature", crypto.Signature(suite.Token, timestamp, nonce, enc))
+	q.Set("msg_signature", crypto.Signature(token, timestamp, nonce, enc))
 	q.Set("timestamp", timestamp)
 	q.Set("nonce", nonce)
 	u.RawQuery = q.Encode()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("wecomtest: push to suite %q: %w", suiteID, err)
+		return fmt.Errorf("wecomtest: push to %s: %w", receiveID, err)
 	}
 	req.Header.Set("Content-Type", "text/xml")
 	resp, err := s.pushClient.Do(req)
 	if err != nil {
-		return fmt.Errorf("wecomtest: push to suite %q: %w", suiteID, err)
+		return fmt.Errorf("wecomtest: push to %s: %w", receiveID, err)
 	}
 	defer resp.Body.Close()
-	answer, err := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
-	if err != nil {
-		return fmt.Errorf("wecomtest: push to suite %q: reading the answer: %w", suiteID, err)
-	}
+	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
 	if resp.StatusCode != http.StatusOK || string(answer) != "success" {
-		return fmt.Errorf("wecomtest: push to suite %q: the callback answered %d %q, not 200 \"success\"", suiteID, resp.StatusCode, truncate(answer, 64))
+		return fmt.Errorf("wecomtest: push to %s: the callback answered %d %q, not 200 \"success\"", receiveID, resp.StatusCode, truncate(answer, 64))
 	}
 	return nil
 }
