@@ -43,6 +43,7 @@ import (
 	"github.com/wecomkit/wecomkit/internal/logbuf"
 	"github.com/wecomkit/wecomkit/internal/serve"
 	"github.com/wecomkit/wecomkit/internal/settings"
+	"github.com/wecomkit/wecomkit/internal/tokenready"
 )
 
 func main() {
@@ -116,7 +117,7 @@ func start(ctx context.Context, p process) int {
 	srv := serve.Start(ln, a.handler, logger)
 	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("public_url", cfg.PublicURL),
 		slog.String("corpid", cfg.CorpID), slog.Int64("agentid", cfg.AgentID))
-	go func() { _, _ = a.ready.check(ctx) }() // a wrong secret shows in the log at once
+	go func() { _, _ = a.ready.Check(ctx, tokenready.CheckTimeout) }() // a wrong secret shows in the log at once
 	if demo != nil {
 		logs.Flush()
 		demo.printInstructions(p.stdout, cfg.PublicURL)

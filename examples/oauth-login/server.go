@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/wecomkit/wecomkit/internal/tokenready"
 	"github.com/wecomkit/wecomkit/oauth"
 	"github.com/wecomkit/wecomkit/store/redisstore"
 	"github.com/wecomkit/wecomkit/wecom"
@@ -35,7 +36,7 @@ type app struct {
 	states   *oauth.StateCodec
 	cookies  *cookies
 	used     *usedStates
-	ready    *readiness
+	ready    *tokenready.Readiness
 	metrics  *metrics
 	pages    pageSet
 	now      func() time.Time
@@ -100,7 +101,7 @@ func newApp(cfg config, logger *slog.Logger, now func() time.Time) (*app, error)
 	}
 	a.cookies = &cookies{key: deriveKey(key, "session"), secure: pub.Scheme == "https", path: path, now: now}
 	a.linkOpts = []oauth.URLOption{oauth.WithAuthorizeBase(cfg.AuthorizeBase), oauth.WithWebLoginBase(cfg.WebLoginBase)}
-	a.ready = newReadiness(client, logger, time.Now)
+	a.ready = tokenready.New(client, logger, time.Now)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", a.h5Entry)

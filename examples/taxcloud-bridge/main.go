@@ -146,7 +146,7 @@ func start(ctx context.Context, p process) int {
 		// A wrong corpid or secret shows up in the log at once rather than
 		// on the first user's request; /readyz reports it too. It does not
 		// stop the bridge: WeCom or Redis may just be away for a moment.
-		_, _ = a.ready.check(ctx, preflightTimeout)
+		_, _ = a.ready.Check(ctx, preflightTimeout)
 	}()
 	if demo != nil {
 		logs.Flush() // the start-up lines first, then the commands

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/wecomkit/wecomkit/internal/testutil"
+	"github.com/wecomkit/wecomkit/internal/tokenready"
 	"github.com/wecomkit/wecomkit/signer"
 	"github.com/wecomkit/wecomkit/wecomtest"
 )
@@ -373,16 +374,16 @@ func TestReadyz(t *testing.T) {
 			BaseURL: srv.URL, SignWindow: time.Minute, WeComTimeout: time.Second}, newLogger(io.Discard, nil))
 		require.NoError(t, err)
 		defer a.Close()
-		a.ready.now = func() time.Time { return now }
+		a.ready = tokenready.New(a.client, newLogger(io.Discard, nil), func() time.Time { return now })
 		srv.FailNext("/cgi-bin/gettoken", 1, 40001)
-		ok, d := a.ready.check(context.Background(), time.Second)
+		ok, d := a.ready.Check(context.Background(), time.Second)
 		require.False(t, ok)
 		require.Equal(t, 40001, d.Code)
-		now = now.Add(readyRetryAfter - time.Second)
-		ok, _ = a.ready.check(context.Background(), time.Second)
+		now = now.Add(tokenready.RetryAfter - time.Second)
+		ok, _ = a.ready.Check(context.Background(), time.Second)
 		require.False(t, ok, "too early to ask again")
 		now = now.Add(2 * time.Second)
-		ok, _ = a.ready.check(context.Background(), time.Second)
+		ok, _ = a.ready.Check(context.Background(), time.Second)
 		require.True(t, ok)
 		require.Equal(t, 2, srv.Calls("/cgi-bin/gettoken"))
 	})

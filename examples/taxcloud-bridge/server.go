@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/wecomkit/wecomkit/internal/tokenready"
 	"github.com/wecomkit/wecomkit/jssdk"
 	"github.com/wecomkit/wecomkit/oauth"
 	"github.com/wecomkit/wecomkit/signer"
@@ -22,7 +23,7 @@ type app struct {
 	handler http.Handler   // the routes behind the access log
 	mux     *http.ServeMux // the routes, for the demo to add its own
 	client  *wecom.Client
-	ready   *readiness
+	ready   *tokenready.Readiness
 	metrics *metrics
 	closers []io.Closer
 }
@@ -69,7 +70,7 @@ func newApp(cfg config, logger *slog.Logger, extra ...wecom.Option) (*app, error
 		return nil, err
 	}
 	a.client = client
-	a.ready = newReadiness(client, logger, time.Now)
+	a.ready = tokenready.New(client, logger, time.Now)
 
 	b := &bridge{
 		corpID:   cfg.CorpID,
