@@ -100,9 +100,9 @@ func (c *Client) UserInfo(ctx context.Context, code string) (*UserInfo, error) {
 		Path:      pathGetUserInfo,
 		Query:     url.Values{"code": {code}},
 		SingleUse: true, // a lost answer must not be retried into a 40029
+		Secrets:   []string{code},
 	}
 	if err := c.wc.Do(ctx, req, &out); err != nil {
-		err = scrub(err, code)
 		if wecom.ErrorCode(err) == codeInvalidCode {
 			return nil, fmt.Errorf("oauth: getuserinfo: %w: %w", ErrInvalidCode, err)
 		}
@@ -144,9 +144,10 @@ func (c *Client) UserDetail(ctx context.Context, userTicket string) (*UserDetail
 		Path:       pathGetUserDetail,
 		Body:       map[string]string{"user_ticket": userTicket},
 		Idempotent: true, // a read; repeating it is harmless
+		Secrets:    []string{userTicket},
 	}
 	if err := c.wc.Do(ctx, req, &out); err != nil {
-		return nil, fmt.Errorf("oauth: getuserdetail: %w", scrub(err, userTicket))
+		return nil, fmt.Errorf("oauth: getuserdetail: %w", err)
 	}
 	return &out, nil
 }
@@ -220,15 +221,4 @@ func (g *Gender) UnmarshalJSON(b []byte) error {
 		*g = Gender(n)
 	}
 	return nil
-}
-
-// scrub removes the given one-time credentials from err: from the errmsg
-// of the *wecom.APIError in its chain (WeCom might quote a parameter) and
-// from its text.
-func scrub(err error, secrets ...string) error {
-	var ae *wecom.APIError
-	if errors.As(err, &ae) {
-		ae.Msg = redact.String(ae.Msg, secrets...)
-	}
-	return redact.Error(err, secrets...)
 }

@@ -2,12 +2,10 @@ package suite
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"time"
 
-	"github.com/wecomkit/wecomkit/internal/redact"
 	"github.com/wecomkit/wecomkit/wecom"
 )
 
@@ -103,15 +101,4 @@ func (s *Suite) isAuthorized(corpID string) bool {
 	}
 	_, ok, err := s.store.Get(context.Background(), s.keys.permanentCode(corpID))
 	return err == nil && ok
-}
-
-// scrub removes one-time credentials from err: from the errmsg of the
-// *wecom.APIError in its chain (WeCom might quote a parameter) and from its
-// text.
-func scrub(err error, secrets ...string) error {
-	var ae *wecom.APIError
-	if errors.As(err, &ae) {
-		ae.Msg = redact.String(ae.Msg, secrets...)
-	}
-	return redact.Error(err, secrets...)
 }

@@ -302,9 +302,10 @@ func (s *Suite) getPermanentCode(ctx context.Context, authCode string) (*Authori
 	var out permanentCodeAnswer
 	// The auth code is single use: never repeated after the request may
 	// have reached WeCom.
-	req := &wecom.Request{Method: http.MethodPost, Path: path, Body: map[string]string{"auth_code": authCode}, SingleUse: true}
+	req := &wecom.Request{Method: http.MethodPost, Path: path, Body: map[string]string{"auth_code": authCode},
+		SingleUse: true, Secrets: []string{authCode}}
 	if err := s.service.Do(ctx, req, &out); err != nil {
-		return nil, fmt.Errorf("suite: get_permanent_code: %w", scrub(err, authCode))
+		return nil, fmt.Errorf("suite: get_permanent_code: %w", err)
 	}
 	if out.PermanentCode == "" || out.AuthCorpInfo.CorpID == "" {
 		return nil, errors.New("suite: get_permanent_code: answer has no permanent_code or corpid")
@@ -330,9 +331,9 @@ func (s *Suite) getAuthInfo(ctx context.Context, corpID, permanentCode string) (
 	}
 	var out authInfoAnswer
 	req := &wecom.Request{Method: http.MethodPost, Path: path, Idempotent: true,
-		Body: map[string]string{"auth_corpid": corpID, "permanent_code": permanentCode}}
+		Body: map[string]string{"auth_corpid": corpID, "permanent_code": permanentCode}, Secrets: []string{permanentCode}}
 	if err := s.service.Do(ctx, req, &out); err != nil {
-		return nil, fmt.Errorf("suite: get_auth_info: %w", scrub(err, permanentCode))
+		return nil, fmt.Errorf("suite: get_auth_info: %w", err)
 	}
 	if out.AuthCorpInfo.CorpID == "" {
 		out.AuthCorpInfo.CorpID = corpID

@@ -107,9 +107,9 @@ func (p *Provider) LoginInfo(ctx context.Context, authCode string) (*LoginInfo, 
 	}
 	var out LoginInfo
 	req := &wecom.Request{Method: http.MethodPost, Path: "/cgi-bin/service/get_login_info",
-		Body: map[string]string{"auth_code": authCode}, SingleUse: true, TokenParam: wecom.AccessToken}
+		Body: map[string]string{"auth_code": authCode}, SingleUse: true, TokenParam: wecom.AccessToken, Secrets: []string{authCode}}
 	if err := p.client.Do(ctx, req, &out); err != nil {
-		return nil, fmt.Errorf("suite: get_login_info: %w", scrub(err, authCode))
+		return nil, fmt.Errorf("suite: get_login_info: %w", err)
 	}
 	if out.User.UserID == "" && out.User.OpenUserID == "" {
 		return nil, errors.New("suite: get_login_info: answer names no user")

@@ -72,9 +72,8 @@ func (s *Suite) UserInfo3rd(ctx context.Context, code string) (*UserInfo3rd, err
 	}
 	var out UserInfo3rd
 	req := &wecom.Request{Method: http.MethodGet, Path: "/cgi-bin/service/auth/getuserinfo3rd",
-		Query: url.Values{"code": {code}}, SingleUse: true}
+		Query: url.Values{"code": {code}}, SingleUse: true, Secrets: []string{code}}
 	if err := s.service.Do(ctx, req, &out); err != nil {
-		err = scrub(err, code)
 		if wecom.ErrorCode(err) == 40029 {
 			return nil, fmt.Errorf("suite: getuserinfo3rd: %w: %w", oauth.ErrInvalidCode, err)
 		}
@@ -106,9 +105,9 @@ func (s *Suite) UserDetail3rd(ctx context.Context, userTicket wecom.Secret) (*Us
 	}
 	var out UserDetail3rd
 	req := &wecom.Request{Method: http.MethodPost, Path: "/cgi-bin/service/auth/getuserdetail3rd",
-		Body: map[string]string{"user_ticket": userTicket.Reveal()}, Idempotent: true}
+		Body: map[string]string{"user_ticket": userTicket.Reveal()}, Idempotent: true, Secrets: []string{userTicket.Reveal()}}
 	if err := s.service.Do(ctx, req, &out); err != nil {
-		return nil, fmt.Errorf("suite: getuserdetail3rd: %w", scrub(err, userTicket.Reveal()))
+		return nil, fmt.Errorf("suite: getuserdetail3rd: %w", err)
 	}
 	return &out, nil
 }

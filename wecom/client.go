@@ -239,6 +239,11 @@ type Request struct {
 	// parameter instead of the client's own: get_login_info takes the
 	// provider token as access_token.
 	TokenParam TokenParam
+	// Secrets are the one-time credentials the request carries — an OAuth
+	// code, a user ticket, an auth or permanent code, an activation code —
+	// kept out of the error (and of WeCom's errmsg in it) exactly as the
+	// token is.
+	Secrets []string
 }
 
 // Get calls a GET endpoint and decodes the response into out (which may be
@@ -275,5 +280,8 @@ func (c *Client) Post(ctx context.Context, path string, query url.Values, body, 
 // ctx bounds the whole call, waits included; each attempt is further
 // bounded by [WithRequestTimeout]. Errors never contain the token.
 func (c *Client) Do(ctx context.Context, r *Request, out any) error {
-	return c.transport.do(ctx, r, &c.cred, out)
+	if r == nil {
+		return c.transport.do(ctx, r, &c.cred, out)
+	}
+	return c.transport.do(ctx, r, &c.cred, out, r.Secrets...)
 }

@@ -577,3 +577,27 @@ func TestSingleUseNotRepeatedAfterTransportFailure(t *testing.T) {
 	require.NoError(t, f.client.Do(ctx, single, nil))
 	require.Equal(t, 4, f.srv.Calls(pingURL))
 }
+
+// A one-time credential named in Request.Secrets is kept out of the error,
+// WeCom's errmsg included, as the token is.
+func TestRequestSecretsAreScrubbed(t *testing.T) {
+	f := newFixture(t)
+	f.srv.HandleFunc("/cgi-bin/test/echo-error", func(w http.ResponseWriter, r *http.Request, _ wecomtest.Caller) {
+		wecomtest.WriteError(w, 40029, "invalid code "+r.URL.Query().Get("code"))
+	})
+	const code = "one-time-code-0123456789"
+	req := &wecom.Request{Method: http.MethodGet, Path: "/cgi-bin/test/echo-error", Query: url.Values{"code": {code}}, Secrets: []string{code}}
+	err := f.client.Do(context.Background(), req, nil)
+	require.Equal(t, 40029, wecom.ErrorCode(err))
+	require.NotContains(t, err.Error(), code)
+
+	req.Secrets = nil
+	err = f.client.Do(context.Background(), req, nil)
+	require.Contains(t, err.Error(), code, "without Secrets the errmsg is WeCom's")
+
+	tr, err := wecom.NewTransport(wecom.WithBaseURL("http://127.0.0.1:1"), wecom.WithRetries(0))
+	require.NoError(t, err)
+	err = tr.Do(context.Background(), &wecom.Request{Method: http.MethodGet, Path: "/x", Query: url.Values{"q": {code}}, Secrets: []string{code}}, nil) // a parameter redact.URL does not know
+	require.Error(t, err)
+	require.NotContains(t, err.Error(), code, "net/http quotes the URL; the secret is scrubbed from it")
+}

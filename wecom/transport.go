@@ -87,7 +87,10 @@ func (t *Transport) BaseURL() string { return t.baseURL }
 // and decodes a successful answer into out. Errors and retries are as for
 // [Client.Do], but for the token retry, which needs a token.
 func (t *Transport) Do(ctx context.Context, r *Request, out any) error {
-	return t.do(ctx, r, nil, out)
+	if r == nil {
+		return t.do(ctx, r, nil, out)
+	}
+	return t.do(ctx, r, nil, out, r.Secrets...)
 }
 
 // credential is what an authenticated call carries: a token from source in

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wecomkit/wecomkit/internal/redact"
 	"github.com/wecomkit/wecomkit/suite"
 	"github.com/wecomkit/wecomkit/wecom"
 )
@@ -101,25 +100,12 @@ func (t AccountType) String() string {
 // Reads are marked idempotent (safe to repeat after a transport failure);
 // orders and activations are not. secrets are scrubbed from the error.
 func (c *Client) do(ctx context.Context, path string, body, out any, idempotent bool, secrets ...string) error {
-	req := &wecom.Request{Method: http.MethodPost, Path: path, Body: body, Idempotent: idempotent}
+	req := &wecom.Request{Method: http.MethodPost, Path: path, Body: body, Idempotent: idempotent, Secrets: secrets}
 	if err := c.c.Do(ctx, req, out); err != nil {
 		name := path[strings.LastIndexByte(path, '/')+1:]
-		return fmt.Errorf("license: %s: %w", name, scrub(err, secrets...))
+		return fmt.Errorf("license: %s: %w", name, err)
 	}
 	return nil
-}
-
-// scrub removes credentials (activation codes) from err: from the errmsg
-// of the *wecom.APIError in its chain and from its text.
-func scrub(err error, secrets ...string) error {
-	if len(secrets) == 0 {
-		return err
-	}
-	var ae *wecom.APIError
-	if errors.As(err, &ae) {
-		ae.Msg = redact.String(ae.Msg, secrets...)
-	}
-	return redact.Error(err, secrets...)
 }
 
 func reveal(codes []wecom.Secret) []string {
