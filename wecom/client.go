@@ -50,8 +50,7 @@ type Client struct {
 	transport    *Transport // HTTP, decoding and retries; shared with WithTransport
 	corpID       string
 	agentID      int64
-	tokens       TokenSource
-	cred         credential
+	cred         credential // the token source and the parameter it travels in
 	logger       *slog.Logger
 	now          func() time.Time // nil: the real clock (see WithClock)
 	store        store.Store
@@ -144,10 +143,7 @@ func newClient(corpID string, param TokenParam, opts []Option) (*Client, error) 
 	}, nil
 }
 
-func (c *Client) setTokens(ts TokenSource) {
-	c.tokens = ts
-	c.cred.source = ts
-}
+func (c *Client) setTokens(ts TokenSource) { c.cred.source = ts }
 
 // ParseBaseURL checks that raw can serve as a base URL for WeCom's API —
 // an http or https URL with a host and no query, fragment or user info —
@@ -193,13 +189,13 @@ func (c *Client) Now() time.Time {
 func (c *Client) Transport() *Transport { return c.transport }
 
 // TokenSource returns the source of the client's tokens.
-func (c *Client) TokenSource() TokenSource { return c.tokens }
+func (c *Client) TokenSource() TokenSource { return c.cred.source }
 
 // AccessToken returns a valid token of the client's kind, fetching one if
 // needed. Calls made through [Client.Get] and [Client.Post] do this
 // themselves.
 func (c *Client) AccessToken(ctx context.Context) (string, error) {
-	return c.tokens.Token(ctx)
+	return c.cred.source.Token(ctx)
 }
 
 // CachedToken returns a [NewCachedToken] source that shares the client's
