@@ -7,9 +7,10 @@ import (
 	"time"
 )
 
-// Memory is an in-process [Store] and [Locker]. It starts no goroutine:
-// expired entries are dropped when they are read, and swept in bulk as the
-// map grows, so an idle Memory costs nothing and needs no Close.
+// Memory is an in-process [Store], [Locker], [Adder] and [Index]. It
+// starts no goroutine: expired entries are dropped when they are read, and
+// swept in bulk as the map grows, so an idle Memory costs nothing and needs
+// no Close.
 //
 // Memory shares nothing between processes; use store/redisstore for that.
 type Memory struct {
@@ -20,6 +21,7 @@ type Memory struct {
 	sweepAt   int // sweep expired items once len(items) reaches this
 	locks     map[string]*memoryLock
 	lockOwner atomic.Uint64
+	indexes   map[string]*memoryIndex // a namespace of its own, apart from items
 }
 
 type memoryItem struct {
@@ -59,6 +61,7 @@ func NewMemory(opts ...MemoryOption) *Memory {
 		items:   make(map[string]memoryItem),
 		sweepAt: minSweep,
 		locks:   make(map[string]*memoryLock),
+		indexes: make(map[string]*memoryIndex),
 	}
 	for _, o := range opts {
 		o.applyMemory(m)
@@ -69,6 +72,8 @@ func NewMemory(opts ...MemoryOption) *Memory {
 var (
 	_ Store  = (*Memory)(nil)
 	_ Locker = (*Memory)(nil)
+	_ Adder  = (*Memory)(nil)
+	_ Index  = (*Memory)(nil)
 )
 
 func (it memoryItem) live(now time.Time) bool {
@@ -114,6 +119,32 @@ func (m *Memory) Set(ctx context.Context, key, value string, ttl time.Duration) 
 		m.sweepLocked(now)
 	}
 	return nil
+}
+
+// Add implements [Adder]: an expired value counts as absent, and is
+// replaced.
+func (m *Memory) Add(ctx context.Context, key, value string, ttl time.Duration) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	if ttl < 0 {
+		return false, ErrNegativeTTL
+	}
+	now := m.now()
+	it := memoryItem{value: value}
+	if ttl > 0 {
+		it.expires = now.Add(ttl)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if old, ok := m.items[key]; ok && old.live(now) {
+		return false, nil
+	}
+	m.items[key] = it
+	if len(m.items) >= m.sweepAt {
+		m.sweepLocked(now)
+	}
+	return true, nil
 }
 
 // sweepLocked drops expired items and sets the next sweep to twice the
