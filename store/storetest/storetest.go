@@ -1,5 +1,5 @@
-// Package storetest is a contract test suite for [store.Store] and
-// [store.Locker] implementations. wecomkit runs it against every store it
+// Package storetest is a contract test suite for [store.Store],
+// [store.Locker], [store.Adder] and [store.Index] implementations. wecomkit runs it against every store it
 // ships; run it against your own store to know it is a drop-in replacement.
 //
 //	func TestMyStore(t *testing.T) {
@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -65,14 +66,21 @@ func key(t *testing.T, name string) string {
 	return fmt.Sprintf("storetest:%d:%s:%s", keySeq.Add(1), strings.ReplaceAll(t.Name(), "/", "."), name)
 }
 
-// Run runs the Store contract and, when the store implements
-// [store.Locker], the Locker contract.
+// Run runs the Store contract and, for each of [store.Locker],
+// [store.Adder] and [store.Index] that the store implements, that
+// interface's contract.
 func Run(t *testing.T, h Harness) {
 	t.Helper()
 	t.Run("Store", func(t *testing.T) { RunStore(t, h) })
 	probe := h.New(t)
 	if _, ok := probe.(store.Locker); ok {
 		t.Run("Locker", func(t *testing.T) { RunLocker(t, h) })
+	}
+	if _, ok := probe.(store.Adder); ok {
+		t.Run("Adder", func(t *testing.T) { RunAdder(t, h) })
+	}
+	if _, ok := probe.(store.Index); ok {
+		t.Run("Index", func(t *testing.T) { RunIndex(t, h) })
 	}
 }
 
@@ -428,4 +436,435 @@ func RunLocker(t *testing.T, h Harness) {
 		require.NoError(t, err, "lock still held after unlock")
 		require.NoError(t, unlock(ctx))
 	})
+}
+
+// racers is how many goroutines the race subtests start at once.
+const racers = 20
+
+// RunAdder runs the [store.Adder] contract. The store returned by h.New
+// must implement store.Adder.
+func RunAdder(t *testing.T, h Harness) {
+	ctx := context.Background()
+	ttl := h.ttl()
+
+	requireValue := func(t *testing.T, s store.Store, k, want string) {
+		t.Helper()
+		v, ok, err := s.Get(ctx, k)
+		require.NoError(t, err)
+		require.True(t, ok, "key %s absent", k)
+		require.Equal(t, want, v)
+	}
+	requireAbsent := func(t *testing.T, s store.Store, k string) {
+		t.Helper()
+		_, ok, err := s.Get(ctx, k)
+		require.NoError(t, err)
+		require.False(t, ok, "key %s present", k)
+	}
+
+	for _, tc := range []struct {
+		name string
+		run  func(t *testing.T, s store.Store, a store.Adder, k string)
+	}{
+		{"FreeKey", func(t *testing.T, s store.Store, a store.Adder, k string) {
+			added, err := a.Add(ctx, k, "v", time.Hour)
+			require.NoError(t, err)
+			require.True(t, added)
+			requireValue(t, s, k, "v")
+		}},
+		{"TakenKey", func(t *testing.T, s store.Store, a store.Adder, k string) {
+			require.NoError(t, s.Set(ctx, k, "first", time.Hour))
+			added, err := a.Add(ctx, k, "second", time.Hour)
+			require.NoError(t, err)
+			require.False(t, added, "Add overwrote a live value")
+			requireValue(t, s, k, "first")
+		}},
+		{"TakenByAdd", func(t *testing.T, s store.Store, a store.Adder, k string) {
+			added, err := a.Add(ctx, k, "first", 0)
+			require.NoError(t, err)
+			require.True(t, added)
+			added, err = a.Add(ctx, k, "second", 0)
+			require.NoError(t, err)
+			require.False(t, added)
+			requireValue(t, s, k, "first")
+		}},
+		{"ExpiredKey", func(t *testing.T, s store.Store, a store.Adder, k string) {
+			// An expired value counts as free, whether Set or Add wrote it.
+			other := k + ":set"
+			added, err := a.Add(ctx, k, "old", ttl)
+			require.NoError(t, err)
+			require.True(t, added)
+			require.NoError(t, s.Set(ctx, other, "old", ttl))
+			added, err = a.Add(ctx, k, "early", time.Hour)
+			require.NoError(t, err)
+			require.False(t, added, "added before the ttl ran out")
+			h.advance(t, ttl+ttl/2)
+			for _, k := range []string{k, other} {
+				added, err = a.Add(ctx, k, "new", time.Hour)
+				require.NoError(t, err)
+				require.True(t, added, "an expired value blocked Add")
+				requireValue(t, s, k, "new")
+			}
+		}},
+		{"TTL", func(t *testing.T, s store.Store, a store.Adder, k string) {
+			short, forever := k+":short", k+":forever"
+			for k, d := range map[string]time.Duration{short: ttl, forever: 0} {
+				added, err := a.Add(ctx, k, "v", d)
+				require.NoError(t, err)
+				require.True(t, added)
+			}
+			h.advance(t, ttl+ttl/2)
+			requireAbsent(t, s, short)
+			requireValue(t, s, forever, "v")
+		}},
+		{"AfterDelete", func(t *testing.T, s store.Store, a store.Adder, k string) {
+			require.NoError(t, s.Set(ctx, k, "v", time.Hour))
+			require.NoError(t, s.Delete(ctx, k))
+			added, err := a.Add(ctx, k, "again", time.Hour)
+			require.NoError(t, err)
+			require.True(t, added)
+			requireValue(t, s, k, "again")
+		}},
+		{"NegativeTTL", func(t *testing.T, s store.Store, a store.Adder, k string) {
+			added, err := a.Add(ctx, k, "v", -time.Second)
+			require.ErrorIs(t, err, store.ErrNegativeTTL)
+			require.False(t, added)
+			requireAbsent(t, s, k)
+		}},
+		{"OneOfManyWins", func(t *testing.T, s store.Store, a store.Adder, k string) {
+			var (
+				wins   atomic.Int32
+				winner atomic.Value
+				wg     sync.WaitGroup
+				start  = make(chan struct{})
+				errs   = make(chan error, racers)
+			)
+			for i := range racers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					v := fmt.Sprint("racer-", i)
+					added, err := a.Add(ctx, k, v, time.Hour)
+					if err != nil {
+						errs <- err
+						return
+					}
+					if added {
+						wins.Add(1)
+						winner.Store(v)
+					}
+				}()
+			}
+			close(start)
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				require.NoError(t, err)
+			}
+			require.EqualValues(t, 1, wins.Load(), "Add of one key from %d goroutines", racers)
+			requireValue(t, s, k, winner.Load().(string))
+		}},
+		{"CancelledContext", func(t *testing.T, s store.Store, a store.Adder, k string) {
+			cctx, cancel := context.WithCancel(ctx)
+			cancel()
+			_, err := a.Add(cctx, k, "v", time.Hour)
+			require.ErrorIs(t, err, context.Canceled)
+			requireAbsent(t, s, k)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := h.New(t)
+			a, ok := s.(store.Adder)
+			if !ok {
+				t.Fatal("store does not implement store.Adder")
+			}
+			tc.run(t, s, a, key(t, "k"))
+		})
+	}
+}
+
+// RunIndex runs the [store.Index] contract. The store returned by h.New
+// must implement store.Index. Scores stay within ±2^53, which every store
+// keeps exactly (Redis keeps scores as floating-point numbers).
+func RunIndex(t *testing.T, h Harness) {
+	ctx := context.Background()
+
+	type entry = store.Scored
+	sc := func(member string, score int64) entry { return entry{Member: member, Score: score} }
+	all := func(t *testing.T, x store.Index, name string) []entry {
+		t.Helper()
+		got, err := x.IndexRange(ctx, name, math.MaxInt64, 1<<20)
+		require.NoError(t, err)
+		return got
+	}
+	add := func(t *testing.T, x store.Index, name string, entries ...entry) {
+		t.Helper()
+		for _, e := range entries {
+			added, err := x.IndexAdd(ctx, name, e.Member, e.Score)
+			require.NoError(t, err)
+			require.True(t, added, "member %q", e.Member)
+		}
+	}
+	requireLen := func(t *testing.T, x store.Index, name string, want int64) {
+		t.Helper()
+		n, err := x.IndexLen(ctx, name)
+		require.NoError(t, err)
+		require.Equal(t, want, n)
+	}
+
+	for _, tc := range []struct {
+		name string
+		run  func(t *testing.T, x store.Index, name string)
+	}{
+		{"Empty", func(t *testing.T, x store.Index, name string) {
+			require.Empty(t, all(t, x, name))
+			requireLen(t, x, name, 0)
+		}},
+		{"IndexAddKeepsScore", func(t *testing.T, x store.Index, name string) {
+			add(t, x, name, sc("a", 10))
+			added, err := x.IndexAdd(ctx, name, "a", 5)
+			require.NoError(t, err)
+			require.False(t, added, "member added twice")
+			require.Equal(t, []entry{sc("a", 10)}, all(t, x, name), "IndexAdd moved a member")
+			requireLen(t, x, name, 1)
+		}},
+		{"IndexSetAddsAndMoves", func(t *testing.T, x store.Index, name string) {
+			require.NoError(t, x.IndexSet(ctx, name, "a", 10))
+			require.NoError(t, x.IndexSet(ctx, name, "b", 7))
+			require.Equal(t, []entry{sc("b", 7), sc("a", 10)}, all(t, x, name))
+			require.NoError(t, x.IndexSet(ctx, name, "a", 3))
+			require.Equal(t, []entry{sc("a", 3), sc("b", 7)}, all(t, x, name))
+			require.NoError(t, x.IndexSet(ctx, name, "a", 3), "same score")
+			require.Equal(t, []entry{sc("a", 3), sc("b", 7)}, all(t, x, name))
+			requireLen(t, x, name, 2)
+			added, err := x.IndexAdd(ctx, name, "b", 1)
+			require.NoError(t, err)
+			require.False(t, added)
+			// Moved down, the member is found at its new score only.
+			require.NoError(t, x.IndexSet(ctx, name, "b", -4))
+			got, err := x.IndexRange(ctx, name, 5, 10)
+			require.NoError(t, err)
+			require.Equal(t, []entry{sc("b", -4), sc("a", 3)}, got)
+		}},
+		{"Remove", func(t *testing.T, x store.Index, name string) {
+			require.NoError(t, x.IndexRemove(ctx, name, "a"), "absent index")
+			add(t, x, name, sc("a", 1), sc("b", 2))
+			require.NoError(t, x.IndexRemove(ctx, name, "zz"), "absent member")
+			require.NoError(t, x.IndexRemove(ctx, name, "a"))
+			require.NoError(t, x.IndexRemove(ctx, name, "a"), "removed twice")
+			require.Equal(t, []entry{sc("b", 2)}, all(t, x, name))
+			// Removed, a member can be added again, with a new score.
+			add(t, x, name, sc("a", 9))
+			require.Equal(t, []entry{sc("b", 2), sc("a", 9)}, all(t, x, name))
+			require.NoError(t, x.IndexRemove(ctx, name, "a"))
+			require.NoError(t, x.IndexRemove(ctx, name, "b"))
+			require.Empty(t, all(t, x, name))
+			requireLen(t, x, name, 0)
+			add(t, x, name, sc("c", 0))
+			require.Equal(t, []entry{sc("c", 0)}, all(t, x, name), "index emptied and used again")
+		}},
+		{"OrderTiesByMember", func(t *testing.T, x store.Index, name string) {
+			// Added out of order; ties are in byte order of the members.
+			add(t, x, name,
+				sc("b", 1), sc("z", -1), sc("a", 1), sc("c", 0),
+				sc("aa", 1), sc("B", 1), sc("a\x00", 1), sc("", 1), sc("é", 1))
+			require.Equal(t, []entry{
+				sc("z", -1), sc("c", 0),
+				sc("", 1), sc("B", 1), sc("a", 1), sc("a\x00", 1), sc("aa", 1), sc("b", 1), sc("é", 1),
+			}, all(t, x, name))
+		}},
+		{"MaxInclusive", func(t *testing.T, x store.Index, name string) {
+			add(t, x, name, sc("x", 20), sc("w", 10), sc("y", 30), sc("v", 20))
+			for _, c := range []struct {
+				max  int64
+				want []entry
+			}{
+				{math.MinInt64, nil},
+				{9, nil},
+				{10, []entry{sc("w", 10)}},
+				{19, []entry{sc("w", 10)}},
+				{20, []entry{sc("w", 10), sc("v", 20), sc("x", 20)}},
+				{29, []entry{sc("w", 10), sc("v", 20), sc("x", 20)}},
+				{30, []entry{sc("w", 10), sc("v", 20), sc("x", 20), sc("y", 30)}},
+				{math.MaxInt64, []entry{sc("w", 10), sc("v", 20), sc("x", 20), sc("y", 30)}},
+			} {
+				got, err := x.IndexRange(ctx, name, c.max, 10)
+				require.NoError(t, err)
+				if c.want == nil {
+					require.Empty(t, got, "max %d", c.max)
+				} else {
+					require.Equal(t, c.want, got, "max %d", c.max)
+				}
+			}
+		}},
+		{"Limit", func(t *testing.T, x store.Index, name string) {
+			add(t, x, name, sc("e", 5), sc("d", 4), sc("c", 3), sc("b", 2), sc("a", 1))
+			for _, c := range []struct {
+				limit int
+				want  int
+			}{{-1, 0}, {0, 0}, {1, 1}, {2, 2}, {5, 5}, {100, 5}} {
+				got, err := x.IndexRange(ctx, name, 100, c.limit)
+				require.NoError(t, err)
+				require.Len(t, got, c.want, "limit %d", c.limit)
+				for i, e := range got {
+					require.Equal(t, sc(string(rune('a'+i)), int64(i+1)), e)
+				}
+			}
+			// The limit applies after max.
+			got, err := x.IndexRange(ctx, name, 2, 3)
+			require.NoError(t, err)
+			require.Equal(t, []entry{sc("a", 1), sc("b", 2)}, got)
+		}},
+		{"NegativeScores", func(t *testing.T, x store.Index, name string) {
+			const big = 1 << 53
+			add(t, x, name, sc("p1", 1), sc("zero", 0), sc("m1", -1),
+				sc("mbig", -big), sc("pbig", big), sc("m2", -2), sc("ms", -1_700_000_000_000))
+			require.Equal(t, []entry{
+				sc("mbig", -big), sc("ms", -1_700_000_000_000), sc("m2", -2), sc("m1", -1),
+				sc("zero", 0), sc("p1", 1), sc("pbig", big),
+			}, all(t, x, name))
+			got, err := x.IndexRange(ctx, name, -1, 10)
+			require.NoError(t, err)
+			require.Equal(t, []entry{sc("mbig", -big), sc("ms", -1_700_000_000_000), sc("m2", -2), sc("m1", -1)}, got)
+			got, err = x.IndexRange(ctx, name, -big-1, 10)
+			require.NoError(t, err)
+			require.Empty(t, got)
+		}},
+		{"Len", func(t *testing.T, x store.Index, name string) {
+			requireLen(t, x, name, 0)
+			add(t, x, name, sc("a", 1), sc("b", 2), sc("c", 3))
+			requireLen(t, x, name, 3)
+			added, err := x.IndexAdd(ctx, name, "a", 4)
+			require.NoError(t, err)
+			require.False(t, added)
+			requireLen(t, x, name, 3)
+			require.NoError(t, x.IndexSet(ctx, name, "b", 9))
+			requireLen(t, x, name, 3)
+			require.NoError(t, x.IndexSet(ctx, name, "d", 9))
+			requireLen(t, x, name, 4)
+			require.NoError(t, x.IndexRemove(ctx, name, "a"))
+			require.NoError(t, x.IndexRemove(ctx, name, "absent"))
+			requireLen(t, x, name, 3)
+			for _, m := range []string{"b", "c", "d"} {
+				require.NoError(t, x.IndexRemove(ctx, name, m))
+			}
+			requireLen(t, x, name, 0)
+		}},
+		{"IndependentIndexes", func(t *testing.T, x store.Index, name string) {
+			other := name + ":other"
+			add(t, x, name, sc("m", 1), sc("only-here", 2))
+			add(t, x, other, sc("m", 5))
+			require.Equal(t, []entry{sc("m", 1), sc("only-here", 2)}, all(t, x, name))
+			require.Equal(t, []entry{sc("m", 5)}, all(t, x, other))
+			require.NoError(t, x.IndexRemove(ctx, other, "m"))
+			require.Equal(t, []entry{sc("m", 1), sc("only-here", 2)}, all(t, x, name))
+			requireLen(t, x, name, 2)
+			requireLen(t, x, other, 0)
+			require.NoError(t, x.IndexSet(ctx, other, "only-here", 0))
+			require.Equal(t, []entry{sc("m", 1), sc("only-here", 2)}, all(t, x, name))
+		}},
+		{"MembersAreOpaque", func(t *testing.T, x store.Index, name string) {
+			members := []string{" ", "a:b:c", "line1\nline2", "企业微信", "\xff\x00\x01", "job:" + name}
+			for i, m := range members {
+				add(t, x, name, sc(m, int64(i)))
+			}
+			got := all(t, x, name)
+			require.Len(t, got, len(members))
+			for i, e := range got {
+				require.Equal(t, sc(members[i], int64(i)), e)
+			}
+			for _, m := range members {
+				require.NoError(t, x.IndexRemove(ctx, name, m))
+			}
+			requireLen(t, x, name, 0)
+		}},
+		{"OneOfManyAdds", func(t *testing.T, x store.Index, name string) {
+			var (
+				wins   atomic.Int32
+				winner atomic.Int64
+				wg     sync.WaitGroup
+				start  = make(chan struct{})
+				errs   = make(chan error, racers)
+			)
+			for i := range racers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					added, err := x.IndexAdd(ctx, name, "job", int64(100+i))
+					if err != nil {
+						errs <- err
+						return
+					}
+					if added {
+						wins.Add(1)
+						winner.Store(int64(100 + i))
+					}
+				}()
+			}
+			close(start)
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				require.NoError(t, err)
+			}
+			require.EqualValues(t, 1, wins.Load(), "IndexAdd of one member from %d goroutines", racers)
+			require.Equal(t, []entry{sc("job", winner.Load())}, all(t, x, name))
+			requireLen(t, x, name, 1)
+		}},
+		{"ConcurrentMembers", func(t *testing.T, x store.Index, name string) {
+			// Many writers on one index at once: every member lands, in order.
+			var wg sync.WaitGroup
+			errs := make(chan error, racers)
+			for g := range racers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := range 5 {
+						m := fmt.Sprintf("%02d-%d", g, i)
+						if _, err := x.IndexAdd(ctx, name, m, int64(g)); err != nil {
+							errs <- err
+							return
+						}
+					}
+					if err := x.IndexRemove(ctx, name, fmt.Sprintf("%02d-4", g)); err != nil {
+						errs <- err
+					}
+				}()
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				require.NoError(t, err)
+			}
+			got := all(t, x, name)
+			require.Len(t, got, racers*4)
+			for i, e := range got {
+				g, j := i/4, i%4
+				require.Equal(t, sc(fmt.Sprintf("%02d-%d", g, j), int64(g)), e)
+			}
+			requireLen(t, x, name, racers*4)
+		}},
+		{"CancelledContext", func(t *testing.T, x store.Index, name string) {
+			cctx, cancel := context.WithCancel(ctx)
+			cancel()
+			_, err := x.IndexAdd(cctx, name, "m", 1)
+			require.ErrorIs(t, err, context.Canceled)
+			require.ErrorIs(t, x.IndexSet(cctx, name, "m", 1), context.Canceled)
+			require.ErrorIs(t, x.IndexRemove(cctx, name, "m"), context.Canceled)
+			_, err = x.IndexRange(cctx, name, 1, 1)
+			require.ErrorIs(t, err, context.Canceled)
+			_, err = x.IndexLen(cctx, name)
+			require.ErrorIs(t, err, context.Canceled)
+			requireLen(t, x, name, 0)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			x, ok := h.New(t).(store.Index)
+			if !ok {
+				t.Fatal("store does not implement store.Index")
+			}
+			tc.run(t, x, key(t, "index"))
+		})
+	}
 }
