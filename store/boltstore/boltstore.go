@@ -38,6 +38,7 @@ type Store struct {
 	now        func() time.Time
 	sweepEvery int64
 	writes     atomic.Int64
+	commits    committer
 }
 
 var _ store.Store = (*Store)(nil)
@@ -139,7 +140,14 @@ func Open(path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path, bucket: []byte(cfg.bucket), now: cfg.now, sweepEvery: int64(cfg.sweepEvery)}
+	s := &Store{
+		db:         db,
+		path:       path,
+		bucket:     []byte(cfg.bucket),
+		now:        cfg.now,
+		sweepEvery: int64(cfg.sweepEvery),
+		commits:    committer{db: db},
+	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		_, err := tx.CreateBucketIfNotExists(s.bucket)
 		return err
@@ -225,9 +233,9 @@ func (s *Store) Get(ctx context.Context, key string) (string, bool, error) {
 		return "", false, fmt.Errorf("boltstore: get: %w", err)
 	}
 	if expired {
-		// Delete lazily, in a write transaction of its own; someone may
-		// have stored a fresh value since the read, so look again.
-		err := s.db.Update(func(tx *bolt.Tx) error {
+		// Delete lazily, in a write of its own; someone may have stored a
+		// fresh value since the read, so look again.
+		err := s.write(func(tx *bolt.Tx) error {
 			b := tx.Bucket(s.bucket)
 			if exp, ok := expiry(b.Get([]byte(key))); ok && exp != 0 && now >= exp {
 				return b.Delete([]byte(key))
@@ -251,17 +259,11 @@ func (s *Store) Set(ctx context.Context, key, value string, ttl time.Duration) e
 		return fmt.Errorf("boltstore: set: %w", err)
 	}
 	now := s.now().UnixNano()
-	var expires int64
-	if ttl > 0 {
-		expires = now + int64(ttl)
-		if expires < now {
-			expires = math.MaxInt64 // overflow: as good as never
-		}
-	}
+	rec := encode(value, expiresAt(now, ttl))
 	sweep := s.writes.Add(1)%s.sweepEvery == 0
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.write(func(tx *bolt.Tx) error {
 		b := tx.Bucket(s.bucket)
-		if err := b.Put([]byte(key), encode(value, expires)); err != nil {
+		if err := b.Put([]byte(key), rec); err != nil {
 			return err
 		}
 		if sweep {
@@ -274,6 +276,19 @@ func (s *Store) Set(ctx context.Context, key, value string, ttl time.Duration) e
 		return fmt.Errorf("boltstore: set: %w", err)
 	}
 	return nil
+}
+
+// expiresAt returns the expiry, in Unix nanoseconds, of a value stored at
+// now for ttl (0: never).
+func expiresAt(now int64, ttl time.Duration) int64 {
+	if ttl <= 0 {
+		return 0
+	}
+	expires := now + int64(ttl)
+	if expires < now {
+		return math.MaxInt64 // overflow: as good as never
+	}
+	return expires
 }
 
 // Sweep deletes every expired value now and reports how many it deleted.
@@ -322,7 +337,7 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("boltstore: delete: %w", err)
 	}
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.write(func(tx *bolt.Tx) error {
 		return tx.Bucket(s.bucket).Delete([]byte(key))
 	})
 	if err != nil {
@@ -331,16 +346,17 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 	return nil
 }
 
-// CompareAndDelete implements [store.Store]. bbolt runs one write
-// transaction at a time, which makes the comparison and the deletion
-// atomic.
+// CompareAndDelete implements [store.Store]. The comparison and the
+// deletion happen in one write transaction, and bbolt runs one at a time,
+// which makes them atomic.
 func (s *Store) CompareAndDelete(ctx context.Context, key, old string) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, fmt.Errorf("boltstore: compare-and-delete: %w", err)
 	}
 	now := s.now().UnixNano()
 	var deleted bool
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.write(func(tx *bolt.Tx) error {
+		deleted = false // the function may run again after a rolled-back batch
 		b := tx.Bucket(s.bucket)
 		raw := b.Get([]byte(key))
 		if raw == nil || !live(raw, now) || string(raw[headerSize:]) != old {
@@ -354,3 +370,7 @@ func (s *Store) CompareAndDelete(ctx context.Context, key, old string) (bool, er
 	}
 	return deleted, nil
 }
+
+// write runs fn in a write transaction shared with concurrent writes; see
+// [committer.write].
+func (s *Store) write(fn func(*bolt.Tx) error) error { return s.commits.write(fn) }
