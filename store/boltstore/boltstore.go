@@ -29,19 +29,25 @@ const (
 // writer per file, so a second one is refused rather than left waiting.
 var ErrLocked = errors.New("boltstore: database file is in use by another process")
 
-// Store is a [store.Store] in a bbolt file: durable across restarts, for one
-// process. It is safe for concurrent use by many goroutines.
+// Store is a [store.Store], [store.Adder] and [store.Index] in a bbolt
+// file: durable across restarts, for one process. It is safe for
+// concurrent use by many goroutines.
 type Store struct {
 	db         *bolt.DB
 	path       string
 	bucket     []byte
+	indexes    []byte // the bucket holding one sub-bucket per index
 	now        func() time.Time
 	sweepEvery int64
 	writes     atomic.Int64
 	commits    committer
 }
 
-var _ store.Store = (*Store)(nil)
+var (
+	_ store.Store = (*Store)(nil)
+	_ store.Adder = (*Store)(nil)
+	_ store.Index = (*Store)(nil)
+)
 
 // Option configures [Open]. Options are built only by this package's With…
 // functions.
@@ -85,7 +91,9 @@ func WithLockTimeout(d time.Duration) Option {
 // WithBucket sets the bbolt bucket holding the values, so that a file can
 // hold other buckets of the application too. The bucket belongs to the
 // Store: records in it that the Store did not write are treated as absent,
-// never returned. Default [DefaultBucket].
+// never returned. So does the bucket of the same name followed by
+// ".index", which holds the Store's indexes ([Store.IndexAdd]) and is
+// created when the first index is written. Default [DefaultBucket].
 func WithBucket(name string) Option {
 	return optionFunc(func(c *config) {
 		if name != "" {
@@ -144,6 +152,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 		db:         db,
 		path:       path,
 		bucket:     []byte(cfg.bucket),
+		indexes:    []byte(cfg.bucket + indexSuffix),
 		now:        cfg.now,
 		sweepEvery: int64(cfg.sweepEvery),
 		commits:    committer{db: db},
@@ -289,6 +298,42 @@ func expiresAt(now int64, ttl time.Duration) int64 {
 		return math.MaxInt64 // overflow: as good as never
 	}
 	return expires
+}
+
+// Add implements [store.Adder]: it stores value only if key holds no live
+// value (an expired one, or a record the Store did not write, counts as
+// absent and is replaced). Like Set, it commits to disk before it returns,
+// and counts towards the next sweep.
+func (s *Store) Add(ctx context.Context, key, value string, ttl time.Duration) (bool, error) {
+	if ttl < 0 {
+		return false, store.ErrNegativeTTL
+	}
+	if err := ctx.Err(); err != nil {
+		return false, fmt.Errorf("boltstore: add: %w", err)
+	}
+	now := s.now().UnixNano()
+	rec := encode(value, expiresAt(now, ttl))
+	sweep := s.writes.Add(1)%s.sweepEvery == 0
+	var added bool
+	err := s.write(func(tx *bolt.Tx) error {
+		added = false // the function may run again after a rolled-back batch
+		b := tx.Bucket(s.bucket)
+		if !live(b.Get([]byte(key)), now) {
+			if err := b.Put([]byte(key), rec); err != nil {
+				return err
+			}
+			added = true
+		}
+		if sweep {
+			_, err := sweepBucket(b, now)
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("boltstore: add: %w", err)
+	}
+	return added, nil
 }
 
 // Sweep deletes every expired value now and reports how many it deleted.

@@ -2,8 +2,10 @@ package boltstore_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -222,5 +224,105 @@ func BenchmarkBoltSet(b *testing.B) {
 		if err := s.Set(ctx, "suite_ticket:s", "ticket", 30*time.Minute); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestIndexDurable(t *testing.T) {
+	// Indexes live in their own bucket, created by the first index write,
+	// apart from the values (a key and an index may share a name), and
+	// survive a restart with their order and counts.
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "wecomkit.db")
+	s, err := boltstore.Open(path)
+	require.NoError(t, err)
+	require.NoError(t, s.Set(ctx, "jobs", "a value", 0))
+	require.NoError(t, s.Close())
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	require.NoError(t, err)
+	require.NoError(t, db.View(func(tx *bolt.Tx) error {
+		require.Nil(t, tx.Bucket([]byte(boltstore.DefaultBucket+".index")), "index bucket created before any index write")
+		return nil
+	}))
+	require.NoError(t, db.Close())
+
+	s = open(t, path)
+	for i, m := range []string{"c", "a", "b", "d"} {
+		_, err := s.IndexAdd(ctx, "jobs", m, int64(-i))
+		require.NoError(t, err)
+	}
+	require.NoError(t, s.IndexSet(ctx, "jobs", "d", 10))
+	require.NoError(t, s.IndexRemove(ctx, "jobs", "c"))
+	_, err = s.IndexAdd(ctx, "", "m", 1)
+	require.Error(t, err, "an empty index name")
+	require.NoError(t, s.Close())
+
+	s = open(t, path)
+	got, err := s.IndexRange(ctx, "jobs", 100, 100)
+	require.NoError(t, err)
+	require.Equal(t, []store.Scored{{Member: "b", Score: -2}, {Member: "a", Score: -1}, {Member: "d", Score: 10}}, got)
+	n, err := s.IndexLen(ctx, "jobs")
+	require.NoError(t, err)
+	require.EqualValues(t, 3, n)
+	v, ok, err := s.Get(ctx, "jobs")
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Equal(t, "a value", v)
+
+	// Emptied, an index leaves nothing behind.
+	for _, m := range []string{"a", "b", "d"} {
+		require.NoError(t, s.IndexRemove(ctx, "jobs", m))
+	}
+	require.NoError(t, s.Close())
+	require.Zero(t, count(t, path, boltstore.DefaultBucket+".index"))
+}
+
+func TestConcurrentWritesAllLand(t *testing.T) {
+	// Fifty writers at once, fsync on, their writes sharing commits (see
+	// commit_test.go): every write is there after a restart.
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "wecomkit.db")
+	s, err := boltstore.Open(path)
+	require.NoError(t, err)
+	const writers, each = 50, 4
+	errs := make(chan error, writers)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for g := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			for i := range each {
+				k := fmt.Sprintf("job:%d:%d", g, i)
+				if _, err := s.Add(ctx, k, "v", time.Hour); err != nil {
+					errs <- err
+					return
+				}
+				if _, err := s.IndexAdd(ctx, "due", k, int64(i)); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	require.NoError(t, s.Close())
+
+	s = open(t, path)
+	n, err := s.IndexLen(ctx, "due")
+	require.NoError(t, err)
+	require.EqualValues(t, writers*each, n)
+	got, err := s.IndexRange(ctx, "due", 0, writers*each)
+	require.NoError(t, err)
+	require.Len(t, got, writers)
+	for g := range writers {
+		_, ok, err := s.Get(ctx, fmt.Sprintf("job:%d:%d", g, each-1))
+		require.NoError(t, err)
+		require.True(t, ok)
 	}
 }
