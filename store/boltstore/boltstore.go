@@ -130,6 +130,11 @@ func WithNoSync() Option {
 // if needed. Only one process can have a file open at a time: if another
 // does, Open waits up to [WithLockTimeout] and then returns an error
 // wrapping [ErrLocked]. Close the Store when done.
+//
+// Before serving anything, Open reads the whole file once and runs bbolt's
+// consistency check on it. A damaged file is refused with an error that
+// names it and wraps [ErrCorrupt] — never with a panic, and never by
+// serving values from it.
 func Open(path string, opts ...Option) (*Store, error) {
 	cfg := config{
 		bucket:      DefaultBucket,
@@ -141,12 +146,19 @@ func Open(path string, opts ...Option) (*Store, error) {
 	for _, o := range opts {
 		o.apply(&cfg)
 	}
-	db, err := bolt.Open(path, cfg.mode, &bolt.Options{Timeout: cfg.lockTimeout, NoSync: cfg.noSync})
+	db, err := openDB(path, cfg.mode, &bolt.Options{Timeout: cfg.lockTimeout, NoSync: cfg.noSync})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("boltstore: open %s: waited %v: %w", path, cfg.lockTimeout, ErrLocked)
 	}
+	if errors.Is(err, ErrCorrupt) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
+	}
+	if err := checkDB(db, path); err != nil {
+		_ = db.Close()
+		return nil, err
 	}
 	s := &Store{
 		db:         db,
