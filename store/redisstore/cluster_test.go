@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/wecomkit/wecomkit/internal/redistest"
+	"github.com/wecomkit/wecomkit/store"
 	"github.com/wecomkit/wecomkit/store/redisstore"
 )
 
@@ -69,8 +70,8 @@ func TestDeployments(t *testing.T) {
 }
 
 func TestClusterKeysOnEveryMaster(t *testing.T) {
-	// Every operation, the two Lua scripts included, works on keys spread
-	// over all masters. Redis Cluster refuses a script that touches a key
+	// Every operation, the two Lua scripts and the indexes included, works
+	// on keys spread over all masters. Redis Cluster refuses a script that touches a key
 	// outside the slots of the node running it, so this also shows that
 	// each script touches its one declared key and nothing else — a value
 	// and its lock ("<key>:lock") live in different slots and need no hash
@@ -101,6 +102,22 @@ func TestClusterKeysOnEveryMaster(t *testing.T) {
 		unlock, err := s.Lock(ctx, k+":lock", time.Minute)
 		require.NoError(t, err)
 		require.NoError(t, unlock(ctx))
+		require.NoError(t, s.Delete(ctx, k))
+		// An index is one key too, wherever it lands.
+		added, err := s.Add(ctx, k, "v", time.Minute)
+		require.NoError(t, err)
+		require.True(t, added)
+		ix := k + ":index"
+		m, err := cc.MasterForKey(ctx, redisstore.DefaultPrefix+ix)
+		require.NoError(t, err)
+		masters[m.Options().Addr]++
+		added, err = s.IndexAdd(ctx, ix, "job", int64(i))
+		require.NoError(t, err)
+		require.True(t, added)
+		got, err := s.IndexRange(ctx, ix, int64(i), 10)
+		require.NoError(t, err)
+		require.Equal(t, []store.Scored{{Member: "job", Score: int64(i)}}, got)
+		require.NoError(t, s.IndexRemove(ctx, ix, "job"))
 		require.NoError(t, s.Delete(ctx, k))
 	}
 	require.Len(t, masters, len(c.Masters), "keys did not reach every master: %v", masters)
@@ -168,6 +185,12 @@ func TestClusterSlotMoves(t *testing.T) {
 		deleted, err := s.CompareAndDelete(ctx, key("b"), "vb")
 		require.NoError(t, err)
 		require.True(t, deleted)
+		added, err := s.Add(ctx, key("d"), "vd", time.Minute)
+		require.NoError(t, err)
+		require.True(t, added)
+		added, err = s.IndexAdd(ctx, key("index"), "job", 7)
+		require.NoError(t, err)
+		require.True(t, added)
 		return nil
 	}))
 	require.Positive(t, seen.ask.Load(), "no ASK redirect during the migration")
@@ -188,6 +211,12 @@ func TestClusterSlotMoves(t *testing.T) {
 	deleted, err := s.CompareAndDelete(ctx, key("a"), "va")
 	require.NoError(t, err)
 	require.True(t, deleted)
+	added, err := s.Add(ctx, key("d"), "again", time.Minute)
+	require.NoError(t, err)
+	require.False(t, added, "the key added during the migration was lost")
+	got, err := s.IndexRange(ctx, key("index"), 10, 10)
+	require.NoError(t, err)
+	require.Equal(t, []store.Scored{{Member: "job", Score: 7}}, got)
 	require.Positive(t, seen.moved.Load(), "no MOVED redirect after the migration")
 	n, err := to.Client().Exists(ctx, redisstore.DefaultPrefix+key("c")).Result()
 	require.NoError(t, err)

@@ -4,9 +4,10 @@
 // Several bridge or suite-server instances behind a load balancer must use
 // one access token per app — WeCom limits gettoken, and a corporation gets
 // 400 jsapi tickets an hour — and a suite_ticket pushed to one instance must
-// be seen by all. A [Store] is a [store.Store] and a [store.Locker] on
-// go-redis v9, for a single node, Sentinel or Cluster alike (all three are
-// tested against real redis-server processes):
+// be seen by all. A [Store] is a [store.Store], a [store.Locker], a
+// [store.Adder] and a [store.Index] on go-redis v9, for a single node,
+// Sentinel or Cluster alike (all three are tested against real
+// redis-server processes):
 //
 //	s, err := redisstore.FromURL(os.Getenv("REDIS_URL")) // redis:// or rediss://
 //	if err != nil { … }
@@ -28,9 +29,16 @@
 //
 // Values are opaque strings; wecomkit's token cache stores the value with
 // its lifetimes, so that every process refreshes and expires it at the same
-// moments. Every key and lock name is prefixed ([WithPrefix], default
-// "wecomkit:"). A ttl of 0 stores without expiry. Keys never contain a
-// secret; values often are one, so errors never quote them.
+// moments. Every key, lock and index name is prefixed ([WithPrefix],
+// default "wecomkit:"). A ttl of 0 stores without expiry. Keys never
+// contain a secret; values often are one, so errors never quote them.
+//
+// [Store.Add] is SET key value NX PX ttl. An index is a sorted set, one
+// key of its own, written with ZADD (NX for [Store.IndexAdd]) and ZREM and
+// read with ZRANGE … BYSCORE (Redis 6.2 or later) and ZCARD; it shares the
+// key space with values, so an index and a key must not have the same
+// name. Redis keeps scores as float64: the Store refuses a score beyond
+// ±2^53 rather than let Redis round it (Unix milliseconds are far below).
 //
 // # The lock and its ttl
 //
@@ -94,7 +102,7 @@
 // proves they suffice); add +select when the URL names a database other
 // than 0:
 //
-//	ACL SETUSER wecomkit on >password resetchannels ~wecomkit:* -@all +get +set +del +pttl +eval +evalsha +ping +hello
+//	ACL SETUSER wecomkit on >password resetchannels ~wecomkit:* -@all +get +set +del +pttl +eval +evalsha +zadd +zrem +zrange +zcard +ping +hello
 //
 // # Cluster and Sentinel
 //
@@ -115,7 +123,8 @@
 // Cluster. Every command and both Lua scripts (acquire, for Lock;
 // delete-if-equals, for CompareAndDelete and unlock) touch exactly one
 // key, the one they are given, so a Store needs no hash tags: a value and
-// its lock ("<key>:lock") may live on different masters. Tests run the
+// its lock ("<key>:lock") may live on different masters, and each index
+// lives whole on the master of its own key. Tests run the
 // whole store and lock contract, and the cross-process stampede (4
 // processes × 250 goroutines, one gettoken), on a three-master cluster
 // with and without replicas, and move a slot while the store uses it:

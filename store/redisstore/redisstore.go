@@ -24,8 +24,9 @@ const (
 	DefaultLockPollMax = 250 * time.Millisecond
 )
 
-// Store is a [store.Store] and [store.Locker] on Redis. It is safe for
-// concurrent use by many goroutines and many processes.
+// Store is a [store.Store], [store.Locker], [store.Adder] and [store.Index]
+// on Redis. It is safe for concurrent use by many goroutines and many
+// processes.
 type Store struct {
 	client redis.UniversalClient
 	owned  bool // created by FromURL: Close closes it
@@ -42,6 +43,8 @@ type Store struct {
 var (
 	_ store.Store  = (*Store)(nil)
 	_ store.Locker = (*Store)(nil)
+	_ store.Adder  = (*Store)(nil)
+	_ store.Index  = (*Store)(nil)
 )
 
 // Option configures a [Store]. Options are built only by this package's
@@ -59,9 +62,9 @@ type optionFunc func(*config)
 
 func (f optionFunc) apply(c *config) { f(c) }
 
-// WithPrefix sets the string put before every key and lock name, so that
-// several applications (or several environments) can share one Redis
-// database without seeing each other's values. The default is
+// WithPrefix sets the string put before every key, lock and index name,
+// so that several applications (or several environments) can share one
+// Redis database without seeing each other's values. The default is
 // [DefaultPrefix]; an empty prefix is allowed.
 func WithPrefix(prefix string) Option {
 	return optionFunc(func(c *config) { c.prefix = prefix })

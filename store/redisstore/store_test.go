@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -86,6 +87,70 @@ func TestPrefix(t *testing.T) {
 	n, err = raw.Exists(ctx, "wecomkit:k:lock").Result()
 	require.NoError(t, err)
 	require.EqualValues(t, 0, n)
+}
+
+func TestAddAndIndexOnRedis(t *testing.T) {
+	ctx := context.Background()
+	srv := redistest.Start(t)
+	raw := srv.Client()
+	s := redisstore.New(raw)
+
+	// Add: SET NX with the ttl in ms (rounded up), or none.
+	added, err := s.Add(ctx, "marker", "v", 1500*time.Microsecond+time.Minute)
+	require.NoError(t, err)
+	require.True(t, added)
+	ttl, err := raw.PTTL(ctx, "wecomkit:marker").Result()
+	require.NoError(t, err)
+	require.True(t, ttl > 59*time.Second && ttl <= time.Minute+2*time.Millisecond, "pttl %v", ttl)
+	added, err = s.Add(ctx, "forever", "v", 0)
+	require.NoError(t, err)
+	require.True(t, added)
+	ttl, err = raw.PTTL(ctx, "wecomkit:forever").Result()
+	require.NoError(t, err)
+	require.Equal(t, time.Duration(-1), ttl, "ttl 0 must mean no expiry")
+
+	// An index is a sorted set under the prefix, gone once empty.
+	_, err = s.IndexAdd(ctx, "jobs:due", "job-1", 1_700_000_000_000)
+	require.NoError(t, err)
+	zs, err := raw.ZRangeWithScores(ctx, "wecomkit:jobs:due", 0, -1).Result()
+	require.NoError(t, err)
+	require.Equal(t, []redis.Z{{Score: 1_700_000_000_000, Member: "job-1"}}, zs)
+	other := redisstore.New(raw, redisstore.WithPrefix("app2:"))
+	n, err := other.IndexLen(ctx, "jobs:due")
+	require.NoError(t, err)
+	require.Zero(t, n, "prefixes must keep indexes apart")
+	require.NoError(t, s.IndexRemove(ctx, "jobs:due", "job-1"))
+	exists, err := raw.Exists(ctx, "wecomkit:jobs:due").Result()
+	require.NoError(t, err)
+	require.Zero(t, exists)
+
+	// Scores Redis cannot keep exactly are refused, not rounded; bounds
+	// beyond them still mean "everything" or "nothing".
+	const big = 1 << 53
+	for _, score := range []int64{big + 1, -big - 1, math.MaxInt64, math.MinInt64} {
+		_, err := s.IndexAdd(ctx, "jobs:due", "m", score)
+		require.Error(t, err, score)
+		require.True(t, strings.HasPrefix(err.Error(), "redisstore: index-add: "), err.Error())
+		require.Error(t, s.IndexSet(ctx, "jobs:due", "m", score), score)
+	}
+	_, err = s.IndexAdd(ctx, "jobs:due", "top", big)
+	require.NoError(t, err)
+	_, err = s.IndexAdd(ctx, "jobs:due", "bottom", -big)
+	require.NoError(t, err)
+	got, err := s.IndexRange(ctx, "jobs:due", big+1, 10)
+	require.NoError(t, err)
+	require.Equal(t, []store.Scored{{Member: "bottom", Score: -big}, {Member: "top", Score: big}}, got)
+	got, err = s.IndexRange(ctx, "jobs:due", big-1, 10)
+	require.NoError(t, err)
+	require.Equal(t, []store.Scored{{Member: "bottom", Score: -big}}, got)
+	got, err = s.IndexRange(ctx, "jobs:due", -big-1, 10)
+	require.NoError(t, err)
+	require.Empty(t, got)
+
+	// An index and a key of the same name collide: Redis's error, wrapped.
+	_, err = s.IndexAdd(ctx, "marker", "m", 1)
+	require.Error(t, err)
+	require.True(t, strings.HasPrefix(err.Error(), "redisstore: index-add: "), err.Error())
 }
 
 func TestErrors(t *testing.T) {
@@ -290,7 +355,7 @@ func TestFromURLNeverShowsPassword(t *testing.T) {
 
 // aclRules is the ACL the package documentation recommends.
 var aclRules = []any{"on", ">acl-pw", "~wecomkit:*", "resetchannels", "-@all",
-	"+get", "+set", "+del", "+pttl", "+eval", "+evalsha", "+ping", "+hello"}
+	"+get", "+set", "+del", "+pttl", "+eval", "+evalsha", "+zadd", "+zrem", "+zrange", "+zcard", "+ping", "+hello"}
 
 func TestDocumentedACLSuffices(t *testing.T) {
 	srv := redistest.Start(t)
