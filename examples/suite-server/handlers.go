@@ -404,12 +404,15 @@ func healthz(w http.ResponseWriter, _ *http.Request) {
 	writeJSONBytes(w, http.StatusOK, []byte("{\"status\":\"ok\"}\n"))
 }
 
-// readyz answers readiness probes: ready when the store answers. The body
-// says whether a suite_ticket is stored, when WeCom issued it and how old it
-// is, and how many pushes wait to be handled. When no ticket arrived for 20
-// minutes (WeCom pushes one every 10) the status is "degraded" — still HTTP
-// 200, since the suite token keeps working until the newest ticket is 30
-// minutes old, but worth an alert: the reason says how to force a push.
+// readyz answers readiness probes: ready when the store answers and takes
+// writes — a store that reads but refuses writes (disk full, a read-only
+// replica) would lose every push answered from then on. The body says
+// whether a suite_ticket is stored, when WeCom issued it and how old it
+// is, and how many pushes wait to be handled. When no ticket arrived for
+// 20 minutes (WeCom pushes one every 10) the status is "degraded" — still
+// HTTP 200, since the suite token keeps working until the newest ticket
+// is 30 minutes old, but worth an alert: the reason says how to force a
+// push. Every question is O(1) in the store: no list is read.
 func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
@@ -419,10 +422,15 @@ func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
 		pending, err = a.suite.Pending(ctx)
 	}
 	if err != nil {
-		a.logger.LogAttrs(r.Context(), slog.LevelWarn, "not ready: the store does not answer", slog.String("error", err.Error()))
-		b := append([]byte(`{"status":"not ready","store":`), jsonenc.AppendString(nil, a.backend)...)
-		b = append(b, `,"cause":"the store does not answer"}`+"\n"...)
-		writeJSONBytes(w, http.StatusServiceUnavailable, b)
+		a.notReady(w, r, "the store does not answer", err)
+		return
+	}
+	if err := a.suite.CheckStore(ctx); err != nil {
+		cause := "the store does not answer"
+		if errors.Is(err, wecom.ErrStore) {
+			cause = "the store refuses writes"
+		}
+		a.notReady(w, r, cause, err)
 		return
 	}
 	status := "ready"
@@ -450,6 +458,16 @@ func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
 	b = strconv.AppendInt(b, int64(pending), 10)
 	b = append(b, "}\n"...)
 	writeJSONBytes(w, http.StatusOK, b)
+}
+
+// notReady answers 503 with the cause, and logs it with the error.
+func (a *app) notReady(w http.ResponseWriter, r *http.Request, cause string, err error) {
+	a.logger.LogAttrs(r.Context(), slog.LevelWarn, "not ready: "+cause, slog.String("error", err.Error()))
+	b := append([]byte(`{"status":"not ready","store":`), jsonenc.AppendString(nil, a.backend)...)
+	b = append(b, `,"cause":`...)
+	b = jsonenc.AppendString(b, cause)
+	b = append(b, "}\n"...)
+	writeJSONBytes(w, http.StatusServiceUnavailable, b)
 }
 
 // --- provider: licenses and the install QR code ---

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -82,6 +83,12 @@ func (f *inproc) install(tb testing.TB, corpID string) {
 	require.Eventually(tb, func() bool {
 		_, err := f.a.suite.AuthInfo(ctx, corpID)
 		return err == nil
+	}, deadline, pollEvery)
+	// The code is stored at once; the details and OnAuthorized follow on
+	// the job queue.
+	require.Eventually(tb, func() bool {
+		n, err := f.a.suite.Pending(ctx)
+		return err == nil && n == 0
 	}, deadline, pollEvery)
 }
 
@@ -323,21 +330,97 @@ func postEncrypted(t *testing.T, target, receiveID string, plain []byte) (int, s
 	return resp.StatusCode, string(b)
 }
 
-// failingStore answers every read with an error once broken.
+// failingStore is a memory store that can fail: broken, it answers
+// nothing (every read and write fails); read-only, it reads but refuses
+// every write, as a full disk or a Redis replica would.
 type failingStore struct {
-	store.Store
-	broken bool
+	*store.Memory
+	broken, readOnly atomic.Bool
 }
 
 func (s *failingStore) Get(ctx context.Context, key string) (string, bool, error) {
-	if s.broken {
+	if s.broken.Load() {
 		return "", false, errors.New("store down")
 	}
-	return s.Store.Get(ctx, key)
+	return s.Memory.Get(ctx, key)
+}
+
+func (s *failingStore) IndexLen(ctx context.Context, index string) (int64, error) {
+	if s.broken.Load() {
+		return 0, errors.New("store down")
+	}
+	return s.Memory.IndexLen(ctx, index)
+}
+
+func (s *failingStore) IndexRange(ctx context.Context, index string, max int64, limit int) ([]store.Scored, error) {
+	if s.broken.Load() {
+		return nil, errors.New("store down")
+	}
+	return s.Memory.IndexRange(ctx, index, max, limit)
+}
+
+// write fails when the store takes no writes.
+func (s *failingStore) write() error {
+	switch {
+	case s.broken.Load():
+		return errors.New("store down")
+	case s.readOnly.Load():
+		return errors.New("READONLY You can't write against a read only replica.")
+	}
+	return nil
+}
+
+func (s *failingStore) Set(ctx context.Context, key, value string, ttl time.Duration) error {
+	if err := s.write(); err != nil {
+		return err
+	}
+	return s.Memory.Set(ctx, key, value, ttl)
+}
+
+func (s *failingStore) Add(ctx context.Context, key, value string, ttl time.Duration) (bool, error) {
+	if err := s.write(); err != nil {
+		return false, err
+	}
+	return s.Memory.Add(ctx, key, value, ttl)
+}
+
+func (s *failingStore) Delete(ctx context.Context, key string) error {
+	if err := s.write(); err != nil {
+		return err
+	}
+	return s.Memory.Delete(ctx, key)
+}
+
+func (s *failingStore) CompareAndDelete(ctx context.Context, key, old string) (bool, error) {
+	if err := s.write(); err != nil {
+		return false, err
+	}
+	return s.Memory.CompareAndDelete(ctx, key, old)
+}
+
+func (s *failingStore) IndexAdd(ctx context.Context, index, member string, score int64) (bool, error) {
+	if err := s.write(); err != nil {
+		return false, err
+	}
+	return s.Memory.IndexAdd(ctx, index, member, score)
+}
+
+func (s *failingStore) IndexSet(ctx context.Context, index, member string, score int64) error {
+	if err := s.write(); err != nil {
+		return err
+	}
+	return s.Memory.IndexSet(ctx, index, member, score)
+}
+
+func (s *failingStore) IndexRemove(ctx context.Context, index, member string) error {
+	if err := s.write(); err != nil {
+		return err
+	}
+	return s.Memory.IndexRemove(ctx, index, member)
 }
 
 func TestReadyz(t *testing.T) {
-	fs := &failingStore{Store: store.NewMemory()}
+	fs := &failingStore{Memory: store.NewMemory()}
 	f := newInproc(t, nil, fs)
 	r := getReadyz(t, f.hs.URL)
 	require.Equal(t, "degraded", r.Status, "no suite_ticket yet")
@@ -354,12 +437,27 @@ func TestReadyz(t *testing.T) {
 	_, err = time.Parse(time.RFC3339, r.SuiteTicket.IssuedAt)
 	require.NoError(t, err)
 
-	fs.broken = true
+	// Reads work, writes fail: every push answered now would be lost.
+	fs.readOnly.Store(true)
 	status, body := get(t, f.hs.URL+"/readyz")
+	require.Equal(t, http.StatusServiceUnavailable, status)
+	require.JSONEq(t, `{"status":"not ready","store":"memory","cause":"the store refuses writes"}`, body)
+	require.Error(t, f.srv.PushChangeContact(context.Background(), testSuiteID, corpA, "create_user", "u1"),
+		"a push the store cannot record is not answered success: WeCom sends it again")
+	fs.readOnly.Store(false)
+	require.Equal(t, "ready", getReadyz(t, f.hs.URL).Status, "ready again once the store takes writes")
+
+	fs.broken.Store(true)
+	status, body = get(t, f.hs.URL+"/readyz")
 	require.Equal(t, http.StatusServiceUnavailable, status)
 	require.JSONEq(t, `{"status":"not ready","store":"memory","cause":"the store does not answer"}`, body)
 	status, _ = get(t, f.hs.URL+"/healthz")
 	require.Equal(t, http.StatusOK, status, "liveness does not depend on the store")
+	fs.broken.Store(false)
+
+	logs := f.logs.String()
+	require.Contains(t, logs, `"msg":"not ready: the store refuses writes"`)
+	require.Contains(t, logs, `"msg":"not ready: the store does not answer"`)
 }
 
 func TestMetrics(t *testing.T) {
@@ -367,11 +465,16 @@ func TestMetrics(t *testing.T) {
 	f.install(t, corpA)
 	checkSign(t, f.srv, f.hs.URL, corpA)
 	get(t, f.hs.URL+"/no/such/route")
+	// A signed push with no InfoType can never be handled; a suite_ticket
+	// stamped an hour ahead is refused. Both are answered "success".
+	ctx := context.Background()
+	require.NoError(t, f.srv.PushRaw(ctx, testSuiteID, []byte("<xml><SuiteId><![CDATA["+testSuiteID+"]]></SuiteId></xml>")))
+	require.NoError(t, f.srv.PushRaw(ctx, testSuiteID, ticketXML("tkt_future_never_logged_01", time.Now().Add(time.Hour).Unix())))
 	status, body := get(t, f.hs.URL+"/metrics")
 	require.Equal(t, http.StatusOK, status)
 	for _, want := range []string{
 		`suite_server_requests_total{route="/sign",status="200"} 1`,
-		`suite_server_requests_total{route="/callback/command",status="200"} 2`,
+		`suite_server_requests_total{route="/callback/command",status="200"} 4`,
 		`suite_server_requests_total{route="other",status="404"} 1`,
 		`suite_server_wecom_calls_total{api="/cgi-bin/service/v2/get_permanent_code",errcode="0"} 1`,
 		`suite_server_events_total{event="authorized"} 1`,
@@ -379,6 +482,21 @@ func TestMetrics(t *testing.T) {
 		`suite_server_pending_pushes 0`,
 		`suite_server_suite_ticket_age_seconds `,
 		`go_goroutines `,
+		// The suite's counters (suite.Stats).
+		`suite_server_unhandleable_pushes_total 1`,
+		`suite_server_refused_tickets_total 1`,
+		`suite_server_lost_installs_total 0`,
+		`suite_server_dropped_tickets_total 0`,
+		`suite_server_cancelled_installs_total 0`,
+		`suite_server_jobs_added_total 1`,
+		`suite_server_jobs_done_total 1`,
+		`suite_server_jobs_duplicates_total 0`,
+		`suite_server_jobs_retried_total 0`,
+		`suite_server_jobs_dropped_total 0`,
+		`suite_server_jobs_slow_starts_total 0`,
+		`suite_server_store_write_errors_total 0`,
+		`suite_server_store_last_write_error_timestamp_seconds 0`,
+		"# TYPE suite_server_lost_installs_total counter",
 	} {
 		require.Contains(t, body, want)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/wecomkit/wecomkit/internal/appmetrics"
+	"github.com/wecomkit/wecomkit/suite"
 	"github.com/wecomkit/wecomkit/wecom"
 )
 
@@ -103,6 +104,7 @@ type gauges struct {
 	ticketAge func(context.Context) (float64, bool)
 	pending   func(context.Context) (int, error)
 	corps     func(context.Context) (int, error)
+	stats     func() suite.Stats // counters in memory: no store call
 }
 
 func newMetrics(g gauges) *metrics {
@@ -156,7 +158,8 @@ func newMetrics(g gauges) *metrics {
 		}
 		return float64(n)
 	}))
-	m.reg = appmetrics.NewRegistry(m.requests, latency, m.wecomCalls, events, ticketAge, pending, corps)
+	cs := []prometheus.Collector{m.requests, latency, m.wecomCalls, events, ticketAge, pending, corps}
+	m.reg = appmetrics.NewRegistry(append(cs, statsCollectors(g.stats)...)...)
 
 	for i, name := range routeNames {
 		rm := routeMetrics{name: name, codes: map[int]prometheus.Counter{}, latency: latency.WithLabelValues(name)}
@@ -169,6 +172,54 @@ func newMetrics(g gauges) *metrics {
 		m.events[i] = events.WithLabelValues(name)
 	}
 	return m
+}
+
+// statsCollectors exposes the suite's counters ([suite.Stats]): what
+// went wrong with pushes and installs since the process started, read
+// from memory at scrape time. Alert on lost installs, unhandleable pushes,
+// dropped jobs and store write errors; slow starts and retries say the
+// workers fall behind or WeCom fails.
+func statsCollectors(stats func() suite.Stats) []prometheus.Collector {
+	counter := func(name, help string, v func(suite.Stats) uint64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "suite_server_" + name, Help: help},
+			func() float64 { return float64(v(stats())) })
+	}
+	return []prometheus.Collector{
+		counter("unhandleable_pushes_total", "Signed pushes that can never be handled (malformed, for another suite, missing fields): answered success, logged and dropped.",
+			func(s suite.Stats) uint64 { return s.Unhandleable }),
+		counter("lost_installs_total", "Auth codes WeCom spent whose permanent code never reached the suite: each is an installation the corporation must redo. Alert on any.",
+			func(s suite.Stats) uint64 { return s.LostInstalls }),
+		counter("refused_tickets_total", "suite_tickets refused because they were stamped in the future (a clock is wrong).",
+			func(s suite.Stats) uint64 { return s.RefusedTickets }),
+		counter("dropped_tickets_total", "Stored suite_tickets WeCom refused (40085) and that were dropped so that the next push replaces them.",
+			func(s suite.Stats) uint64 { return s.DroppedTickets }),
+		counter("cancelled_installs_total", "Installs whose cancel_auth arrived before their exchange finished; not stored.",
+			func(s suite.Stats) uint64 { return s.CancelledInstalls }),
+		counter("jobs_added_total", "Pushes recorded as jobs.",
+			func(s suite.Stats) uint64 { return s.Jobs.Added }),
+		counter("jobs_duplicates_total", "Pushes that repeated a job pending or handled already (WeCom's retries).",
+			func(s suite.Stats) uint64 { return s.Jobs.Duplicates }),
+		counter("jobs_done_total", "Jobs handled.",
+			func(s suite.Stats) uint64 { return s.Jobs.Done }),
+		counter("jobs_retried_total", "Job runs that failed and will run again.",
+			func(s suite.Stats) uint64 { return s.Jobs.Retried }),
+		counter("jobs_dropped_total", "Jobs given up: an error no retry can fix, or out of attempts or age.",
+			func(s suite.Stats) uint64 { return s.Jobs.Dropped }),
+		counter("jobs_slow_starts_total", "Jobs that waited more than a minute for a worker.",
+			func(s suite.Stats) uint64 { return s.Jobs.SlowStarts }),
+		counter("store_write_errors_total", "Job outcomes or leases the store refused to write.",
+			func(s suite.Stats) uint64 { return s.Jobs.WriteErrors }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "suite_server_store_last_write_error_timestamp_seconds",
+			Help: "When the store last refused a job's write (Unix seconds); 0 if it never did since the start.",
+		}, func() float64 {
+			t := stats().Jobs.LastWriteError
+			if t.IsZero() {
+				return 0
+			}
+			return float64(t.UnixNano()) / 1e9
+		}),
+	}
 }
 
 // handler serves the registry in the Prometheus text format.

@@ -96,6 +96,7 @@ func newApp(cfg config, st store.Store, backend string, logger *slog.Logger, ext
 			c, err := a.suite.Corps(ctx)
 			return len(c), err
 		},
+		stats: func() suite.Stats { return a.suite.Stats() },
 	})
 
 	tr, err := wecom.NewTransport(wecom.WithBaseURL(cfg.BaseURL), wecom.WithLogger(logger),
@@ -121,8 +122,9 @@ func newApp(cfg config, st store.Store, backend string, logger *slog.Logger, ext
 		}),
 		suite.OnContactChange(func(ctx context.Context, ev *crypto.Event) {
 			a.metrics.event(eventContactChange)
+			userID, _ := ev.Field("UserID") // empty for department and tag changes
 			logger.LogAttrs(ctx, slog.LevelInfo, "contact change", slog.String("corpid", capField(ev.AuthCorpID)),
-				slog.String("change_type", capField(ev.ChangeType)))
+				slog.String("change_type", capField(ev.ChangeType)), slog.String("userid", capField(userID)))
 		}),
 		suite.OnEvent(func(ctx context.Context, ev *crypto.Event) {
 			a.metrics.event(eventOther)
