@@ -8,7 +8,8 @@
 //
 // Configuration comes from flags with environment fallbacks (run with -h).
 // Invalid settings exit with status 2, all named together; failures at run
-// time exit with 1. With -demo it needs no WeCom at all: a fake WeCom runs
+// time exit with 1, and so does a damaged bbolt file (a file to restore
+// from a backup, not a setting to change). With -demo it needs no WeCom at all: a fake WeCom runs
 // in-process, the server listens on 127.0.0.1:8080, a complete install is
 // driven step by step and ready-to-paste commands are printed.
 //
@@ -36,6 +37,7 @@ import (
 	"github.com/wecomkit/wecomkit/internal/serve"
 	"github.com/wecomkit/wecomkit/internal/settings"
 	"github.com/wecomkit/wecomkit/store"
+	"github.com/wecomkit/wecomkit/store/boltstore"
 	"github.com/wecomkit/wecomkit/suite"
 )
 
@@ -96,7 +98,16 @@ func start(ctx context.Context, p process) int {
 	var st store.Store
 	var backend string
 	if len(problems) == 0 {
-		if st, backend, err = openStore(cfg); err != nil {
+		st, backend, err = openStore(cfg)
+		if errors.Is(err, boltstore.ErrCorrupt) {
+			// Not a setting to fix: the file is broken, and it holds the
+			// permanent codes. Nothing is served from it or written to it.
+			newLogger(p.stderr, slog.LevelInfo).LogAttrs(ctx, slog.LevelError,
+				"cannot start: the data file is damaged: restore it from a backup (it holds the permanent codes: deleting it loses every installation)",
+				slog.String("file", cfg.DataFile), slog.String("error", err.Error()))
+			return 1
+		}
+		if err != nil {
 			problems = append(problems, err.Error())
 		}
 	} else if cfg.RedisURL == "" && !cfg.Demo {

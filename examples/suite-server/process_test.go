@@ -28,6 +28,7 @@ import (
 	"github.com/wecomkit/wecomkit/internal/redistest"
 	"github.com/wecomkit/wecomkit/internal/testutil"
 	"github.com/wecomkit/wecomkit/jssdk"
+	"github.com/wecomkit/wecomkit/store/boltstore"
 	"github.com/wecomkit/wecomkit/wecomtest"
 )
 
@@ -193,7 +194,12 @@ func (f *e2e) start(env map[string]string, noCommandURL ...bool) *proc {
 	cmd.Stdout, cmd.Stderr = w, w
 	require.NoError(f.t, cmd.Start())
 	go func() { p.err = cmd.Wait(); close(p.done) }()
-	f.t.Cleanup(func() { p.kill() })
+	f.t.Cleanup(func() {
+		p.kill()
+		if f.t.Failed() {
+			f.t.Logf("output of process %d, without its access log:\n%s", cmd.Process.Pid, tail(withoutRequests(p.out.String()), 20000))
+		}
+	})
 
 	addr := regexp.MustCompile(`"msg":"listening","addr":"([^"]+)"`)
 	waitFor(f.t, "the process to listen", func() bool {
@@ -243,6 +249,25 @@ func (p *proc) kill() {
 	}
 	_ = p.cmd.Process.Kill()
 	<-p.done
+}
+
+// withoutRequests drops the access log's lines from a process's output.
+func withoutRequests(out string) string {
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(out, "\n") {
+		if !strings.Contains(line, `"msg":"request"`) {
+			b.WriteString(line)
+		}
+	}
+	return b.String()
+}
+
+// tail returns the last n bytes of s.
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return "…" + s[len(s)-n:]
 }
 
 func waitFor(t *testing.T, what string, cond func() bool) {
@@ -392,7 +417,9 @@ func TestLifecycleAcrossRestart(t *testing.T) {
 	require.Equal(t, http.StatusOK, status, page)
 	require.Contains(t, page, "Corp "+corpB)
 	checkSign(t, f.srv, p.base, corpB)
-	require.Equal(t, 0, getReadyz(t, p.base).Pending)
+	// The website install's OnAuthorized runs on the job queue.
+	waitFor(t, "the website install's job", func() bool { return getReadyz(t, p.base).Pending == 0 })
+	p.waitLog(`"msg":"app installed","corpid":"` + corpB + `"`)
 
 	p.stop()
 	calls := f.srv.CallCounts()
@@ -538,7 +565,7 @@ func TestCreateAuthWhileWeComDown(t *testing.T) {
 	waitSignStatus(t, p.base, corpA, http.StatusOK)
 	require.Equal(t, 3, f.srv.Calls(pPermanent), "two failures, then the exchange")
 	checkSign(t, f.srv, p.base, corpA)
-	p.waitLog("handling a push failed; will retry")
+	p.waitLog("jobqueue: job failed; will retry")
 	p.stop()
 }
 
@@ -556,7 +583,11 @@ func TestKilledBetweenAnswerAndExchange(t *testing.T) {
 	code, err := f.srv.InstallQR(ctx, testSuiteID, corpA, "kill")
 	require.NoError(t, err, "the push was answered")
 	f.note(code)
-	waitFor(t, "a failed exchange", func() bool { return f.srv.Calls(pPermanent) >= 1 })
+	// Killed once the failed attempt's outcome is recorded (the retry is
+	// due a second later). A process killed in the middle of an attempt
+	// leaves the job leased to it: the next one runs it when the lease
+	// ends (TestKilledDuringInstalls).
+	p.waitLog("jobqueue: job failed; will retry")
 	require.Equal(t, 1, getReadyz(t, p.base).Pending)
 	p.kill()
 	require.Empty(t, f.srv.PermanentCode(testSuiteID, corpA))
@@ -615,4 +646,47 @@ func TestProcessInvalidSettingsExit2(t *testing.T) {
 		"PROVIDER_SECRET", "WECOM_BASE_URL (-wecom-base-url)", "LISTEN_ADDR (-listen)"} {
 		require.Contains(t, string(out), want)
 	}
+}
+
+// A bbolt file damaged on disk is not a setting to fix: the process exits
+// with status 1 and says which file to restore from a backup, and it
+// writes nothing to the file.
+func TestProcessCorruptDataFileExit1(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "suite.db")
+	bs, err := boltstore.Open(path)
+	require.NoError(t, err)
+	for i := range 200 {
+		require.NoError(t, bs.Set(context.Background(), fmt.Sprintf("key%03d", i), strings.Repeat("v", 100), 0))
+	}
+	require.NoError(t, bs.Close())
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	// Garbage over everything after the two meta pages: the middle of the
+	// file, where the root and the data pages are.
+	page := os.Getpagesize()
+	require.Greater(t, len(b), 3*page)
+	for i := 2 * page; i < len(b); i++ {
+		b[i] = byte(i*7 + 3)
+	}
+	require.NoError(t, os.WriteFile(path, b, 0o600))
+
+	cmd := exec.Command(serverBinary(t))
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "SUITE_ID=" + testSuiteID, "SUITE_SECRET=" + testSuiteSecret,
+		"SUITE_TOKEN=" + testToken, "SUITE_AES_KEY=" + testAESKey, "SUITE_DATA=" + path, "LISTEN_ADDR=127.0.0.1:0"}
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee, string(out))
+	require.Equal(t, 1, ee.ExitCode(), string(out))
+	t.Logf("%s", out)
+	require.Contains(t, string(out), `"file":`+strconv.Quote(path))
+	require.Contains(t, string(out), "restore it from a backup")
+	require.Contains(t, string(out), `"level":"ERROR"`)
+	require.NotContains(t, string(out), "invalid configuration", "not reported as a setting")
+	require.NotContains(t, string(out), `"msg":"listening"`)
+	for _, s := range []string{testSuiteSecret, testToken, testAESKey, strings.Repeat("v", 100)} {
+		require.NotContains(t, string(out), s)
+	}
+	after, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.Equal(t, b, after, "the damaged file is left as it was")
 }
