@@ -64,11 +64,22 @@ func WithMaxBodyBytes(n int64) HandlerOption {
 	})
 }
 
+// WithUnparsable makes a message that verified and decrypted but is not an
+// event [ParseEvent] can read go to f and be answered like a handled one
+// ("success"), instead of 400. The sender proved it holds the key, so the
+// message is not an attack; it is one no retry will fix, and WeCom repeats
+// unanswered pushes for hours. f receives the parse error, never the
+// message.
+func WithUnparsable(f func(ctx context.Context, err error)) HandlerOption {
+	return handlerOptionFunc(func(h *handler) { h.unparsable = f })
+}
+
 type handler struct {
-	c       *MsgCrypt
-	h       Handler
-	log     *slog.Logger // nil: no logging
-	maxBody int64
+	c          *MsgCrypt
+	h          Handler
+	log        *slog.Logger // nil: no logging
+	maxBody    int64
+	unparsable func(context.Context, error)
 }
 
 // NewHandler returns an [http.Handler] for a WeCom callback URL:
@@ -146,6 +157,14 @@ func (s *handler) receive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ev, err := ParseEvent(msg)
+	if err != nil && s.unparsable != nil {
+		s.unparsable(r.Context(), err)
+		if !isJSON {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			_, _ = io.WriteString(w, "success")
+		}
+		return
+	}
 	if err != nil {
 		s.reject(w, r, "callback", err)
 		return

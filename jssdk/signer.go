@@ -156,9 +156,9 @@ func New(c *wecom.Client, opts ...Option) *Signer {
 	if s.nonce == nil {
 		s.nonce = s.nonces.next
 	}
-	s.corpTicket = c.CachedToken("jsapi_ticket:"+s.corpID, s.fetchCorpTicket, cfg.tokenOptions...)
+	s.corpTicket = c.CachedToken(corpTicketKey(s.corpID), s.fetchCorpTicket, cfg.tokenOptions...)
 	if s.agentID != 0 {
-		key := "agent_ticket:" + s.corpID + ":" + strconv.FormatInt(s.agentID, 10)
+		key := agentTicketKey(s.corpID, s.agentID)
 		s.agentTicket = c.CachedToken(key, s.fetchAgentTicket, cfg.tokenOptions...)
 	}
 	return s
@@ -345,4 +345,22 @@ func simpleAuthority(a string) bool {
 		}
 	}
 	return true
+}
+
+func corpTicketKey(corpID string) string { return "jsapi_ticket:" + corpID }
+
+func agentTicketKey(corpID string, agentID int64) string {
+	return "agent_ticket:" + corpID + ":" + strconv.FormatInt(agentID, 10)
+}
+
+// TicketKeys returns the store keys under which a [Signer] caches corpID's
+// tickets: the corp jsapi_ticket and the agent ticket of each of agentIDs.
+// A third-party suite deletes them when a corporation uninstalls, so that
+// a reinstall never signs with a ticket of the old installation.
+func TicketKeys(corpID string, agentIDs ...int64) []string {
+	keys := []string{corpTicketKey(corpID)}
+	for _, id := range agentIDs {
+		keys = append(keys, agentTicketKey(corpID, id))
+	}
+	return keys
 }

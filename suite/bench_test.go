@@ -5,8 +5,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,6 +17,7 @@ import (
 
 	"github.com/wecomkit/wecomkit/crypto"
 	"github.com/wecomkit/wecomkit/store/boltstore"
+	"github.com/wecomkit/wecomkit/suite"
 )
 
 // pushRequest builds a signed, encrypted suite_ticket push as WeCom sends it.
@@ -99,4 +103,118 @@ func BenchmarkCorp(b *testing.B) {
 			}
 		}
 	})
+}
+
+// contactPush builds a signed, encrypted change_contact push for user.
+func contactPush(tb testing.TB, mc *crypto.MsgCrypt, user string) (query, body string) {
+	tb.Helper()
+	plain := "<xml><SuiteId><![CDATA[" + suiteID + "]]></SuiteId><AuthCorpId><![CDATA[" + corpA + "]]></AuthCorpId><InfoType><![CDATA[change_contact]]></InfoType><TimeStamp>" +
+		itoa(t0.Unix()) + "</TimeStamp><ChangeType><![CDATA[update_user]]></ChangeType><UserID><![CDATA[" + user + "]]></UserID></xml>"
+	env, err := mc.EncryptMsg([]byte(plain), itoa(t0.Unix()), "nonce")
+	require.NoError(tb, err)
+	enc := extract(string(env), "Encrypt")
+	body = "<xml><ToUserName><![CDATA[" + suiteID + "]]></ToUserName><Encrypt><![CDATA[" + enc + "]]></Encrypt><AgentID><![CDATA[]]></AgentID></xml>"
+	return "msg_signature=" + crypto.Signature(cbToken, itoa(t0.Unix()), "nonce", enc) + "&timestamp=" + itoa(t0.Unix()) + "&nonce=nonce", body
+}
+
+// backlogSuite starts a suite on a bbolt file (fsync on every write) whose
+// one worker is stuck in a slow hook, so that every push stays pending, and
+// fills it with pending pushes.
+func backlogSuite(b *testing.B, pending int) (http.Handler, func(user string) (string, string)) {
+	f := newFixture(b)
+	bolt, err := boltstore.Open(filepath.Join(b.TempDir(), "bench.db"))
+	require.NoError(b, err)
+	b.Cleanup(func() { _ = bolt.Close() })
+	release := make(chan struct{})
+	s := f.start(bolt, suite.WithWorkers(1), suite.OnContactChange(func(ctx context.Context, _ *crypto.Event) {
+		select { // WeCom (or the hook) is slow: nothing drains
+		case <-release:
+		case <-ctx.Done():
+		}
+	}))
+	b.Cleanup(func() { close(release) }) // before Close waits for the worker
+	h := s.CommandHandler()
+	mc, err := crypto.New(cbToken, aesKey, suiteID)
+	require.NoError(b, err)
+	push := func(user string) (string, string) { return contactPush(b, mc, user) }
+	var wg sync.WaitGroup
+	for w := range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < pending; i += 50 {
+				q, body := push("backlog-" + itoa(int64(i)))
+				serve(b, h, q, body)
+			}
+		}()
+	}
+	wg.Wait()
+	n, err := s.Pending(context.Background())
+	require.NoError(b, err)
+	require.GreaterOrEqual(b, n, pending-1)
+	return h, push
+}
+
+func serve(tb testing.TB, h http.Handler, query, body string) time.Duration {
+	req := httptest.NewRequest(http.MethodPost, "/callback/command?"+query, strings.NewReader(body))
+	w := httptest.NewRecorder()
+	start := time.Now()
+	h.ServeHTTP(w, req)
+	d := time.Since(start)
+	if w.Code != http.StatusOK || w.Body.String() != "success" {
+		tb.Errorf("answer %d %q", w.Code, w.Body.String())
+	}
+	return d
+}
+
+// BenchmarkPushAckBacklog answers one push at a time (each recorded with
+// an fsync before "success") with 0 and with 10,000 pushes pending: the
+// cost per push must not grow with the backlog.
+func BenchmarkPushAckBacklog(b *testing.B) {
+	for _, pending := range []int{0, 10000} {
+		b.Run("pending="+itoa(int64(pending)), func(b *testing.B) {
+			h, push := backlogSuite(b, pending)
+			reqs := make([][2]string, b.N)
+			for i := range reqs {
+				reqs[i][0], reqs[i][1] = push("bench-" + itoa(int64(i)))
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				serve(b, h, reqs[i][0], reqs[i][1])
+			}
+		})
+	}
+}
+
+// BenchmarkPushAckConcurrent answers pushes from 50 goroutines at once
+// with 1,000 pushes pending and the workers stuck on a slow WeCom, on
+// bbolt with fsync, and reports the p50 and p99 answer times: WeCom wants
+// an answer within a second.
+func BenchmarkPushAckConcurrent(b *testing.B) {
+	h, push := backlogSuite(b, 1000)
+	reqs := make([][2]string, b.N)
+	for i := range reqs {
+		reqs[i][0], reqs[i][1] = push("bench-" + itoa(int64(i)))
+	}
+	var next atomic.Int64
+	var mu sync.Mutex
+	var lat []time.Duration
+	b.ReportAllocs()
+	b.SetParallelism(max(1, 50/runtime.GOMAXPROCS(0)))
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		var mine []time.Duration
+		for pb.Next() {
+			r := reqs[next.Add(1)-1]
+			mine = append(mine, serve(b, h, r[0], r[1]))
+		}
+		mu.Lock()
+		lat = append(lat, mine...)
+		mu.Unlock()
+	})
+	b.StopTimer()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 }

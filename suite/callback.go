@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/wecomkit/wecomkit/crypto"
 )
@@ -32,7 +33,7 @@ func (s *Suite) CommandHandler() http.Handler {
 	if err != nil {
 		panic(err) // New checked the key; unreachable
 	}
-	return crypto.NewHandler(mc, crypto.HandlerFunc(s.handleCommand), crypto.WithLogger(s.logger))
+	return crypto.NewHandler(mc, crypto.HandlerFunc(s.handleCommand), s.handlerOptions()...)
 }
 
 // DataHandler returns the handler for the app's data callback URL (数据回调):
@@ -51,13 +52,26 @@ func (s *Suite) DataHandler(h crypto.Handler) http.Handler {
 	}
 	queued := crypto.HandlerFunc(func(ctx context.Context, ev *crypto.Event) ([]byte, error) {
 		if isUnlicensed(ev) {
-			if err := s.jobs.add(ctx, ev.Raw); err != nil {
+			if err := s.addPush(ctx, ev); err != nil {
 				return nil, err
 			}
 		}
 		return h.HandleEvent(ctx, ev)
 	})
-	return crypto.NewHandler(mc, queued, crypto.WithLogger(s.logger))
+	return crypto.NewHandler(mc, queued, s.handlerOptions()...)
+}
+
+// handlerOptions are the callback handlers' options: bodies capped at
+// maxCallbackBody, and signed messages that do not parse answered
+// "success" and counted (WeCom would repeat them forever).
+func (s *Suite) handlerOptions() []crypto.HandlerOption {
+	return []crypto.HandlerOption{
+		crypto.WithLogger(s.logger),
+		crypto.WithMaxBodyBytes(maxCallbackBody),
+		crypto.WithUnparsable(func(ctx context.Context, err error) {
+			_, _ = s.unhandleable(ctx, nil, "signed message is not an event: "+err.Error())
+		}),
+	}
 }
 
 func (s *Suite) msgCrypt(receiveID string, opts ...crypto.Option) (*crypto.MsgCrypt, error) {
@@ -71,16 +85,43 @@ func (s *Suite) providerIDs() []string {
 	return []string{s.cfg.ProviderCorpID}
 }
 
+// maxCallbackBody caps a callback's body: WeCom's envelopes are a few
+// KB, and nothing is parsed beyond the envelope before its signature is
+// checked.
+const maxCallbackBody = 64 << 10
+
+// maxFutureSkew is how far in the future a push's TimeStamp may be: more
+// means a clock gone wrong somewhere, and a suite_ticket stamped so would
+// pin itself as "newest" for good.
+const maxFutureSkew = 5 * time.Minute
+
+// unhandleable answers a signed push that can never be handled: "success"
+// (WeCom would otherwise repeat it for hours), one log line with the
+// reason, and a count.
+func (s *Suite) unhandleable(ctx context.Context, ev *crypto.Event, reason string) ([]byte, error) {
+	s.stats.unhandleable.Add(1)
+	s.logger.LogAttrs(ctx, slog.LevelWarn, "suite: push cannot be handled; answered success and dropped",
+		slog.String("reason", reason), slog.String("info_type", infoType(ev)))
+	return nil, nil
+}
+
 // handleCommand does what must happen before the answer.
 func (s *Suite) handleCommand(ctx context.Context, ev *crypto.Event) ([]byte, error) {
 	if ev.SuiteID != "" && ev.SuiteID != s.cfg.SuiteID {
 		// Encrypted for us but about another suite: nothing we can act on.
-		s.logger.LogAttrs(ctx, slog.LevelWarn, "suite: push for another suite ignored",
-			slog.String("suite_id", ev.SuiteID), slog.String("info_type", ev.InfoType))
-		return nil, nil
+		return s.unhandleable(ctx, ev, "push for another suite")
 	}
 	switch ev.InfoType {
 	case "suite_ticket":
+		if ev.SuiteTicket == "" {
+			return s.unhandleable(ctx, ev, "suite_ticket without SuiteTicket")
+		}
+		if issued := time.Unix(ev.TimeStamp, 0); issued.After(s.now().Add(maxFutureSkew)) {
+			s.stats.refusedTickets.Add(1)
+			s.logger.LogAttrs(ctx, slog.LevelWarn, "suite: suite_ticket stamped in the future refused; check this server's clock",
+				slog.Int64("timestamp", ev.TimeStamp), slog.Time("now", s.now()))
+			return nil, nil
+		}
 		s.tk.pushed.Store(true)
 		stored, err := s.saveTicket(ctx, ev.SuiteTicket, ev.TimeStamp)
 		if err != nil {
@@ -91,36 +132,53 @@ func (s *Suite) handleCommand(ctx context.Context, ev *crypto.Event) ([]byte, er
 		return nil, nil
 	case "":
 		if isUnlicensed(ev) {
-			return nil, s.jobs.add(ctx, ev.Raw)
+			return nil, s.addPush(ctx, ev)
 		}
-		return nil, fmt.Errorf("suite: push without InfoType")
-	case "cancel_auth":
+		return s.unhandleable(ctx, ev, "push without InfoType")
+	case "create_auth", "reset_permanent_code":
+		if ev.AuthCode == "" {
+			return s.unhandleable(ctx, ev, ev.InfoType+" without AuthCode")
+		}
+	case "cancel_auth", "change_auth", "change_contact":
 		if ev.AuthCorpID == "" {
-			return nil, fmt.Errorf("suite: cancel_auth without AuthCorpId")
+			return s.unhandleable(ctx, ev, ev.InfoType+" without AuthCorpId")
 		}
-		// Record the job first, so that the hook runs even if the process
-		// stops right after the deletion.
-		if err := s.jobs.add(ctx, ev.Raw); err != nil {
-			return nil, err
-		}
-		if _, err := s.revoke(ctx, ev.AuthCorpID, ev.TimeStamp); err != nil {
-			return nil, err
-		}
-		return nil, nil
 	}
-	return nil, s.jobs.add(ctx, ev.Raw)
+	// Record the job first, so that a cancel's hook runs even if the
+	// process stops right after the deletion below.
+	if err := s.addPush(ctx, ev); err != nil {
+		return nil, err
+	}
+	if ev.InfoType == "cancel_auth" {
+		if _, err := s.revoke(ctx, ev.AuthCorpID, s.pushTime(ev)); err != nil {
+			return nil, err
+		}
+	}
+	return nil, nil
+}
+
+// pushTime is a push's TimeStamp, no later than now: a clock gone wrong
+// must not make an install immune to its cancel.
+func (s *Suite) pushTime(ev *crypto.Event) int64 {
+	return min(ev.TimeStamp, s.now().Add(maxFutureSkew).Unix())
 }
 
 // handleJob does what may happen after the answer. It runs on a worker;
-// an error makes the job run again later.
+// an error makes the job run again later, unless isPermanent.
 func (s *Suite) handleJob(ctx context.Context, ev *crypto.Event) error {
 	switch ev.InfoType {
 	case "create_auth":
-		_, err := s.exchange(ctx, ev.AuthCode, false, pushedInstall(ev))
-		return err
+		a, err := s.exchange(ctx, ev.AuthCode, pushedInstall(ev), s.pushTime(ev), false)
+		if err != nil {
+			return err
+		}
+		return s.finishInstall(ctx, a, false)
 	case "reset_permanent_code":
-		_, err := s.exchange(ctx, ev.AuthCode, true, installInfo{})
-		return err
+		a, err := s.exchange(ctx, ev.AuthCode, installInfo{}, s.pushTime(ev), true)
+		if err != nil {
+			return err
+		}
+		return s.finishInstall(ctx, a, true)
 	case "change_auth":
 		a, err := s.RefreshAuthInfo(ctx, ev.AuthCorpID)
 		if err != nil {
@@ -130,7 +188,7 @@ func (s *Suite) handleJob(ctx context.Context, ev *crypto.Event) error {
 			s.opts.onAuthChanged(ctx, a)
 		}
 	case "cancel_auth":
-		done, err := s.cancel(ctx, ev.AuthCorpID, ev.TimeStamp)
+		done, err := s.cancel(ctx, ev.AuthCorpID, s.pushTime(ev))
 		if err != nil || !done {
 			return err
 		}

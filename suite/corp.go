@@ -25,7 +25,7 @@ func (s *Suite) Corp(ctx context.Context, corpID string) (*wecom.Client, error) 
 	if c, ok := (*s.clients.Load())[corpID]; ok {
 		return c, nil
 	}
-	v, err, _ := s.flight.Do("corp:"+corpID, func() (any, error) {
+	v, err := s.shared(ctx, "corp:"+corpID, 30*time.Second, func(ctx context.Context) (any, error) {
 		if c, ok := (*s.clients.Load())[corpID]; ok {
 			return c, nil
 		}
@@ -99,6 +99,6 @@ func (s *Suite) isAuthorized(corpID string) bool {
 	if _, ok := (*s.clients.Load())[corpID]; ok {
 		return true
 	}
-	_, ok, err := s.store.Get(context.Background(), s.keys.permanentCode(corpID))
+	_, ok, err := s.repo.code(context.Background(), corpID)
 	return err == nil && ok
 }

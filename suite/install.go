@@ -1,6 +1,7 @@
 package suite
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,9 +9,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"slices"
 	"time"
 
+	"github.com/wecomkit/wecomkit/internal/jobqueue"
+	"github.com/wecomkit/wecomkit/jssdk"
 	"github.com/wecomkit/wecomkit/oauth"
 	"github.com/wecomkit/wecomkit/wecom"
 )
@@ -226,53 +228,119 @@ func checkState(state string, max int) error {
 	return nil
 }
 
-// Authorize exchanges an install's auth code for the corporation's
-// permanent code, stores it durably, and returns the authorization (with
-// the agents, from get_auth_info). It is idempotent: an auth code this suite
-// already exchanged — delivered twice, by the install redirect and by a
-// create_auth push, or by a WeCom retry — returns the stored authorization
-// without calling WeCom, and a 40078 for such a code counts as done.
-// [OnAuthorized] runs once, after the first exchange.
-func (s *Suite) Authorize(ctx context.Context, authCode string) (*Authorization, error) {
-	return s.exchange(ctx, authCode, false, installInfo{source: InstallWebsite})
-}
+// DefaultExchangeTimeout bounds one get_permanent_code call unless
+// [WithExchangeTimeout] says otherwise. WeCom can be slow, and giving up
+// early spends the auth code without its result, so it is generous.
+const DefaultExchangeTimeout = 60 * time.Second
 
-func (s *Suite) exchange(ctx context.Context, authCode string, reset bool, from installInfo) (*Authorization, error) {
+// errInstallCancelled: the corporation cancelled the installation (a
+// cancel_auth newer than the install) before its code was exchanged.
+var errInstallCancelled = errors.New("suite: the corporation cancelled this installation before it was completed")
+
+// Authorize exchanges an install's auth code for the corporation's
+// permanent code, stores it durably the moment WeCom returns it, and
+// returns the authorization, with the agents when WeCom answered
+// get_auth_info in time (they are otherwise filled in on the suite's job
+// queue, with retries). It is idempotent: an auth code this suite already
+// exchanged — delivered twice, by the install redirect and by a create_auth
+// push, or by a reload of the redirect — returns the stored authorization
+// without calling WeCom, and a 40078 for such a code counts as done.
+// [OnAuthorized] runs on the suite's job queue once the agents are known:
+// once per installation, however many times the code is delivered.
+func (s *Suite) Authorize(ctx context.Context, authCode string) (*Authorization, error) {
 	if authCode == "" {
 		return nil, fmt.Errorf("%w: empty auth code", ErrInvalidArgument)
 	}
-	marker := s.keys.authCode(authCode)
-	v, err, _ := s.flight.Do("code:"+marker, func() (any, error) {
-		if a, ok, err := s.exchanged(ctx, marker); err != nil || ok {
-			return a, err
+	in := installInfo{source: InstallWebsite}
+	a, err := s.exchange(ctx, authCode, in, s.now().Unix(), false)
+	if err != nil {
+		return nil, err
+	}
+	if len(a.Agents) == 0 {
+		if full, err := s.fillDetails(ctx, a); err == nil {
+			a = full
 		}
-		a, err := s.getPermanentCode(ctx, authCode)
-		if err == nil {
-			s.noteSource(ctx, a, reset, from)
+	}
+	if err := s.addJob(ctx, installJobID(authCode), jobqueue.Urgent, jobPayload{Exchanged: codeHash(authCode)}); err != nil {
+		return nil, err // the code is stored: a retry of Authorize finds it
+	}
+	return a, nil
+}
+
+func installJobID(authCode string) string { return "code-" + codeHash(authCode) }
+
+// exchange turns an auth code into a stored authorization, by the rules
+// that keep a permanent code from being lost:
+//
+//   - before the call, a record says the exchange started (kept from the
+//     first attempt on);
+//   - WeCom's answer, permanent code included, is the first thing written
+//     after the call, to the code's record, retried while the store fails
+//     (and kept in memory meanwhile);
+//   - a code whose record holds an answer is never exchanged again;
+//   - a 40078 ("code used") for a code this suite started exchanging is
+//     resolved from the record: done by another process (or an earlier
+//     attempt), still in flight (waited for), or lost — an ERROR and a
+//     count, never a quiet drop.
+//
+// installedAt is the install's TimeStamp (a create_auth push's, or now).
+func (s *Suite) exchange(ctx context.Context, authCode string, in installInfo, installedAt int64, reset bool) (*Authorization, error) {
+	h := codeHash(authCode)
+	v, err := s.shared(ctx, "code:"+h, 3*s.opts.exchangeTimeout, func(ctx context.Context) (any, error) {
+		rec, err := s.exchangeRecord(ctx, h)
+		if err != nil {
+			return nil, err
 		}
-		if wecom.ErrorCode(err) == 40078 {
-			// Another process may have won the race for this code.
-			if a, ok, err2 := s.exchanged(ctx, marker); err2 == nil && ok {
-				return a, nil
+		fresh, started := false, "" // no earlier attempt: a 40078 is not ours
+		if rec == nil {
+			rec = &exchangeRecord{State: exchangeStarted, Started: time.Now().UnixMilli(), Reset: reset,
+				Source: in.source, ExtraInfo: in.extra, InstalledAt: installedAt}
+			b, _ := json.Marshal(rec)
+			started = string(b)
+			if fresh, err = s.st.Add(ctx, s.keys.exchange(h), started, exchangeTTL); err != nil {
+				return nil, storeErr(err)
 			}
-			return nil, fmt.Errorf("%w: %w", ErrAuthCodeUsed, err)
+			if !fresh {
+				if rec, err = s.exchangeRecord(ctx, h); err != nil || rec == nil {
+					return nil, cmp.Or(err, storeErr(errors.New("exchange record vanished")))
+				}
+			}
+		}
+		switch rec.State {
+		case exchangeDone:
+			return s.completeInstall(ctx, rec)
+		case exchangeRefused:
+			return nil, errInstallCancelled
+		}
+		ans, err := s.getPermanentCode(ctx, authCode)
+		if wecom.ErrorCode(err) == 40078 {
+			if fresh {
+				// Not ours: forget the start, unless a concurrent exchange
+				// (another process) has stored its answer over it.
+				_, _ = s.st.CompareAndDelete(ctx, s.keys.exchange(h), started)
+			}
+			return s.resolveUsedCode(ctx, h, rec, fresh, err)
 		}
 		if err != nil {
 			return nil, err
 		}
-		if err := s.saveAuthorization(ctx, a, marker, reset); err != nil {
+		rec.State, rec.Answer = exchangeDone, ans
+		corp := ans.AuthCorpInfo.CorpID
+		if !reset {
+			if ts, ok, err := s.repo.cancelledAt(ctx, corp); err == nil && ok && ts > rec.InstalledAt {
+				rec.State = exchangeRefused
+			}
+		}
+		if err := s.persistExchange(ctx, h, rec); err != nil {
 			return nil, err
 		}
-		s.logger.LogAttrs(ctx, slog.LevelInfo, "suite: corporation authorized",
-			slog.String("suite_id", s.cfg.SuiteID), slog.String("corpid", a.CorpID), slog.Bool("reset", reset))
-		hook := s.opts.onAuthorized
-		if reset {
-			hook = s.opts.onAuthChanged
+		if rec.State == exchangeRefused {
+			s.stats.cancelledInstalls.Add(1)
+			s.logger.LogAttrs(ctx, slog.LevelWarn, "suite: install cancelled before it was completed; not stored",
+				slog.String("suite_id", s.cfg.SuiteID), slog.String("corpid", corp))
+			return nil, errInstallCancelled
 		}
-		if hook != nil {
-			hook(ctx, a)
-		}
-		return a, nil
+		return s.completeInstall(ctx, rec)
 	})
 	if err != nil {
 		return nil, err
@@ -280,21 +348,176 @@ func (s *Suite) exchange(ctx context.Context, authCode string, reset bool, from 
 	return v.(*Authorization), nil
 }
 
-// exchanged returns the authorization an auth code was already exchanged
-// for, if any.
-func (s *Suite) exchanged(ctx context.Context, marker string) (*Authorization, bool, error) {
-	corp, ok, err := s.store.Get(ctx, marker)
+// exchangeRecord returns the record of the code hashed h: the one in memory
+// whose write failed, written now, or the stored one; nil if none.
+func (s *Suite) exchangeRecord(ctx context.Context, h string) (*exchangeRecord, error) {
+	if v, ok := s.unsaved.Load(h); ok {
+		rec := v.(*exchangeRecord)
+		if err := s.repo.saveExchange(ctx, h, rec); err != nil {
+			return nil, err
+		}
+		s.unsaved.Delete(h)
+		return rec, nil
+	}
+	rec, ok, err := s.repo.exchange(ctx, h)
 	if err != nil || !ok {
-		return nil, false, storeErr(err)
+		return nil, err
 	}
-	a, err := s.AuthInfo(ctx, corp)
-	if errors.Is(err, ErrNotAuthorized) {
-		return nil, false, nil // cancelled since: a new exchange is needed
-	}
-	return a, err == nil, err
+	return rec, nil
 }
 
-func (s *Suite) getPermanentCode(ctx context.Context, authCode string) (*Authorization, error) {
+// persistExchange writes rec, retrying with backoff while the store fails;
+// if it still cannot, rec stays in memory for the next attempt.
+func (s *Suite) persistExchange(ctx context.Context, h string, rec *exchangeRecord) error {
+	var err error
+	wait := 20 * time.Millisecond
+	for range 6 {
+		if err = s.repo.saveExchange(ctx, h, rec); err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+			wait = min(2*wait, 500*time.Millisecond)
+			continue
+		}
+		break
+	}
+	s.unsaved.Store(h, rec)
+	s.logger.LogAttrs(ctx, slog.LevelError, "suite: cannot store a permanent code WeCom just issued; kept in memory and retried",
+		slog.String("suite_id", s.cfg.SuiteID), slog.String("corpid", rec.Answer.AuthCorpInfo.CorpID), slog.Any("error", err))
+	return err
+}
+
+// resolveUsedCode handles WeCom's 40078 ("invalid, expired or used"). When
+// this call was the code's first exchange (fresh), the code was never ours
+// to lose: it expired or another system used it — unless a concurrent
+// exchange (another process) just finished. Otherwise an earlier attempt
+// may have spent it: its answer is waited for until no attempt can still be
+// waiting for WeCom; then the install is lost, loudly.
+func (s *Suite) resolveUsedCode(ctx context.Context, h string, rec *exchangeRecord, fresh bool, werr error) (*Authorization, error) {
+	deadline := time.UnixMilli(rec.Started).Add(s.opts.exchangeTimeout + s.opts.exchangeTimeout/10)
+	if fresh {
+		deadline = time.Now()
+	}
+	for {
+		cur, err := s.exchangeRecord(ctx, h)
+		if err != nil {
+			return nil, err
+		}
+		if cur != nil && cur.State == exchangeDone {
+			return s.completeInstall(ctx, cur)
+		}
+		if cur != nil && cur.State == exchangeRefused {
+			return nil, errInstallCancelled
+		}
+		if !time.Now().Before(deadline) {
+			break
+		}
+		// Another call for this code may still be waiting for WeCom.
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(min(200*time.Millisecond, time.Until(deadline))):
+		}
+	}
+	if fresh {
+		s.logger.LogAttrs(ctx, slog.LevelWarn, "suite: WeCom refused an auth code (40078): it expired (10 minutes) or was used by another system",
+			slog.String("suite_id", s.cfg.SuiteID), slog.String("source", string(rec.Source)))
+		return nil, fmt.Errorf("%w: %w", ErrAuthCodeUsed, werr)
+	}
+	s.stats.lostInstalls.Add(1)
+	s.logger.LogAttrs(ctx, slog.LevelError, "suite: an auth code this suite started exchanging was spent, but its permanent code never reached the suite: the installation cannot be completed; ask the corporation to reinstall, or reset its permanent code from the provider admin console",
+		slog.String("suite_id", s.cfg.SuiteID), slog.String("source", string(rec.Source)), slog.Int("errcode", 40078))
+	return nil, fmt.Errorf("%w: %w", ErrAuthCodeUsed, werr)
+}
+
+// completeInstall makes an exchanged code the corporation's authorization:
+// the permanent code, the details known so far and the corp's place in the
+// index. It is idempotent, and refuses an install cancelled since.
+func (s *Suite) completeInstall(ctx context.Context, rec *exchangeRecord) (*Authorization, error) {
+	ans := rec.Answer
+	corp := ans.AuthCorpInfo.CorpID
+	if ts, ok, err := s.repo.cancelledAt(ctx, corp); err != nil {
+		return nil, err
+	} else if ok && ts > rec.InstalledAt && !rec.Reset {
+		return nil, errInstallCancelled
+	}
+	a := &Authorization{PermanentCode: wecom.Secret(ans.PermanentCode), AuthUser: ans.AuthUserInfo, State: ans.State,
+		Source: rec.Source, ExtraInfo: rec.ExtraInfo, AuthorizedAt: time.Unix(rec.InstalledAt, 0)}
+	ans.apply(a)
+	old, had, err := s.repo.details(ctx, corp)
+	if err != nil {
+		return nil, err
+	}
+	if had && rec.Reset {
+		a.Source, a.ExtraInfo, a.AuthorizedAt = old.Source, old.ExtraInfo, old.AuthorizedAt
+	}
+	if had && len(a.Agents) == 0 && !old.AuthorizedAt.Before(a.AuthorizedAt) {
+		a.Agents, a.Customized = old.Agents, old.Customized // filled in by an earlier run
+	}
+	storedCode, _, err := s.repo.code(ctx, corp)
+	if err != nil {
+		return nil, err
+	}
+	if storedCode != ans.PermanentCode {
+		if err := s.repo.saveCode(ctx, corp, ans.PermanentCode); err != nil {
+			return nil, err
+		}
+		if rec.Reset {
+			if err := s.corpSt.Delete(ctx, corpTokenKey(corp)); err != nil {
+				return nil, fmt.Errorf("suite: forget old corp token: %w", err)
+			}
+		}
+		s.dropClient(corp) // the next Corp call builds one with the new code
+	}
+	if err := s.repo.saveDetails(ctx, a); err != nil {
+		return nil, err
+	}
+	if err := s.repo.addCorp(ctx, corp, a.AuthorizedAt); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// fillDetails asks WeCom for a's agents and visible range and stores them.
+func (s *Suite) fillDetails(ctx context.Context, a *Authorization) (*Authorization, error) {
+	info, err := s.getAuthInfo(ctx, a.CorpID, a.PermanentCode.Reveal())
+	if err != nil {
+		return nil, err
+	}
+	full := *a
+	info.apply(&full)
+	if err := s.repo.saveDetails(ctx, &full); err != nil {
+		return nil, err
+	}
+	s.dropClient(a.CorpID) // the agentid may have changed
+	return &full, nil
+}
+
+// finishInstall is the install job: the code exchanged (or found), the
+// agents filled in, then the hook — once per installation.
+func (s *Suite) finishInstall(ctx context.Context, a *Authorization, reset bool) error {
+	if len(a.Agents) == 0 || reset {
+		full, err := s.fillDetails(ctx, a)
+		if err != nil {
+			return err
+		}
+		a = full
+	}
+	s.logger.LogAttrs(ctx, slog.LevelInfo, "suite: corporation authorized",
+		slog.String("suite_id", s.cfg.SuiteID), slog.String("corpid", a.CorpID), slog.Bool("reset", reset))
+	hook := s.opts.onAuthorized
+	if reset {
+		hook = s.opts.onAuthChanged
+	}
+	if hook != nil {
+		hook(ctx, a)
+	}
+	return nil
+}
+
+func (s *Suite) getPermanentCode(ctx context.Context, authCode string) (*permanentCodeAnswer, error) {
 	path := "/cgi-bin/service/v2/get_permanent_code"
 	if s.opts.permanentV1 {
 		path = "/cgi-bin/service/get_permanent_code"
@@ -303,25 +526,14 @@ func (s *Suite) getPermanentCode(ctx context.Context, authCode string) (*Authori
 	// The auth code is single use: never repeated after the request may
 	// have reached WeCom.
 	req := &wecom.Request{Method: http.MethodPost, Path: path, Body: map[string]string{"auth_code": authCode},
-		SingleUse: true, Secrets: []string{authCode}}
+		SingleUse: true, Secrets: []string{authCode}, Timeout: s.opts.exchangeTimeout}
 	if err := s.service.Do(ctx, req, &out); err != nil {
 		return nil, fmt.Errorf("suite: get_permanent_code: %w", err)
 	}
 	if out.PermanentCode == "" || out.AuthCorpInfo.CorpID == "" {
 		return nil, errors.New("suite: get_permanent_code: answer has no permanent_code or corpid")
 	}
-	a := &Authorization{PermanentCode: wecom.Secret(out.PermanentCode), AuthUser: out.AuthUserInfo, State: out.State}
-	out.apply(a)
-	if !s.opts.permanentV1 || len(a.Agents) == 0 {
-		// v2 answers no agents: they come from v2 get_auth_info.
-		info, err := s.getAuthInfo(ctx, a.CorpID, out.PermanentCode)
-		if err != nil {
-			return nil, err
-		}
-		info.apply(a)
-	}
-	a.AuthorizedAt = s.now()
-	return a, nil
+	return &out, nil
 }
 
 func (s *Suite) getAuthInfo(ctx context.Context, corpID, permanentCode string) (*authInfoAnswer, error) {
@@ -341,79 +553,34 @@ func (s *Suite) getAuthInfo(ctx context.Context, corpID, permanentCode string) (
 	return &out, nil
 }
 
-// saveAuthorization makes a durable: the permanent code first (what must
-// never be lost), then the auth code's marker, the authorization and the
-// corporation's place in the list. A reset also forgets the corp token
-// obtained with the old code.
-func (s *Suite) saveAuthorization(ctx context.Context, a *Authorization, marker string, reset bool) error {
-	if err := s.store.Set(ctx, s.keys.permanentCode(a.CorpID), a.PermanentCode.Reveal(), 0); err != nil {
-		return fmt.Errorf("suite: store permanent code: %w", err)
-	}
-	if err := s.store.Set(ctx, marker, a.CorpID, time.Hour); err != nil {
-		return fmt.Errorf("suite: store auth code marker: %w", err)
-	}
-	if err := s.saveAuthInfo(ctx, a); err != nil {
-		return err
-	}
-	if err := s.editCorps(ctx, func(corps []string) []string {
-		if !slices.Contains(corps, a.CorpID) {
-			corps = append(corps, a.CorpID)
-			slices.Sort(corps)
-		}
-		return corps
-	}); err != nil {
-		return err
-	}
-	if reset {
-		if err := s.corpSt.Delete(ctx, corpTokenKey(a.CorpID)); err != nil {
-			return fmt.Errorf("suite: forget old corp token: %w", err)
-		}
-	}
-	s.dropClient(a.CorpID) // the next Corp call builds one with the new code
-	return nil
-}
-
-func (s *Suite) saveAuthInfo(ctx context.Context, a *Authorization) error {
-	b, err := json.Marshal(a)
-	if err != nil {
-		return fmt.Errorf("suite: encode authorization: %w", err)
-	}
-	if err := s.store.Set(ctx, s.keys.auth(a.CorpID), string(b), 0); err != nil {
-		return fmt.Errorf("suite: store authorization: %w", err)
-	}
-	return nil
-}
-
 // AuthInfo returns the stored authorization of corpID, with its permanent
 // code; [ErrNotAuthorized] when the corporation has not installed the app
-// or uninstalled it. A corporation whose permanent code is stored but whose
-// details are not (another process is still storing them) is asked for
-// with get_auth_info.
+// or uninstalled it. When the details are not stored yet (get_auth_info
+// failed after the exchange and its retry is pending), they are asked for
+// now; if WeCom fails again, what is known is returned.
 func (s *Suite) AuthInfo(ctx context.Context, corpID string) (*Authorization, error) {
-	code, ok, err := s.store.Get(ctx, s.keys.permanentCode(corpID))
+	code, ok, err := s.repo.code(ctx, corpID)
 	if err != nil {
-		return nil, storeErr(err)
+		return nil, err
 	}
 	if !ok {
 		return nil, fmt.Errorf("%w: %s", ErrNotAuthorized, corpID)
 	}
-	raw, ok, err := s.store.Get(ctx, s.keys.auth(corpID))
+	a, ok, err := s.repo.details(ctx, corpID)
 	if err != nil {
-		return nil, storeErr(err)
+		return nil, err
 	}
-	a := &Authorization{CorpID: corpID}
-	if !ok || json.Unmarshal([]byte(raw), a) != nil {
-		info, err := s.getAuthInfo(ctx, corpID, code)
-		if err != nil {
-			return nil, err
-		}
-		info.apply(a)
-		a.AuthorizedAt = s.now()
-		if err := s.saveAuthInfo(ctx, a); err != nil {
-			return nil, err
-		}
+	if !ok {
+		a = &Authorization{CorpID: corpID, AuthorizedAt: s.now()}
 	}
 	a.PermanentCode = wecom.Secret(code)
+	if len(a.Agents) == 0 {
+		if full, err := s.fillDetails(ctx, a); err == nil {
+			return full, nil
+		} else if !ok {
+			return nil, err
+		}
+	}
 	return a, nil
 }
 
@@ -424,65 +591,43 @@ func (s *Suite) RefreshAuthInfo(ctx context.Context, corpID string) (*Authorizat
 	if err != nil {
 		return nil, err
 	}
-	info, err := s.getAuthInfo(ctx, corpID, a.PermanentCode.Reveal())
-	if err != nil {
-		return nil, err
-	}
-	info.apply(a)
-	if err := s.saveAuthInfo(ctx, a); err != nil {
-		return nil, err
-	}
-	s.dropClient(corpID) // the agentid may have changed
-	return a, nil
+	return s.fillDetails(ctx, a)
 }
 
-// Corps returns the corporations that have authorized the app, sorted.
+// Corps returns the corporations that have authorized the app, in the
+// order they installed it.
 func (s *Suite) Corps(ctx context.Context) ([]string, error) {
-	raw, ok, err := s.store.Get(ctx, s.keys.corps())
-	if err != nil {
-		return nil, storeErr(err)
-	}
-	var corps []string
-	if ok {
-		if err := json.Unmarshal([]byte(raw), &corps); err != nil {
-			return nil, fmt.Errorf("suite: stored corp list: %w", err)
-		}
-	}
-	return corps, nil
+	return s.repo.corps(ctx)
 }
 
-func (s *Suite) editCorps(ctx context.Context, edit func([]string) []string) error {
-	return s.locked(ctx, "corps", func(ctx context.Context) error {
-		corps, err := s.Corps(ctx)
-		if err != nil {
-			return err
-		}
-		b, _ := json.Marshal(edit(corps))
-		if err := s.store.Set(ctx, s.keys.corps(), string(b), 0); err != nil {
-			return fmt.Errorf("suite: store corp list: %w", err)
-		}
-		return nil
-	})
-}
-
-// revoke deletes corpID's permanent code, unless the corporation installed
-// the app again after the cancel_auth of ts was sent (pushes may arrive late
-// or out of order). From then on the corporation is not authorized.
+// revoke records a cancel_auth of ts for corpID and deletes the corp's
+// permanent code, unless the corporation installed the app again after the
+// cancel was sent (pushes may arrive late or out of order). From then on
+// the corporation is not authorized; an install older than the cancel that
+// is still being exchanged is refused.
 func (s *Suite) revoke(ctx context.Context, corpID string, ts int64) (*Authorization, error) {
-	a, err := s.AuthInfo(ctx, corpID)
-	if errors.Is(err, ErrNotAuthorized) {
-		return nil, nil
+	if err := s.repo.markCancelled(ctx, corpID, ts); err != nil {
+		return nil, err
 	}
+	code, ok, err := s.repo.code(ctx, corpID)
+	if err != nil || !ok {
+		return nil, err
+	}
+	a, _, err := s.repo.details(ctx, corpID)
 	if err != nil {
 		return nil, err
+	}
+	if a == nil {
+		a = &Authorization{CorpID: corpID}
 	}
 	if ts != 0 && a.AuthorizedAt.Unix() > ts {
 		s.logger.LogAttrs(ctx, slog.LevelInfo, "suite: cancel_auth older than the installation ignored",
 			slog.String("corpid", corpID))
 		return nil, nil
 	}
-	if err := s.store.Delete(ctx, s.keys.permanentCode(corpID)); err != nil {
-		return nil, fmt.Errorf("suite: delete permanent code: %w", err)
+	a.PermanentCode = wecom.Secret(code)
+	if err := s.repo.deleteCode(ctx, corpID); err != nil {
+		return nil, err
 	}
 	s.dropClient(corpID)
 	return a, nil
@@ -493,46 +638,33 @@ func (s *Suite) revoke(ctx context.Context, corpID string, ts int64) (*Authoriza
 // authorized), then the authorization, the corp token and the corp's jssdk
 // tickets. It reports false when the corporation installed again since.
 func (s *Suite) cancel(ctx context.Context, corpID string, ts int64) (bool, error) {
-	a, err := s.revoke(ctx, corpID, ts)
+	if _, err := s.revoke(ctx, corpID, ts); err != nil {
+		return false, err
+	}
+	if _, live, err := s.repo.code(ctx, corpID); err != nil || live {
+		return false, err // installed again
+	}
+	a, ok, err := s.repo.details(ctx, corpID)
 	if err != nil {
 		return false, err
 	}
-	if a == nil {
-		// Revoked before the answer (or reinstalled since): read what is
-		// left of the authorization for the agent ids.
-		raw, ok, err := s.store.Get(ctx, s.keys.auth(corpID))
-		if err != nil {
-			return false, storeErr(err)
-		}
-		if _, live, _ := s.store.Get(ctx, s.keys.permanentCode(corpID)); live {
-			return false, nil // installed again
-		}
-		if !ok {
-			return false, nil // cleaned up already: a duplicate cancel_auth
-		}
-		a = &Authorization{CorpID: corpID}
-		_ = json.Unmarshal([]byte(raw), a)
+	if !ok {
+		return false, nil // cleaned up already: a duplicate cancel_auth
 	}
-	keys := []string{corpTokenKey(corpID), "jsapi_ticket:" + corpID}
+	if a.AuthorizedAt.Unix() > ts && ts != 0 {
+		return false, nil
+	}
+	agents := make([]int64, 0, len(a.Agents))
 	for _, ag := range a.Agents {
-		keys = append(keys, fmt.Sprintf("agent_ticket:%s:%d", corpID, ag.AgentID))
+		agents = append(agents, ag.AgentID)
 	}
-	for _, k := range keys {
+	for _, k := range append([]string{corpTokenKey(corpID)}, jssdk.TicketKeys(corpID, agents...)...) {
 		if err := s.corpSt.Delete(ctx, k); err != nil {
 			return false, fmt.Errorf("suite: delete corp data: %w", err)
 		}
 	}
-	if err := s.store.Delete(ctx, s.keys.auth(corpID)); err != nil {
-		return false, fmt.Errorf("suite: delete authorization: %w", err)
+	if err := s.repo.removeCorp(ctx, corpID); err != nil {
+		return false, err
 	}
-	return true, s.editCorps(ctx, func(corps []string) []string {
-		return slices.DeleteFunc(corps, func(c string) bool { return c == corpID })
-	})
-}
-
-func storeErr(err error) error {
-	if err == nil {
-		return nil
-	}
-	return fmt.Errorf("suite: store: %w", err)
+	return true, s.repo.deleteDetails(ctx, corpID)
 }

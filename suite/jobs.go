@@ -8,269 +8,154 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
-	"sync"
 	"time"
 
 	"github.com/wecomkit/wecomkit/crypto"
-	"github.com/wecomkit/wecomkit/wecom"
+	"github.com/wecomkit/wecomkit/internal/jobqueue"
 )
 
-// A job is a push answered but not yet handled. The decrypted push itself
-// is the job: its identity is a hash of the plaintext, so WeCom's retries of
-// one push are one job.
-type job struct {
-	ID       string `json:"id"`
-	Raw      string `json:"raw"`
-	Received int64  `json:"received"` // Unix ms, real time
-	Attempts int    `json:"attempts"`
-	NextAt   int64  `json:"next_at"` // Unix ms, real time
+// jobPayload is what the suite records for a job: a push, or an install
+// completed on the website whose hook and details are still to come.
+type jobPayload struct {
+	// Push is the decrypted push.
+	Push string `json:"push,omitempty"`
+	// Exchanged is the hash of an auth code [Suite.Authorize] exchanged.
+	Exchanged string `json:"exchanged,omitempty"`
 }
 
-// jobTimeout bounds the handling of one job; maxJobAttempts and maxJobAge
-// bound its retries. An auth code lives 10 minutes, so an exchange that has
-// not succeeded by then never will.
-const (
-	jobTimeout     = 30 * time.Second
-	maxJobAttempts = 12
-	maxJobAge      = 24 * time.Hour
-	doneTTL        = 24 * time.Hour // WeCom retries a push within minutes
-)
-
-// jobQueue runs the stored jobs on a bounded number of workers.
-type jobQueue struct {
-	s    *Suite
-	wake chan struct{}
-	quit chan struct{}
-	sem  chan struct{}
-	wg   sync.WaitGroup
-	once sync.Once
-
-	mu      sync.Mutex
-	running map[string]bool
-}
-
-func newJobQueue(s *Suite) *jobQueue {
-	return &jobQueue{
-		s:       s,
-		wake:    make(chan struct{}, 1),
-		quit:    make(chan struct{}),
-		sem:     make(chan struct{}, s.opts.workers),
-		running: map[string]bool{},
-	}
-}
-
-func (q *jobQueue) start() error {
-	if _, err := q.load(context.Background()); err != nil {
-		return fmt.Errorf("suite: read pending pushes: %w", err)
-	}
-	q.wg.Add(1)
-	go q.loop()
-	return nil
-}
-
-func (q *jobQueue) stop() {
-	q.once.Do(func() { close(q.quit) })
-	q.wg.Wait()
-}
-
-func (q *jobQueue) poke() {
-	select {
-	case q.wake <- struct{}{}:
-	default:
-	}
-}
-
-// add records the push raw, unless it is recorded already.
-func (q *jobQueue) add(ctx context.Context, raw []byte) error {
-	sum := sha256.Sum256(raw)
-	id := hex.EncodeToString(sum[:12])
-	now := time.Now().UnixMilli()
-	err := q.s.locked(ctx, "jobs", func(ctx context.Context) error {
-		jobs, err := q.load(ctx)
-		if err != nil {
-			return err
-		}
-		if slices.ContainsFunc(jobs, func(j job) bool { return j.ID == id }) {
-			return nil // a retry of a push we have
-		}
-		if _, done, err := q.s.store.Get(ctx, q.s.keys.done(id)); err != nil || done {
-			return storeErr(err) // a retry of a push we handled
-		}
-		return q.save(ctx, append(jobs, job{ID: id, Raw: string(raw), Received: now, NextAt: now}))
+func (s *Suite) newQueue() (*jobqueue.Queue, error) {
+	return jobqueue.New(jobqueue.Config{
+		Store:         s.st,
+		Locker:        s.locker,
+		Prefix:        s.keys.prefix,
+		Handler:       s.runJob,
+		Workers:       s.opts.workers,
+		UrgentWorkers: s.opts.urgentWorkers,
+		// A run outlasts an exchange, the wait for an earlier attempt's
+		// answer, and get_auth_info.
+		Timeout:   2*s.opts.exchangeTimeout + 30*time.Second,
+		RetryBase: s.opts.retryBase,
+		RetryMax:  s.opts.retryMax,
+		SlowStart: s.opts.slowStart,
+		Logger:    s.logger,
+		Describe:  describeJob,
 	})
-	if err != nil {
-		return fmt.Errorf("suite: record push: %w", err)
+}
+
+// describeJob names a job in log lines by its kind, never its content.
+func describeJob(j jobqueue.Job) []slog.Attr {
+	var p jobPayload
+	if json.Unmarshal([]byte(j.Payload), &p) != nil {
+		return nil
 	}
-	q.poke()
+	if p.Exchanged != "" {
+		return []slog.Attr{slog.String("info_type", "website_install")}
+	}
+	if ev, err := crypto.ParseEvent([]byte(p.Push)); err == nil {
+		return []slog.Attr{slog.String("info_type", infoType(ev)), slog.String("corpid", ev.AuthCorpID)}
+	}
 	return nil
 }
 
-func (q *jobQueue) load(ctx context.Context) ([]job, error) {
-	raw, ok, err := q.s.store.Get(ctx, q.s.keys.jobs())
-	if err != nil || !ok {
-		return nil, storeErr(err)
-	}
-	var jobs []job
-	if err := json.Unmarshal([]byte(raw), &jobs); err != nil {
-		return nil, fmt.Errorf("suite: stored pushes: %w", err)
-	}
-	return jobs, nil
+// addPush records a push as a job. Pushes that carry an auth code are
+// urgent (the code lives 10 minutes) and named by the code, so that the
+// same code delivered by the install redirect and by a push is one job.
+func (s *Suite) addPush(ctx context.Context, ev *crypto.Event) error {
+	id, lane := pushJobID(ev)
+	return s.addJob(ctx, id, lane, jobPayload{Push: string(ev.Raw)})
 }
 
-func (q *jobQueue) save(ctx context.Context, jobs []job) error {
-	if len(jobs) == 0 {
-		return q.s.store.Delete(ctx, q.s.keys.jobs())
+func pushJobID(ev *crypto.Event) (string, jobqueue.Lane) {
+	switch ev.InfoType {
+	case "create_auth", "reset_permanent_code":
+		return installJobID(ev.AuthCode), jobqueue.Urgent
 	}
-	b, _ := json.Marshal(jobs)
-	return q.s.store.Set(ctx, q.s.keys.jobs(), string(b), 0)
+	sum := sha256.Sum256(ev.Raw)
+	return hex.EncodeToString(sum[:12]), jobqueue.Normal
+}
+
+func (s *Suite) addJob(ctx context.Context, id string, lane jobqueue.Lane, p jobPayload) error {
+	b, _ := json.Marshal(p)
+	if _, err := s.jobs.Add(ctx, id, lane, string(b)); err != nil {
+		return fmt.Errorf("suite: record push: %w", storeErr(err))
+	}
+	return nil
 }
 
 // Pending returns how many pushes are answered but not yet handled.
 func (s *Suite) Pending(ctx context.Context) (int, error) {
-	jobs, err := s.jobs.load(ctx)
-	return len(jobs), err
+	n, err := s.jobs.Pending(ctx)
+	return int(n), err
 }
 
-// loop starts due jobs until stopped. It reads the store on every wake-up
-// and at least every few seconds, so jobs another process recorded (and
-// left) are picked up too.
-func (q *jobQueue) loop() {
-	defer q.wg.Done()
-	for {
-		wait := q.dispatch()
-		t := time.NewTimer(wait)
-		select {
-		case <-q.quit:
-			t.Stop()
-			return
-		case <-q.wake:
-		case <-t.C:
-		}
-		t.Stop()
+// runJob is the queue's handler: errors that no retry can fix are marked
+// permanent, so they are logged once and dropped.
+func (s *Suite) runJob(ctx context.Context, j jobqueue.Job) error {
+	var p jobPayload
+	if err := json.Unmarshal([]byte(j.Payload), &p); err != nil {
+		return jobqueue.Permanent(fmt.Errorf("suite: unreadable job: %w", err))
 	}
+	var err error
+	if p.Exchanged != "" {
+		err = s.finishWebsiteInstall(ctx, p.Exchanged)
+	} else {
+		ev, perr := crypto.ParseEvent([]byte(p.Push))
+		if perr != nil {
+			return jobqueue.Permanent(fmt.Errorf("suite: unreadable push: %w", perr))
+		}
+		err = s.handleJob(ctx, ev)
+	}
+	if isPermanent(err) {
+		s.stats.unhandleable.Add(1)
+		return jobqueue.Permanent(err)
+	}
+	return err
 }
 
-// dispatch starts the due jobs there are workers for and returns how long
-// to sleep before looking again.
-func (q *jobQueue) dispatch() time.Duration {
-	const idle = 5 * time.Second
-	jobs, err := q.load(context.Background())
+// isPermanent tells the errors no retry can fix.
+func isPermanent(err error) bool {
+	return errors.Is(err, ErrInvalidArgument) || errors.Is(err, ErrNotAuthorized) ||
+		errors.Is(err, ErrAuthCodeUsed) || errors.Is(err, errInstallCancelled)
+}
+
+func (s *Suite) finishWebsiteInstall(ctx context.Context, h string) error {
+	rec, err := s.exchangeRecord(ctx, h)
 	if err != nil {
-		q.s.logger.LogAttrs(context.Background(), slog.LevelWarn, "suite: cannot read pending pushes", slog.Any("error", err))
-		return idle
+		return err
 	}
-	wait := idle
-	now := time.Now().UnixMilli()
-	for _, j := range jobs {
-		if d := time.Duration(j.NextAt-now) * time.Millisecond; d > 0 {
-			wait = min(wait, d)
-			continue
-		}
-		q.mu.Lock()
-		busy := q.running[j.ID]
-		q.mu.Unlock()
-		if busy {
-			continue
-		}
-		select {
-		case q.sem <- struct{}{}:
-		default:
-			return wait // every worker is busy; a finishing one pokes
-		}
-		q.mu.Lock()
-		q.running[j.ID] = true
-		q.mu.Unlock()
-		q.wg.Add(1)
-		go q.run(j)
+	if rec == nil || rec.State != exchangeDone {
+		return fmt.Errorf("%w: no completed exchange for this website install", errInstallCancelled)
 	}
-	return wait
+	a, err := s.completeInstall(ctx, rec)
+	if err != nil {
+		return err
+	}
+	return s.finishInstall(ctx, a, false)
 }
 
-// run handles one job and records the outcome: done, failed for good, or
-// due again after a backoff.
-func (q *jobQueue) run(j job) {
-	defer q.wg.Done()
-	defer func() {
-		q.mu.Lock()
-		delete(q.running, j.ID)
-		q.mu.Unlock()
-		<-q.sem
-		q.poke()
-	}()
-	ctx, cancel := context.WithTimeout(context.Background(), jobTimeout)
-	defer cancel()
-	s := q.s
-	ev, err := crypto.ParseEvent([]byte(j.Raw))
-	if err == nil {
-		err = q.handle(ctx, j.ID, ev)
+// migrateJobs moves the pushes a version before v0.3 kept as one JSON list
+// into the queue, once.
+func (s *Suite) migrateJobs(ctx context.Context) error {
+	raw, ok, err := s.st.Get(ctx, s.keys.legacyJobs())
+	if err != nil || !ok {
+		return storeErr(err)
 	}
-	if errors.Is(err, errJobBusy) {
-		return // another process has it; look again later
+	var old []struct {
+		Raw string `json:"raw"`
 	}
-	j.Attempts++
-	age := time.Since(time.UnixMilli(j.Received))
-	drop := err == nil
-	if err != nil {
-		attrs := []slog.Attr{slog.String("info_type", infoType(ev)), slog.Int("attempt", j.Attempts),
-			slog.Int("errcode", wecom.ErrorCode(err)), slog.String("error", err.Error())}
-		if errors.Is(err, ErrAuthCodeUsed) || j.Attempts >= maxJobAttempts || age > maxJobAge || ev == nil {
-			drop = true
-			s.logger.LogAttrs(ctx, slog.LevelError, "suite: giving up on a push", attrs...)
-		} else {
-			s.logger.LogAttrs(ctx, slog.LevelWarn, "suite: handling a push failed; will retry", attrs...)
-		}
+	if err := json.Unmarshal([]byte(raw), &old); err != nil {
+		return fmt.Errorf("suite: stored pushes: %w", err)
 	}
-	next := time.Now().Add(q.backoff(j.Attempts)).UnixMilli()
-	uerr := s.locked(context.Background(), "jobs", func(ctx context.Context) error {
-		jobs, err := q.load(ctx)
+	for _, j := range old {
+		ev, err := crypto.ParseEvent([]byte(j.Raw))
 		if err != nil {
+			continue
+		}
+		if err := s.addPush(ctx, ev); err != nil {
 			return err
 		}
-		i := slices.IndexFunc(jobs, func(x job) bool { return x.ID == j.ID })
-		if i < 0 {
-			return nil // another process finished it
-		}
-		if drop {
-			if err := q.s.store.Set(ctx, q.s.keys.done(j.ID), "1", doneTTL); err != nil {
-				return err
-			}
-			jobs = slices.Delete(jobs, i, i+1)
-		} else {
-			jobs[i].Attempts, jobs[i].NextAt = j.Attempts, next
-		}
-		return q.save(ctx, jobs)
-	})
-	if uerr != nil {
-		s.logger.LogAttrs(ctx, slog.LevelWarn, "suite: cannot record a push's outcome", slog.Any("error", uerr))
 	}
-}
-
-var errJobBusy = errors.New("suite: push being handled by another process")
-
-// handle runs the job under a store lock when the store has one, so that of
-// several processes sharing the store one handles it (and its hook runs
-// once).
-func (q *jobQueue) handle(ctx context.Context, id string, ev *crypto.Event) error {
-	if q.s.locker == nil {
-		return q.s.handleJob(ctx, ev)
-	}
-	tctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
-	unlock, err := q.s.locker.Lock(tctx, q.s.keys.lock("job:"+id), jobTimeout)
-	cancel()
-	if err != nil {
-		return errJobBusy
-	}
-	defer func() { _ = unlock(context.WithoutCancel(ctx)) }()
-	return q.s.handleJob(ctx, ev)
-}
-
-func (q *jobQueue) backoff(attempt int) time.Duration {
-	d := q.s.opts.retryBase << min(attempt-1, 20)
-	if d <= 0 || d > q.s.opts.retryMax {
-		d = q.s.opts.retryMax
-	}
-	return d
+	return storeErr(s.st.Delete(ctx, s.keys.legacyJobs()))
 }
 
 func infoType(ev *crypto.Event) string {

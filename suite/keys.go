@@ -10,34 +10,44 @@ import (
 // holds a secret: auth codes appear only as a hash.
 //
 //	suite:<id>:ticket                     "<TimeStamp>|<suite_ticket>"  (durable)
-//	suite:<id>:corps                      JSON list of authorized corp ids  (durable)
+//	suite:<id>:corpset                    index of authorized corp ids (durable; score: Unix s of the install)
 //	suite:<id>:corp:<corp>:permanent_code the corp's permanent code  (durable)
 //	suite:<id>:corp:<corp>:auth           JSON Authorization, without the code  (durable)
+//	suite:<id>:corp:<corp>:cancelled      TimeStamp of the newest cancel_auth (30 days)
 //	suite:<id>:corp:<corp>:access_token   the corp token (cache)
 //	suite:<id>:jsapi_ticket:<corp>        jssdk's tickets for the corp (cache)
 //	suite:<id>:agent_ticket:<corp>:<agent>
-//	suite:<id>:jobs                       JSON list of pushes not yet handled  (durable)
-//	suite:<id>:auth_code:<sha256 prefix>  corp id an auth code was exchanged for (1 h)
-//	suite:<id>:done:<job id>              a push handled: its retries are ignored (24 h)
+//	suite:<id>:exchange:<sha256 prefix>   an auth code's exchange: started, or its whole answer (7 days)
+//	suite:<id>:job:{<job id>}…            pushes not yet handled, one record each (internal/jobqueue)
+//	suite:<id>:jobs:urgent, …:jobs:normal their due times (sorted indexes)
+//	suite:<id>:probe                      the write probe of Suite.CheckStore (1 min)
 //	suite_access_token:<id>               the suite token (cache)
+//
+// Before v0.3 the pending pushes were one JSON list under suite:<id>:jobs
+// and the corps one under suite:<id>:corps; New moves both into the new
+// layout once.
 type keys struct{ prefix string }
 
 func newKeys(suiteID string) keys { return keys{prefix: "suite:" + suiteID + ":"} }
 
 func (k keys) ticket() string                   { return k.prefix + "ticket" }
-func (k keys) corps() string                    { return k.prefix + "corps" }
-func (k keys) jobs() string                     { return k.prefix + "jobs" }
+func (k keys) corps() string                    { return k.prefix + "corpset" }
+func (k keys) legacyCorps() string              { return k.prefix + "corps" }
+func (k keys) legacyJobs() string               { return k.prefix + "jobs" }
 func (k keys) permanentCode(corp string) string { return k.prefix + "corp:" + corp + ":permanent_code" }
 func (k keys) auth(corp string) string          { return k.prefix + "corp:" + corp + ":auth" }
+func (k keys) cancelled(corp string) string     { return k.prefix + "corp:" + corp + ":cancelled" }
+func (k keys) probe() string                    { return k.prefix + "probe" }
 
 // corpToken is relative to the corp clients' prefixed store.
 func corpTokenKey(corp string) string { return "corp:" + corp + ":access_token" }
 
-func (k keys) authCode(code string) string {
+// codeHash names an auth code without revealing it.
+func codeHash(code string) string {
 	sum := sha256.Sum256([]byte(code))
-	return k.prefix + "auth_code:" + hex.EncodeToString(sum[:12])
+	return hex.EncodeToString(sum[:12])
 }
 
-func (k keys) done(jobID string) string { return k.prefix + "done:" + jobID }
+func (k keys) exchange(code string) string { return k.prefix + "exchange:" + codeHash(code) }
 
 func (k keys) lock(name string) string { return k.prefix + "lock:" + name }

@@ -24,35 +24,41 @@ type optionFunc func(*config)
 func (f optionFunc) apply(c *config) { f(c) }
 
 type config struct {
-	store         store.Store
-	ephemeral     bool
-	baseURL       string
-	openBaseURL   string
-	httpClient    *http.Client
-	transport     *wecom.Transport
-	logger        *slog.Logger
-	now           func() time.Time
-	workers       int
-	retryBase     time.Duration
-	retryMax      time.Duration
-	permanentV1   bool
-	provider      *Provider
-	callHook      func(context.Context, wecom.CallInfo)
-	onAuthorized  func(context.Context, *Authorization)
-	onAuthChanged func(context.Context, *Authorization)
-	onCancelled   func(ctx context.Context, corpID string)
-	onContact     func(context.Context, *crypto.Event)
-	onEvent       func(context.Context, *crypto.Event)
-	lic           licenseHooks // licevents.go
+	store           store.Store
+	ephemeral       bool
+	baseURL         string
+	openBaseURL     string
+	httpClient      *http.Client
+	transport       *wecom.Transport
+	logger          *slog.Logger
+	now             func() time.Time
+	workers         int
+	urgentWorkers   int
+	slowStart       time.Duration
+	exchangeTimeout time.Duration
+	retryBase       time.Duration
+	retryMax        time.Duration
+	permanentV1     bool
+	provider        *Provider
+	callHook        func(context.Context, wecom.CallInfo)
+	onAuthorized    func(context.Context, *Authorization)
+	onAuthChanged   func(context.Context, *Authorization)
+	onCancelled     func(ctx context.Context, corpID string)
+	onContact       func(context.Context, *crypto.Event)
+	onEvent         func(context.Context, *crypto.Event)
+	lic             licenseHooks // licevents.go
 }
 
 func defaultConfig() config {
 	return config{
-		baseURL:     wecom.DefaultBaseURL,
-		openBaseURL: DefaultOpenBaseURL,
-		workers:     2,
-		retryBase:   time.Second,
-		retryMax:    time.Minute,
+		baseURL:         wecom.DefaultBaseURL,
+		openBaseURL:     DefaultOpenBaseURL,
+		workers:         2,
+		urgentWorkers:   1,
+		slowStart:       time.Minute,
+		exchangeTimeout: DefaultExchangeTimeout,
+		retryBase:       time.Second,
+		retryMax:        time.Minute,
 	}
 }
 
@@ -104,11 +110,47 @@ func WithClock(now func() time.Time) Option {
 }
 
 // WithWorkers sets how many pushes are handled at once after they were
-// answered (default 2).
+// answered (default 2). Installs (create_auth, reset_permanent_code, a
+// website install's follow-up) have workers of their own
+// ([WithInstallWorkers]), so a backlog of other pushes never delays them.
 func WithWorkers(n int) Option {
 	return optionFunc(func(c *config) {
 		if n > 0 {
 			c.workers = n
+		}
+	})
+}
+
+// WithInstallWorkers sets how many installs are handled at once (default
+// 1): an auth code lives 10 minutes, so installs never wait behind other
+// pushes.
+func WithInstallWorkers(n int) Option {
+	return optionFunc(func(c *config) {
+		if n > 0 {
+			c.urgentWorkers = n
+		}
+	})
+}
+
+// WithExchangeTimeout sets how long one get_permanent_code call may take
+// (default [DefaultExchangeTimeout]). Keep it generous: a call given up on
+// may still have spent the auth code at WeCom, and then its permanent code
+// is lost (the suite detects it and reports it in [Stats.LostInstalls]).
+// Tests shorten it.
+func WithExchangeTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) {
+		if d > 0 {
+			c.exchangeTimeout = d
+		}
+	})
+}
+
+// WithSlowStart sets how long a push may wait for a worker before its
+// start is logged as a warning and counted in [Stats] (default 1 min).
+func WithSlowStart(d time.Duration) Option {
+	return optionFunc(func(c *config) {
+		if d > 0 {
+			c.slowStart = d
 		}
 	})
 }
@@ -143,9 +185,12 @@ func WithCallHook(f func(context.Context, wecom.CallInfo)) Option {
 }
 
 // OnAuthorized calls f once for every corporation that installed the app,
-// after its permanent code is stored, in the goroutine that exchanged the
-// auth code (the install redirect's handler or a push worker). An error is
-// not possible here by design: the authorization is already durable.
+// after its permanent code and agents are stored, on the suite's job queue
+// (also for an install completed by [Suite.Authorize]). An error is not
+// possible here by design: the authorization is already durable. f runs
+// exactly once per installation while no process crashes; a process killed
+// after f ran and before the job's outcome was stored runs it again after
+// a restart, so make f idempotent (key it by CorpID).
 func OnAuthorized(f func(ctx context.Context, a *Authorization)) Option {
 	return optionFunc(func(c *config) { c.onAuthorized = f })
 }

@@ -1,6 +1,7 @@
 package suite
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/wecomkit/wecomkit/crypto"
+	"github.com/wecomkit/wecomkit/internal/jobqueue"
 	"github.com/wecomkit/wecomkit/store"
 	"github.com/wecomkit/wecomkit/wecom"
 )
@@ -63,22 +65,30 @@ type Suite struct {
 	cfg    Config
 	opts   config
 	keys   keys
-	store  store.Store
+	st     jobqueue.Store
 	corpSt store.Store // store for the corp clients: keys under the suite's prefix
 	locker store.Locker
 	logger *slog.Logger
 	now    func() time.Time
+	repo   authRepo
 
 	transport   *wecom.Transport
 	suiteTokens wecom.TokenSource
 	service     *wecom.Client // suite_access_token calls
 
-	mu      sync.Mutex                               // serialises read-modify-write of lists in the store
+	mu      sync.Mutex                               // guards writers of clients
 	clients atomic.Pointer[map[string]*wecom.Client] // authorized corps' clients, copy on write
 	flight  singleflight.Group                       // one exchange per auth code, one client per corp
+	unsaved sync.Map                                 // code hash → *exchangeRecord the store refused
 
-	jobs *jobQueue
-	tk   ticketWatch // ticket.go
+	jobs  *jobqueue.Queue
+	tk    ticketWatch // ticket.go
+	stats counters
+}
+
+// counters back [Suite.Stats].
+type counters struct {
+	unhandleable, refusedTickets, droppedTickets, lostInstalls, cancelledInstalls atomic.Uint64
 }
 
 // New returns a Suite for cfg. [WithStore] with a durable store is required
@@ -104,6 +114,9 @@ func New(cfg Config, opts ...Option) (*Suite, error) {
 	if _, err := crypto.New(orDummy(cfg.Token), cfg.EncodingAESKey, cfg.SuiteID); err != nil {
 		problems = append(problems, "EncodingAESKey is not 43 base64 characters")
 	}
+	if _, ok := o.store.(jobqueue.Store); o.store != nil && !ok {
+		problems = append(problems, "the store cannot hold a job queue: it must also implement store.Adder and store.Index (store.Memory, boltstore and redisstore do)")
+	}
 	switch _, isMemory := o.store.(*store.Memory); {
 	case o.store == nil && o.ephemeral:
 		o.store = store.NewMemory(store.WithClock(o.now))
@@ -126,16 +139,18 @@ func New(cfg Config, opts ...Option) (*Suite, error) {
 	if err != nil {
 		return nil, err
 	}
+	st := o.store.(jobqueue.Store)
 	s := &Suite{
 		cfg:       cfg,
 		opts:      o,
 		keys:      newKeys(cfg.SuiteID),
-		store:     o.store,
+		st:        st,
 		corpSt:    prefixed(o.store, "suite:"+cfg.SuiteID+":"),
 		logger:    o.logger,
 		now:       now,
 		transport: t,
 	}
+	s.repo = authRepo{st: st, k: s.keys}
 	s.locker, _ = o.store.(store.Locker)
 	empty := map[string]*wecom.Client{}
 	s.clients.Store(&empty)
@@ -146,10 +161,17 @@ func New(cfg Config, opts ...Option) (*Suite, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.jobs = newJobQueue(s)
-	if err := s.jobs.start(); err != nil {
+	if s.jobs, err = s.newQueue(); err != nil {
 		return nil, err
 	}
+	ctx := context.Background()
+	if err := s.repo.migrate(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.migrateJobs(ctx); err != nil {
+		return nil, err
+	}
+	s.jobs.Start()
 	s.startTicketWatch()
 	return s, nil
 }
@@ -195,7 +217,7 @@ func (s *Suite) clientOptions(st store.Store) []wecom.Option {
 // close the store.
 func (s *Suite) Close() error {
 	s.stopTicketWatch()
-	s.jobs.stop()
+	s.jobs.Close()
 	return nil
 }
 
@@ -215,11 +237,28 @@ func (s *Suite) SuiteToken(ctx context.Context) (string, error) {
 
 // fetchSuiteToken wraps the transport's get_suite_token: WeCom's 40085
 // (ticket missing or expired) becomes ErrNoSuiteTicket as well.
+//
+// A ticket WeCom refuses with 40085 is deleted (if it is still the stored
+// one), so that the next push replaces it even if its TimeStamp is older.
 func (s *Suite) fetchSuiteToken() wecom.FetchFunc {
-	fetch := s.transport.GetSuiteToken(s.cfg.SuiteID, wecom.Secret(s.cfg.SuiteSecret), s.currentTicket)
+	var used atomic.Pointer[string] // the stored form of the ticket last sent
+	ticket := func(ctx context.Context) (string, error) {
+		raw, t, err := s.currentTicket(ctx)
+		if err == nil {
+			used.Store(&raw)
+		}
+		return t, err
+	}
+	fetch := s.transport.GetSuiteToken(s.cfg.SuiteID, wecom.Secret(s.cfg.SuiteSecret), ticket)
 	return func(ctx context.Context) (string, time.Duration, error) {
 		tok, ttl, err := fetch(ctx)
 		if wecom.ErrorCode(err) == 40085 {
+			if raw := used.Load(); raw != nil {
+				if dropped, derr := s.st.CompareAndDelete(ctx, s.keys.ticket(), *raw); derr == nil && dropped {
+					s.stats.droppedTickets.Add(1)
+					s.logger.LogAttrs(ctx, slog.LevelWarn, "suite: WeCom refused the stored suite_ticket (40085); dropped so that the next push replaces it")
+				}
+			}
 			return "", 0, fmt.Errorf("%w (WeCom: %w)", ErrNoSuiteTicket, err)
 		}
 		return tok, ttl, err
@@ -235,68 +274,72 @@ type Ticket struct {
 // LastTicket reports when the newest stored suite_ticket was issued, for
 // health checks; ok is false when there is none.
 func (s *Suite) LastTicket(ctx context.Context) (t Ticket, ok bool, err error) {
-	ts, _, ok, err := s.readTicket(ctx)
+	ts, _, _, ok, err := s.readTicket(ctx)
 	if err != nil || !ok {
 		return Ticket{}, false, err
 	}
 	return Ticket{TimeStamp: time.Unix(ts, 0)}, true, nil
 }
 
-func (s *Suite) currentTicket(ctx context.Context) (string, error) {
-	ts, ticket, ok, err := s.readTicket(ctx)
+// currentTicket returns the stored ticket and its stored form.
+func (s *Suite) currentTicket(ctx context.Context) (raw, ticket string, err error) {
+	ts, raw, ticket, ok, err := s.readTicket(ctx)
 	if err != nil {
-		return "", fmt.Errorf("suite: read suite_ticket: %w", err)
+		return "", "", fmt.Errorf("suite: read suite_ticket: %w", storeErr(err))
 	}
 	if !ok {
-		return "", ErrNoSuiteTicket
+		return "", "", ErrNoSuiteTicket
 	}
 	if err := s.staleAtStart(ts); err != nil {
-		return "", err
+		return "", "", err
 	}
-	return ticket, nil
+	return raw, ticket, nil
 }
 
-func (s *Suite) readTicket(ctx context.Context) (ts int64, ticket string, ok bool, err error) {
-	raw, ok, err := s.store.Get(ctx, s.keys.ticket())
+func (s *Suite) readTicket(ctx context.Context) (ts int64, raw, ticket string, ok bool, err error) {
+	raw, ok, err = s.st.Get(ctx, s.keys.ticket())
 	if err != nil || !ok {
-		return 0, "", false, err
+		return 0, "", "", false, err
 	}
 	head, ticket, found := strings.Cut(raw, "|")
 	ts, perr := strconv.ParseInt(head, 10, 64)
 	if !found || perr != nil || ticket == "" {
-		return 0, "", false, nil // unreadable: as if none
+		return 0, "", "", false, nil // unreadable: as if none
 	}
-	return ts, ticket, true, nil
+	return ts, raw, ticket, true, nil
 }
 
 // saveTicket stores ticket unless the stored one is newer: WeCom may
 // deliver pushes out of order (retries), and the newest ticket is the one to
-// use. It reports whether the ticket was stored.
+// use. A stored ticket stamped in the future (stored before such tickets
+// were refused) does not count as newer. It reports whether the ticket was
+// stored.
 func (s *Suite) saveTicket(ctx context.Context, ticket string, ts int64) (bool, error) {
 	if ticket == "" {
 		return false, nil
 	}
 	stored := false
 	err := s.locked(ctx, "ticket", func(ctx context.Context) error {
-		old, _, ok, err := s.readTicket(ctx)
+		old, _, _, ok, err := s.readTicket(ctx)
 		if err != nil {
 			return err
 		}
-		if ok && old > ts {
+		if ok && old > ts && !time.Unix(old, 0).After(s.now().Add(maxFutureSkew)) {
 			return nil
 		}
 		stored = true
-		return s.store.Set(ctx, s.keys.ticket(), strconv.FormatInt(ts, 10)+"|"+ticket, 0)
+		return s.st.Set(ctx, s.keys.ticket(), strconv.FormatInt(ts, 10)+"|"+ticket, 0)
 	})
 	return stored, err
 }
 
-// locked runs f holding the suite's in-process mutex and, when the store is
-// a Locker, the store lock called name, so that read-modify-write sequences
-// on one key never interleave, in this process or any other.
+// locked runs f holding the lock called name — the suite's in-process one
+// for that name and, when the store is a Locker, the store's — so that
+// read-modify-write sequences on one key never interleave, in this process
+// or any other. Only the suite_ticket needs one.
 func (s *Suite) locked(ctx context.Context, name string, f func(context.Context) error) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.tk.mu.Lock()
+	defer s.tk.mu.Unlock()
 	if s.locker == nil {
 		return f(ctx)
 	}
@@ -306,4 +349,83 @@ func (s *Suite) locked(ctx context.Context, name string, f func(context.Context)
 	}
 	defer func() { _ = unlock(context.WithoutCancel(ctx)) }()
 	return f(ctx)
+}
+
+// shared runs f once for all concurrent callers with the same key, on a
+// context detached from theirs (bounded by timeout): one caller giving up
+// must not fail the others. Each caller still stops waiting when its own
+// ctx ends.
+func (s *Suite) shared(ctx context.Context, key string, timeout time.Duration, f func(context.Context) (any, error)) (any, error) {
+	ch := s.flight.DoChan(key, func() (any, error) {
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+		defer cancel()
+		return f(fctx)
+	})
+	select {
+	case r := <-ch:
+		return r.Val, r.Err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// Stats counts what the suite's push handling did since it started, for
+// metrics and alerts.
+type Stats struct {
+	// Unhandleable counts signed pushes (and jobs) that can never be
+	// handled: answered "success", logged once with the reason, dropped.
+	Unhandleable uint64
+	// RefusedTickets counts suite_tickets stamped more than a few minutes
+	// in the future; DroppedTickets, stored tickets WeCom refused (40085).
+	RefusedTickets, DroppedTickets uint64
+	// LostInstalls counts auth codes WeCom spent whose permanent code
+	// never reached the suite (see the package documentation): each one
+	// is an installation the corporation must redo. Alert on it.
+	LostInstalls uint64
+	// CancelledInstalls counts installs whose cancel_auth arrived before
+	// their exchange finished; they are not stored.
+	CancelledInstalls uint64
+	// Jobs are the push queue's counters.
+	Jobs JobStats
+}
+
+// JobStats counts what the push queue did.
+type JobStats struct {
+	Added, Duplicates, Done, Retried, Dropped uint64
+	// SlowStarts counts jobs that started later than [WithSlowStart]
+	// after they were recorded.
+	SlowStarts uint64
+	// WriteErrors counts outcomes or leases the store refused;
+	// LastWriteError is when the last one happened.
+	WriteErrors    uint64
+	LastWriteError time.Time
+}
+
+// Stats returns the suite's counters.
+func (s *Suite) Stats() Stats {
+	q := s.jobs.Stats()
+	return Stats{
+		Unhandleable:      s.stats.unhandleable.Load(),
+		RefusedTickets:    s.stats.refusedTickets.Load(),
+		DroppedTickets:    s.stats.droppedTickets.Load(),
+		LostInstalls:      s.stats.lostInstalls.Load(),
+		CancelledInstalls: s.stats.cancelledInstalls.Load(),
+		Jobs: JobStats{Added: q.Added, Duplicates: q.Duplicates, Done: q.Done, Retried: q.Retried, Dropped: q.Dropped,
+			SlowStarts: q.SlowStarts, WriteErrors: q.WriteErrors, LastWriteError: q.LastWriteErr},
+	}
+}
+
+// CheckStore writes to and reads back from the suite's store: what a
+// readiness check should ask, since a store that reads but cannot write
+// (disk full, a read-only replica) loses every push answered from then on.
+func (s *Suite) CheckStore(ctx context.Context) error {
+	v := strconv.FormatInt(time.Now().UnixNano(), 10)
+	if err := s.st.Set(ctx, s.keys.probe(), v, time.Minute); err != nil {
+		return fmt.Errorf("suite: store write probe: %w", storeErr(err))
+	}
+	got, ok, err := s.st.Get(ctx, s.keys.probe())
+	if err != nil || !ok || got != v {
+		return fmt.Errorf("suite: store write probe: %w", storeErr(cmp.Or(err, errors.New("the value written was not read back"))))
+	}
+	return nil
 }

@@ -342,6 +342,7 @@ func (f *fixture) install(s *suite.Suite, corpID string) *suite.Authorization {
 	require.Equal(f.t, "st1", loc.Query().Get("state"))
 	a, err := s.Authorize(ctx, loc.Query().Get("auth_code"))
 	require.NoError(f.t, err)
+	settle(f.t, s) // OnAuthorized runs on the job queue
 	return a
 }
 

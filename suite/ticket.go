@@ -24,6 +24,7 @@ const (
 
 // ticketWatch is the suite's view of the ticket's flow.
 type ticketWatch struct {
+	mu      sync.Mutex  // serialises saveTicket in this process
 	started time.Time   // on the suite's clock
 	pushed  atomic.Bool // a suite_ticket push reached this process
 	warned  atomic.Bool // the current silence was logged
@@ -56,12 +57,17 @@ type TicketHealth struct {
 // repeat it until a new ticket arrives and the flow falls silent again. The
 // suite checks this once a minute by itself as well.
 func (s *Suite) TicketHealth(ctx context.Context) (TicketHealth, error) {
-	ts, _, ok, err := s.readTicket(ctx)
+	ts, _, _, ok, err := s.readTicket(ctx)
 	if err != nil {
 		return TicketHealth{}, fmt.Errorf("suite: read suite_ticket: %w", err)
 	}
 	now := s.now()
 	h := TicketHealth{Received: ok}
+	if ok && time.Unix(ts, 0).After(now.Add(maxFutureSkew)) {
+		h.IssuedAt = time.Unix(ts, 0)
+		h.Degraded, h.Reason = true, fmt.Sprintf("the stored suite_ticket is stamped %s in the future: a clock is wrong (this server's or the one that stamped it); the next push replaces it", h.IssuedAt.Sub(now).Round(time.Second))
+		return h, nil
+	}
 	var silent time.Duration
 	if ok {
 		h.IssuedAt = time.Unix(ts, 0)

@@ -240,6 +240,12 @@ type Request struct {
 	// kept out of the error (and of WeCom's errmsg in it) exactly as the
 	// token is.
 	Secrets []string
+	// Timeout, when positive, bounds each HTTP attempt of this request
+	// instead of the transport's [WithRequestTimeout]: a one-time exchange
+	// that WeCom may answer slowly (get_permanent_code) gets a generous
+	// one, because giving up early spends the credential without its
+	// result.
+	Timeout time.Duration
 }
 
 // Get calls a GET endpoint and decodes the response into out (which may be

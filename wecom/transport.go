@@ -208,7 +208,11 @@ func (t *Transport) send(ctx context.Context, r *Request, body []byte, param, to
 }
 
 func (t *Transport) attempt(ctx context.Context, r *Request, body []byte, param, tok string) ([]byte, error) {
-	actx, cancel := context.WithTimeout(ctx, t.requestTimeout)
+	timeout := t.requestTimeout
+	if r.Timeout > 0 {
+		timeout = r.Timeout
+	}
+	actx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	q := make(url.Values, len(r.Query)+1)
@@ -304,7 +308,9 @@ func defaultTransport() *http.Transport {
 		MaxIdleConnsPerHost:   64,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   5 * time.Second,
-		ResponseHeaderTimeout: 15 * time.Second,
+		// No ResponseHeaderTimeout: each attempt's context bounds the wait
+		// (WithRequestTimeout, or a Request's own Timeout for a slow
+		// one-time exchange).
 		ExpectContinueTimeout: time.Second,
 	}
 }

@@ -30,6 +30,12 @@ type Fault struct {
 	// ResetConnection closes the connection with a TCP reset before
 	// answering anything.
 	ResetConnection bool
+	// AfterEffect makes the call take effect first — an auth code is
+	// spent, a message sent — and the fault apply to the answer only: the
+	// Latency then delays the real answer (a client that gives up earlier
+	// never sees it), and ResetConnection or Status replace it. It is how
+	// WeCom looks when it is slow: the work is done, the answer is lost.
+	AfterEffect bool
 }
 
 type pendingFault struct {

@@ -361,6 +361,19 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	h := s.routes[path]
 	s.mu.Unlock()
 
+	if h != nil && f != nil && f.AfterEffect {
+		rec := httptest.NewRecorder()
+		h(rec, r)
+		if f.apply(w, r) {
+			return
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+		return
+	}
 	if f != nil && f.apply(w, r) {
 		return
 	}

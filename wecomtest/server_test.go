@@ -182,3 +182,17 @@ func TestFaults(t *testing.T) {
 	srv.ResetCalls()
 	require.Zero(t, srv.Calls(p))
 }
+
+// An AfterEffect fault lets the call take effect and spoils only the
+// answer: the provider token is issued, but the caller sees a 502.
+func TestFaultAfterEffect(t *testing.T) {
+	srv := wecomtest.NewServer(wecomtest.WithProvider("wwprov", "provsecret"))
+	defer srv.Close()
+	const p = "/cgi-bin/service/get_provider_token"
+	srv.Inject(p, 1, wecomtest.Fault{AfterEffect: true, Status: http.StatusBadGateway})
+	resp, err := http.Post(srv.URL+p, "application/json", strings.NewReader(`{"corpid":"wwprov","provider_secret":"provsecret"}`))
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	require.Equal(t, http.StatusBadGateway, resp.StatusCode)
+	require.Len(t, srv.ProviderTokens("wwprov"), 1, "the call took effect")
+}
