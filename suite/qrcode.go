@@ -51,18 +51,6 @@ func pushedInstall(ev *crypto.Event) installInfo {
 	return in
 }
 
-// noteSource records how a was installed; a reset of the permanent code
-// keeps what the stored authorization says.
-func (s *Suite) noteSource(ctx context.Context, a *Authorization, reset bool, from installInfo) {
-	if !reset {
-		a.Source, a.ExtraInfo = from.source, from.extra
-		return
-	}
-	if old, err := s.AuthInfo(ctx, a.CorpID); err == nil {
-		a.Source, a.ExtraInfo = old.Source, old.ExtraInfo
-	}
-}
-
 // QRStyle is the look of an app QR code (doc 95430).
 type QRStyle int
 
