@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"sync"
 	"time"
 
 	"github.com/wecomkit/wecomkit/wecom"
@@ -22,12 +23,30 @@ import (
 // atomic load and a map lookup. A corporation that has not installed the app,
 // or uninstalled it, yields [ErrNotAuthorized].
 func (s *Suite) Corp(ctx context.Context, corpID string) (*wecom.Client, error) {
-	if c, ok := (*s.clients.Load())[corpID]; ok {
-		return c, nil
+	e, err := s.corp(ctx, corpID)
+	if err != nil {
+		return nil, err
+	}
+	return e.client, nil
+}
+
+// corpEntry is what the suite keeps in memory for one authorized
+// corporation: its client and the values made from it ([CorpValue]). It
+// is dropped as a whole when the client must be rebuilt (a reinstall, a
+// reset or refreshed authorization, a cancel).
+type corpEntry struct {
+	client *wecom.Client
+	mu     sync.Mutex // serialises the makers of values
+	values sync.Map   // key → value
+}
+
+func (s *Suite) corp(ctx context.Context, corpID string) (*corpEntry, error) {
+	if e, ok := (*s.clients.Load())[corpID]; ok {
+		return e, nil
 	}
 	v, err := s.shared(ctx, "corp:"+corpID, 30*time.Second, func(ctx context.Context) (any, error) {
-		if c, ok := (*s.clients.Load())[corpID]; ok {
-			return c, nil
+		if e, ok := (*s.clients.Load())[corpID]; ok {
+			return e, nil
 		}
 		a, err := s.AuthInfo(ctx, corpID)
 		if err != nil {
@@ -37,17 +56,51 @@ func (s *Suite) Corp(ctx context.Context, corpID string) (*wecom.Client, error) 
 		if err != nil {
 			return nil, err
 		}
+		e := &corpEntry{client: c}
 		s.mu.Lock()
 		next := maps.Clone(*s.clients.Load())
-		next[corpID] = c
+		next[corpID] = e
 		s.clients.Store(&next)
 		s.mu.Unlock()
-		return c, nil
+		return e, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return v.(*wecom.Client), nil
+	return v.(*corpEntry), nil
+}
+
+// CorpValue returns the value of type T kept for corpID under key, made by
+// newValue from the corporation's client the first time it is asked for.
+// It is the home for what an application builds per corporation — a
+// jssdk.Signer, a contact.Syncer, a rate limiter — so that it need not
+// keep a second per-corp cache beside the suite's and mirror its
+// evictions: values live exactly as long as the corporation's client, and
+// are made again after a reinstall, a reset of the permanent code, a
+// change_auth or a cancel. newValue runs at most once per client and key
+// (an error is not kept). Keys compare like map keys; use an unexported
+// type of your own, as with context values. A warm call does not allocate
+// when key is a zero-size value.
+func CorpValue[T any](ctx context.Context, s *Suite, corpID string, key any, newValue func(c *wecom.Client) (T, error)) (T, error) {
+	var zero T
+	e, err := s.corp(ctx, corpID)
+	if err != nil {
+		return zero, err
+	}
+	if v, ok := e.values.Load(key); ok {
+		return v.(T), nil
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if v, ok := e.values.Load(key); ok {
+		return v.(T), nil
+	}
+	v, err := newValue(e.client)
+	if err != nil {
+		return zero, err
+	}
+	e.values.Store(key, v)
+	return v, nil
 }
 
 func (s *Suite) newCorpClient(a *Authorization) (*wecom.Client, error) {

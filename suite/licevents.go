@@ -93,23 +93,23 @@ type licenseHooks struct {
 // answered, on the suite's workers (retried like any push only if the
 // handling before f fails; f itself cannot fail by design).
 func OnLicensePaid(f func(ctx context.Context, ev LicensePaid)) Option {
-	return optionFunc(func(c *config) { c.lic.paid = f })
+	return suiteOnly("OnLicensePaid", func(c *config) { c.lic.paid = f })
 }
 
 // OnLicenseRefunded calls f for each license_refund push.
 func OnLicenseRefunded(f func(ctx context.Context, ev LicenseRefunded)) Option {
-	return optionFunc(func(c *config) { c.lic.refunded = f })
+	return suiteOnly("OnLicenseRefunded", func(c *config) { c.lic.refunded = f })
 }
 
 // OnAutoActivated calls f for each auto_activate push.
 func OnAutoActivated(f func(ctx context.Context, ev AutoActivated)) Option {
-	return optionFunc(func(c *config) { c.lic.activated = f })
+	return suiteOnly("OnAutoActivated", func(c *config) { c.lic.activated = f })
 }
 
 // OnUnlicensed calls f for each unlicensed_notify event, which arrives on
 // the data callback ([Suite.DataHandler] queues it before passing it on).
 func OnUnlicensed(f func(ctx context.Context, ev Unlicensed)) Option {
-	return optionFunc(func(c *config) { c.lic.unlicensed = f })
+	return suiteOnly("OnUnlicensed", func(c *config) { c.lic.unlicensed = f })
 }
 
 func isUnlicensed(ev *crypto.Event) bool {

@@ -23,6 +23,15 @@ type optionFunc func(*config)
 
 func (f optionFunc) apply(c *config) { f(c) }
 
+// suiteOnly makes an option that configures a Suite and means nothing to a
+// Provider, which refuses it rather than ignore it.
+func suiteOnly(name string, f func(*config)) Option {
+	return optionFunc(func(c *config) {
+		c.suiteOnly = append(c.suiteOnly, name)
+		f(c)
+	})
+}
+
 type config struct {
 	store           store.Store
 	ephemeral       bool
@@ -47,6 +56,8 @@ type config struct {
 	onContact       func(context.Context, *crypto.Event)
 	onEvent         func(context.Context, *crypto.Event)
 	lic             licenseHooks // licevents.go
+	wecomOpts       []wecom.Option
+	suiteOnly       []string // names of the Suite-only options given
 }
 
 func defaultConfig() config {
@@ -80,10 +91,21 @@ func WithBaseURL(u string) Option { return optionFunc(func(c *config) { c.baseUR
 
 // WithOpenBaseURL sets where the install page lives (default
 // https://open.work.weixin.qq.com); tests point it at wecomtest.
-func WithOpenBaseURL(u string) Option { return optionFunc(func(c *config) { c.openBaseURL = u }) }
+func WithOpenBaseURL(u string) Option {
+	return suiteOnly("WithOpenBaseURL", func(c *config) { c.openBaseURL = u })
+}
 
 // WithHTTPClient sends every call through hc (never modified).
 func WithHTTPClient(hc *http.Client) Option { return optionFunc(func(c *config) { c.httpClient = hc }) }
+
+// WithWeCom builds the suite's transport with wecom's own options
+// (wecom.WithRequestTimeout, wecom.WithBackoff, wecom.WithMaxResponseBytes
+// …), applied after this package's WithBaseURL, WithHTTPClient, WithLogger
+// and WithCallHook, so they win. Ignored with [WithTransport], whose
+// transport is already built.
+func WithWeCom(opts ...wecom.Option) Option {
+	return optionFunc(func(c *config) { c.wecomOpts = append(c.wecomOpts, opts...) })
+}
 
 // WithTransport sends every call through t, shared with other clients; the
 // HTTP options above are then t's.
@@ -114,7 +136,7 @@ func WithClock(now func() time.Time) Option {
 // website install's follow-up) have workers of their own
 // ([WithInstallWorkers]), so a backlog of other pushes never delays them.
 func WithWorkers(n int) Option {
-	return optionFunc(func(c *config) {
+	return suiteOnly("WithWorkers", func(c *config) {
 		if n > 0 {
 			c.workers = n
 		}
@@ -125,7 +147,7 @@ func WithWorkers(n int) Option {
 // 1): an auth code lives 10 minutes, so installs never wait behind other
 // pushes.
 func WithInstallWorkers(n int) Option {
-	return optionFunc(func(c *config) {
+	return suiteOnly("WithInstallWorkers", func(c *config) {
 		if n > 0 {
 			c.urgentWorkers = n
 		}
@@ -138,7 +160,7 @@ func WithInstallWorkers(n int) Option {
 // is lost (the suite detects it and reports it in [Stats.LostInstalls]).
 // Tests shorten it.
 func WithExchangeTimeout(d time.Duration) Option {
-	return optionFunc(func(c *config) {
+	return suiteOnly("WithExchangeTimeout", func(c *config) {
 		if d > 0 {
 			c.exchangeTimeout = d
 		}
@@ -148,7 +170,7 @@ func WithExchangeTimeout(d time.Duration) Option {
 // WithSlowStart sets how long a push may wait for a worker before its
 // start is logged as a warning and counted in [Stats] (default 1 min).
 func WithSlowStart(d time.Duration) Option {
-	return optionFunc(func(c *config) {
+	return suiteOnly("WithSlowStart", func(c *config) {
 		if d > 0 {
 			c.slowStart = d
 		}
@@ -158,7 +180,7 @@ func WithSlowStart(d time.Duration) Option {
 // WithRetryBackoff sets the wait before handling a failed push again — base
 // for the first retry, doubling up to max (defaults 1 s and 1 min).
 func WithRetryBackoff(base, max time.Duration) Option {
-	return optionFunc(func(c *config) {
+	return suiteOnly("WithRetryBackoff", func(c *config) {
 		if base > 0 {
 			c.retryBase = base
 		}
@@ -173,11 +195,15 @@ func WithRetryBackoff(base, max time.Duration) Option {
 // which answers the agents in one call, instead of the recommended v2
 // (https://developer.work.weixin.qq.com/document/path/100776) followed by v2
 // get_auth_info.
-func WithPermanentCodeV1() Option { return optionFunc(func(c *config) { c.permanentV1 = true }) }
+func WithPermanentCodeV1() Option {
+	return suiteOnly("WithPermanentCodeV1", func(c *config) { c.permanentV1 = true })
+}
 
 // WithProvider gives the suite the service provider's credentials, for the
 // calls that need the provider token ([Suite.CustomizedAuthURL]).
-func WithProvider(p *Provider) Option { return optionFunc(func(c *config) { c.provider = p }) }
+func WithProvider(p *Provider) Option {
+	return suiteOnly("WithProvider", func(c *config) { c.provider = p })
+}
 
 // WithCallHook reports every HTTP attempt to f, as [wecom.WithCallHook].
 func WithCallHook(f func(context.Context, wecom.CallInfo)) Option {
@@ -192,31 +218,31 @@ func WithCallHook(f func(context.Context, wecom.CallInfo)) Option {
 // after f ran and before the job's outcome was stored runs it again after
 // a restart, so make f idempotent (key it by CorpID).
 func OnAuthorized(f func(ctx context.Context, a *Authorization)) Option {
-	return optionFunc(func(c *config) { c.onAuthorized = f })
+	return suiteOnly("OnAuthorized", func(c *config) { c.onAuthorized = f })
 }
 
 // OnAuthChanged calls f after a change_auth push (the admin changed the
 // app's visible range or permissions) or a reset_permanent_code was handled
 // and the stored authorization refreshed.
 func OnAuthChanged(f func(ctx context.Context, a *Authorization)) Option {
-	return optionFunc(func(c *config) { c.onAuthChanged = f })
+	return suiteOnly("OnAuthChanged", func(c *config) { c.onAuthChanged = f })
 }
 
 // OnAuthCancelled calls f after a corporation uninstalled the app and its
 // data was deleted.
 func OnAuthCancelled(f func(ctx context.Context, corpID string)) Option {
-	return optionFunc(func(c *config) { c.onCancelled = f })
+	return suiteOnly("OnAuthCancelled", func(c *config) { c.onCancelled = f })
 }
 
 // OnContactChange calls f for each change_contact push (members,
 // departments or tags of an authorized corporation changed).
 func OnContactChange(f func(ctx context.Context, ev *crypto.Event)) Option {
-	return optionFunc(func(c *config) { c.onContact = f })
+	return suiteOnly("OnContactChange", func(c *config) { c.onContact = f })
 }
 
 // OnEvent calls f for every other InfoType the command URL receives
 // (share_agent_change, change_app_admin …), and for the license pushes
 // whose typed hook ([OnLicensePaid] and the like) is not set.
 func OnEvent(f func(ctx context.Context, ev *crypto.Event)) Option {
-	return optionFunc(func(c *config) { c.onEvent = f })
+	return suiteOnly("OnEvent", func(c *config) { c.onEvent = f })
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/wecomkit/wecomkit/store"
@@ -25,9 +26,11 @@ type Provider struct {
 }
 
 // NewProvider returns a Provider for the provider's corp id and its
-// provider secret (服务商管理后台 → 服务商信息 → 基本信息 → Secret). Of the
-// options, the store, clock, logger, base URL, HTTP client and transport
-// apply; its token needs no durable store.
+// provider secret (服务商管理后台 → 服务商信息 → 基本信息 → Secret). The
+// options that apply are the store, clock, logger, base URL, HTTP client,
+// transport, call hook and [WithWeCom]; a Suite-only option (WithWorkers,
+// OnAuthorized …) is refused with [ErrInvalidConfig] rather than ignored.
+// Its token needs no durable store.
 func NewProvider(providerCorpID, providerSecret string, opts ...Option) (*Provider, error) {
 	if providerCorpID == "" || providerSecret == "" {
 		return nil, fmt.Errorf("%w: provider corp id and secret are required", ErrInvalidConfig)
@@ -37,6 +40,9 @@ func NewProvider(providerCorpID, providerSecret string, opts ...Option) (*Provid
 		if opt != nil {
 			opt.apply(&o)
 		}
+	}
+	if len(o.suiteOnly) > 0 {
+		return nil, fmt.Errorf("%w: %s configure a Suite, not a Provider", ErrInvalidConfig, strings.Join(o.suiteOnly, ", "))
 	}
 	if o.logger == nil {
 		o.logger = slog.New(slog.NewTextHandler(io.Discard, nil))

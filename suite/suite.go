@@ -76,10 +76,10 @@ type Suite struct {
 	suiteTokens wecom.TokenSource
 	service     *wecom.Client // suite_access_token calls
 
-	mu      sync.Mutex                               // guards writers of clients
-	clients atomic.Pointer[map[string]*wecom.Client] // authorized corps' clients, copy on write
-	flight  singleflight.Group                       // one exchange per auth code, one client per corp
-	unsaved sync.Map                                 // code hash → *exchangeRecord the store refused
+	mu      sync.Mutex                            // guards writers of clients
+	clients atomic.Pointer[map[string]*corpEntry] // authorized corps' clients and values, copy on write
+	flight  singleflight.Group                    // one exchange per auth code, one client per corp
+	unsaved sync.Map                              // code hash → *exchangeRecord the store refused
 
 	jobs  *jobqueue.Queue
 	tk    ticketWatch // ticket.go
@@ -152,7 +152,7 @@ func New(cfg Config, opts ...Option) (*Suite, error) {
 	}
 	s.repo = authRepo{st: st, k: s.keys}
 	s.locker, _ = o.store.(store.Locker)
-	empty := map[string]*wecom.Client{}
+	empty := map[string]*corpEntry{}
 	s.clients.Store(&empty)
 
 	s.suiteTokens = wecom.NewCachedToken("suite_access_token:"+cfg.SuiteID,
@@ -197,7 +197,7 @@ func newTransport(o *config) (*wecom.Transport, error) {
 	if o.callHook != nil {
 		opts = append(opts, wecom.WithCallHook(o.callHook))
 	}
-	t, err := wecom.NewTransport(opts...)
+	t, err := wecom.NewTransport(append(opts, o.wecomOpts...)...)
 	if err != nil {
 		return nil, fmt.Errorf("suite: %w", err)
 	}
