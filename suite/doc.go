@@ -11,7 +11,7 @@
 //	        auth_code: on the install redirect, or in a create_auth push ◄┘
 //	        │  (website installs are not pushed; App Market and QR installs are)
 //	        ▼
-//	permanent code (get_permanent_code v2 + get_auth_info v2) ──► stored durably
+//	permanent code (get_permanent_code v2) ──► stored durably at once ──► get_auth_info v2 (retried on its own)
 //	        │
 //	        ▼
 //	Suite.Corp(ctx, corpID): a *wecom.Client whose token is get_corp_token
@@ -24,17 +24,44 @@
 //	reset_permanent_code → the new auth code is exchanged; the corp's code is replaced
 //	change_contact       → OnContactChange; any other InfoType → OnEvent
 //
-// # Pushes
+// # Pushes and durability
 //
 // [Suite.CommandHandler] serves the command callback URL. WeCom wants every
 // push answered with "success" within a second, while an exchange calls
-// WeCom twice; so a push is recorded in the store before the answer and
-// handled after it by a small pool of workers, retried with backoff. A
-// process that stops between the answer and the work finishes it on its next
-// start; WeCom's duplicate pushes are one job. An auth code is exchanged
-// once even when both the install redirect and a push deliver it: the suite
-// remembers (by hash) the codes it exchanged, and WeCom's 40078 for such a
-// code counts as done. An older suite_ticket never replaces a newer one.
+// WeCom twice; so a push is recorded in the store before the answer — one
+// record per push, whatever the backlog — and handled after it by workers
+// that retry with backoff. Installs (create_auth, reset_permanent_code)
+// have workers of their own, so a backlog never delays an auth code that
+// lives 10 minutes. A process that stops between the answer and the work
+// finishes it on its next start (or another process sharing the store
+// does); WeCom's duplicate pushes are one job.
+//
+// The rules, each learned from a lost install:
+//
+//   - the permanent code is stored the moment WeCom returns it (with the
+//     whole answer, under the auth code's hash), before get_auth_info or any
+//     hook; if the store refuses it, it is kept in memory and written on the
+//     next attempt;
+//   - an exchange is never repeated after a timeout without first checking
+//     whether it took effect: the stored record, then WeCom's 40078 — which,
+//     for a code this suite started exchanging and whose answer never came,
+//     is reported as a lost install ([Stats].LostInstalls, an ERROR line),
+//     never dropped quietly;
+//   - a push's outcome is recorded before its lock is released, and the
+//     done marker is checked under the lock: across processes sharing a
+//     Redis, each push's hook runs once; a process killed between a hook
+//     and its recorded outcome runs that hook again after a restart, so
+//     hooks must be idempotent (at-least-once under crashes);
+//   - a create_auth older than a cancel_auth stored for the corporation is
+//     refused; a suite_ticket stamped more than 5 minutes in the future is
+//     refused, and one WeCom answers 40085 for is dropped;
+//   - a signed push that can never be handled (no InfoType, not XML, a
+//     cancel_auth without a corp, a change_auth for a corp that never
+//     installed) is answered "success", logged once and counted.
+//
+// An auth code is exchanged once even when both the install redirect and a
+// push deliver it: both are one job, named by the code's hash. The tested
+// fault matrix is in docs/suite-durability.md of the repository.
 //
 // Receive ids: command pushes are encrypted with the suite id; URL
 // verification may use the suite id or the provider's corp id; data pushes

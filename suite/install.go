@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/wecomkit/wecomkit/internal/jobqueue"
@@ -594,10 +595,11 @@ func (s *Suite) RefreshAuthInfo(ctx context.Context, corpID string) (*Authorizat
 	return s.fillDetails(ctx, a)
 }
 
-// Corps returns the corporations that have authorized the app, in the
-// order they installed it.
+// Corps returns the corporations that have authorized the app, sorted.
 func (s *Suite) Corps(ctx context.Context) ([]string, error) {
-	return s.repo.corps(ctx)
+	corps, err := s.repo.corps(ctx)
+	slices.Sort(corps)
+	return corps, err
 }
 
 // revoke records a cancel_auth of ts for corpID and deletes the corp's
