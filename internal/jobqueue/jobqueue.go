@@ -407,13 +407,13 @@ func (q *Queue) wakeLane(l *lane) {
 // run claims job id and, if it is still to be done, handles it.
 func (q *Queue) run(l *lane, id string) {
 	defer q.wg.Done()
-	keep := false // the outcome is unrecorded: stay marked busy
+	handled := false // a worker came free after real work: look again at once
 	defer func() {
 		q.mu.Lock()
 		delete(q.running, id)
 		q.mu.Unlock()
 		<-l.sem
-		if !keep {
+		if handled {
 			q.wakeLane(l)
 		}
 	}()
@@ -473,6 +473,7 @@ func (q *Queue) run(l *lane, id string) {
 	hctx, cancel := context.WithTimeout(ctx, q.cfg.Timeout)
 	herr := q.handle(hctx, j)
 	cancel()
+	handled = true
 
 	if herr == nil {
 		q.done.Add(1)
@@ -499,7 +500,7 @@ func (q *Queue) run(l *lane, id string) {
 		q.writeFailed()
 		q.log.LogAttrs(ctx, slog.LevelError, "jobqueue: cannot record a finished job; will retry the write",
 			append(q.describe(j), slog.Any("error", err))...)
-		release, keep = false, true
+		release, handled = false, false
 		q.mu.Lock()
 		q.unrecorded[id] = &finished{lane: l.name, next: time.Now().Add(q.cfg.RetryBase), tries: 1, unlock: unlock}
 		q.mu.Unlock()
