@@ -9,11 +9,59 @@
 // Configuration comes from flags with environment fallbacks (run with -h).
 // Invalid settings exit with status 2, all named together; failures at run
 // time exit with 1, and so does a damaged bbolt file (a file to restore
-// from a backup, not a setting to change). With -demo it needs no WeCom at all: a fake WeCom runs
-// in-process, the server listens on 127.0.0.1:8080, a complete install is
-// driven step by step and ready-to-paste commands are printed.
+// from a backup, not a setting to change). With -demo it needs no WeCom at
+// all: a fake WeCom runs in-process, the server listens on 127.0.0.1:8080,
+// a complete install is driven step by step and ready-to-paste commands
+// are printed.
 //
 //	go run ./examples/suite-server -demo
+//
+// # Faults
+//
+// What the end-to-end tests show, running the built binary against a fake
+// WeCom that pushes over HTTP (the test names are in process_test.go,
+// faults_test.go and handlers_test.go):
+//
+//   - WeCom repeats a push, at once or after it was handled, or sends an
+//     older suite_ticket after a newer one: handled once; the newer ticket
+//     stays (TestDuplicateReplayedOutOfOrderAndForgedPushes). A forged push
+//     is refused with 401 and changes nothing (same test).
+//   - Two instances on one Redis, a load balancer alternating 2,000
+//     distinct change_contact pushes between them, 50 in flight:
+//     OnContactChange ran exactly once per push across both processes, and
+//     the queue drained (TestPushesHandledOnceAcrossInstancesOnRedis).
+//   - One instance on its bbolt file (fsync on), the same 2,000 pushes:
+//     exactly once per push (TestPushesHandledOnceOnBolt).
+//   - 1,000 jobs pending and every worker waiting on a slow WeCom: a push
+//     is answered once it is recorded, as fast as with an empty queue; the
+//     figures are logged, not asserted (TestPushAckUnderBacklogOnBolt).
+//   - WeCom fails the exchange: the push is answered "success" and the
+//     exchange retried until WeCom recovers (TestCreateAuthWhileWeComDown).
+//   - SIGKILL after a create_auth was answered, before its exchange
+//     succeeded: the next process on the file exchanges the code
+//     (TestKilledBetweenAnswerAndExchange).
+//   - SIGKILL four times at random moments between installs' exchanges and
+//     their details, 50 installs pushed meanwhile and repeated while
+//     unanswered: every corp is authorized and signs, no code is exchanged
+//     twice, none is lost, each OnAuthorized ran at least once — twice at
+//     most, never more often than kills explain (TestKilledDuringInstalls).
+//     An install a killed process was handling finishes when that
+//     process's lease on it ends: 3.5 minutes with the suite's defaults.
+//   - The store reads but refuses writes: /readyz answers 503, cause "the
+//     store refuses writes", and pushes are not answered "success", so
+//     WeCom repeats them; a store that does not answer: 503, "the store
+//     does not answer" (TestReadyz).
+//   - A damaged bbolt file: exit 1, naming the file to restore from a
+//     backup; the file is left as it was (TestProcessCorruptDataFileExit1).
+//
+// Not shown here, by design of WeCom's single-use auth codes: a process
+// killed between WeCom spending an auth code and the suite storing the
+// answer loses that install — logged as an ERROR and counted in
+// suite_server_lost_installs_total (alert on it); the corporation must
+// reinstall. A process killed after a hook ran and before its job's
+// outcome was recorded runs the hook again after a restart: hooks are
+// at least once across kills, exactly once otherwise, so make them
+// idempotent.
 package main
 
 import (

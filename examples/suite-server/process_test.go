@@ -100,14 +100,15 @@ type e2e struct {
 	logs    *testutil.SyncBuffer
 	mu      sync.Mutex
 	secrets map[string]bool // credentials seen that may have been revoked since
+	corps   []string        // corps besides A, B and C whose credentials the log check covers
 }
 
-func newE2E(t *testing.T) *e2e {
+func newE2E(t *testing.T, opts ...wecomtest.Option) *e2e {
 	t.Helper()
 	f := &e2e{t: t, logs: &testutil.SyncBuffer{}, data: filepath.Join(t.TempDir(), "suite.db"), secrets: map[string]bool{}}
-	f.srv = wecomtest.NewServer(
+	f.srv = wecomtest.NewServer(append([]wecomtest.Option{
 		wecomtest.WithSuite(wecomtest.Suite{ID: testSuiteID, Secret: testSuiteSecret, Token: testToken, EncodingAESKey: testAESKey}),
-		wecomtest.WithProvider(testProviderCorpID, testProviderSecret))
+		wecomtest.WithProvider(testProviderCorpID, testProviderSecret)}, opts...)...)
 	t.Cleanup(f.srv.Close)
 	// Registered after srv.Close, so it runs before it: the fake still
 	// answers the questions about what it issued.
@@ -132,7 +133,7 @@ func (f *e2e) remember() {
 	add(f.srv.SuiteTickets(testSuiteID)...)
 	add(f.srv.SuiteTokens(testSuiteID)...)
 	add(f.srv.ProviderTokens(testProviderCorpID)...)
-	for _, c := range []string{corpA, corpB, corpC} {
+	for _, c := range append([]string{corpA, corpB, corpC}, f.corps...) {
 		add(f.srv.PermanentCode(testSuiteID, c))
 		add(f.srv.CorpTokens(testSuiteID, c)...)
 		add(f.srv.JSAPITickets(c)...)
