@@ -61,6 +61,25 @@ func waitUntil(t *testing.T, d time.Duration, what string, cond func() bool) {
 	}
 }
 
+// drain waits until nothing is pending in the store the instances at
+// bases share; when it times out, it says how far each instance got.
+func drain(t *testing.T, bases ...string) {
+	t.Helper()
+	end := time.Now().Add(drainDeadline)
+	for getReadyz(t, bases[0]).Pending != 0 {
+		if time.Now().After(end) {
+			var b strings.Builder
+			for i, base := range bases {
+				fmt.Fprintf(&b, "; instance %d: jobs done %v, retried %v, dropped %v, store write errors %v", i+1,
+					metric(t, base, "suite_server_jobs_done_total"), metric(t, base, "suite_server_jobs_retried_total"),
+					metric(t, base, "suite_server_jobs_dropped_total"), metric(t, base, "suite_server_store_write_errors_total"))
+			}
+			t.Fatalf("%d jobs still pending after %v%s", getReadyz(t, bases[0]).Pending, drainDeadline, b.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // pushResult is what pushAll saw.
 type pushResult struct {
 	acks    []time.Duration // each push's answered delivery, in push order
@@ -214,7 +233,7 @@ func TestPushesHandledOnceAcrossInstancesOnRedis(t *testing.T) {
 	res := pushAll(t, manyPushes, pushConcurrency, time.Minute, func(ctx context.Context, i int) error {
 		return f.srv.PushChangeContact(ctx, testSuiteID, corpA, "update_user", userID(i))
 	})
-	waitUntil(t, drainDeadline, "the backlog to drain", func() bool { return getReadyz(t, p1.base).Pending == 0 })
+	drain(t, p1.base, p2.base)
 	drained := time.Since(start)
 	done1, done2 := metric(t, p1.base, "suite_server_jobs_done_total"), metric(t, p2.base, "suite_server_jobs_done_total")
 	require.Equal(t, float64(manyPushes), done1+done2, "jobs done between the instances")
@@ -239,7 +258,7 @@ func TestPushesHandledOnceOnBolt(t *testing.T) {
 	res := pushAll(t, manyPushes, pushConcurrency, time.Minute, func(ctx context.Context, i int) error {
 		return f.srv.PushChangeContact(ctx, testSuiteID, corpA, "update_user", userID(i))
 	})
-	waitUntil(t, drainDeadline, "the backlog to drain", func() bool { return getReadyz(t, p.base).Pending == 0 })
+	drain(t, p.base)
 	drained := time.Since(start)
 	require.Equal(t, float64(manyPushes), metric(t, p.base, "suite_server_jobs_done_total"))
 	p.stop()

@@ -198,7 +198,8 @@ func (f *e2e) start(env map[string]string, noCommandURL ...bool) *proc {
 	f.t.Cleanup(func() {
 		p.kill()
 		if f.t.Failed() {
-			f.t.Logf("output of process %d, without its access log:\n%s", cmd.Process.Pid, tail(withoutRequests(p.out.String()), 20000))
+			f.t.Logf("output of process %d: its warnings, errors and anything not JSON, then its last lines (no access log):\n%s",
+				cmd.Process.Pid, notable(p.out.String()))
 		}
 	})
 
@@ -252,23 +253,24 @@ func (p *proc) kill() {
 	<-p.done
 }
 
-// withoutRequests drops the access log's lines from a process's output.
-func withoutRequests(out string) string {
-	var b strings.Builder
-	for _, line := range strings.SplitAfter(out, "\n") {
-		if !strings.Contains(line, `"msg":"request"`) {
-			b.WriteString(line)
+// notable picks what explains a failure from a process's output: every
+// line above INFO or not JSON (a panic, the race detector), then the last
+// 30 lines other than the access log's.
+func notable(out string) string {
+	var loud, rest []string
+	for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		switch {
+		case !strings.HasPrefix(line, "{") || strings.Contains(line, `"level":"WARN"`) || strings.Contains(line, `"level":"ERROR"`):
+			loud = append(loud, line)
+		case !strings.Contains(line, `"msg":"request"`):
+			rest = append(rest, line)
 		}
 	}
-	return b.String()
-}
-
-// tail returns the last n bytes of s.
-func tail(s string, n int) string {
-	if len(s) <= n {
-		return s
+	if len(loud) > 200 {
+		loud = append(loud[:100], append([]string{"…"}, loud[len(loud)-100:]...)...)
 	}
-	return "…" + s[len(s)-n:]
+	rest = rest[max(0, len(rest)-30):]
+	return strings.Join(loud, "\n") + "\n---\n" + strings.Join(rest, "\n")
 }
 
 func waitFor(t *testing.T, what string, cond func() bool) {
