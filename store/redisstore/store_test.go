@@ -71,11 +71,15 @@ func TestPrefix(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "v1", v)
 
-	// Sub-millisecond TTLs are rounded up, never truncated to "no expiry".
+	// Sub-millisecond TTLs are rounded up, never truncated to "no expiry"
+	// (PTTL -1). The key may already be gone (PTTL -2) on a loaded machine:
+	// that still shows it had an expiry, so no scheduling deadline is
+	// assumed.
 	require.NoError(t, def.Set(ctx, "tiny", "v", 1500*time.Microsecond))
 	ttl, err = raw.PTTL(ctx, "wecomkit:tiny").Result()
 	require.NoError(t, err)
-	require.True(t, ttl >= 0 && ttl <= 2*time.Millisecond, "pttl %v", ttl)
+	require.NotEqual(t, time.Duration(-1), ttl, "a sub-millisecond TTL became no expiry")
+	require.LessOrEqual(t, ttl, 2*time.Millisecond, "pttl %v", ttl)
 
 	// Locks live under the prefix too.
 	unlock, err := def.Lock(ctx, "k:lock", time.Minute)
