@@ -33,8 +33,9 @@
 //   - One instance on its bbolt file (fsync on), the same 2,000 pushes:
 //     exactly once per push (TestPushesHandledOnceOnBolt).
 //   - 1,000 jobs pending and every worker waiting on a slow WeCom: a push
-//     is answered once it is recorded, as fast as with an empty queue; the
-//     figures are logged, not asserted (TestPushAckUnderBacklogOnBolt).
+//     is answered once it is recorded; in the runs measured, as fast as
+//     with an empty queue (the figures are logged, not asserted:
+//     TestPushAckUnderBacklogOnBolt against TestPushesHandledOnceOnBolt).
 //   - WeCom fails the exchange: the push is answered "success" and the
 //     exchange retried until WeCom recovers (TestCreateAuthWhileWeComDown).
 //   - SIGKILL after a create_auth was answered, before its exchange
