@@ -356,10 +356,9 @@ func watchCalls(t *testing.T, target, path string) *callWatch {
 // once — twice at most, and only as often as kills explain.
 //
 // The kill points are drawn at random; the draw is logged, and
-// SUITE_KILL_DRAW repeats it. No
-// kill lands between WeCom spending an auth code and the suite storing
-// its answer: that loses the install (counted in
-// suite_server_lost_installs_total, logged as an ERROR; package suite's
+// SUITE_KILL_DRAW repeats it. No kill lands between WeCom spending an auth
+// code and the suite storing its answer: that loses the install (counted
+// in suite_server_lost_installs_total, logged as an ERROR; package suite's
 // tests cover it).
 //
 // A job that a killed process was handling stays leased to it until the
