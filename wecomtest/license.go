@@ -68,11 +68,12 @@ type AppLicense struct {
 
 // Rules WeCom documents for licenses.
 const (
-	licenseMaxBatch = 1000                     // docs 97183, 97188, 97189
-	licenseMaxPage  = 1000                     // list limits; default 500
-	licenseMaxTotal = 5 * 366 * 24 * time.Hour // stacked codes at most 5 years (701030)
-	codeTypeBase    = 1
-	codeTypeExt     = 2
+	licenseMaxBatch  = 1000                     // docs 97183, 97188, 97189
+	licenseMaxPage   = 1000                     // list limits; default 500
+	licenseMaxTotal  = 5 * 366 * 24 * time.Hour // stacked codes at most 5 years (701030)
+	licenseMaxMonths = 60                       // 1860 days (doc 97182); a renewal at most 60 months
+	codeTypeBase     = 1
+	codeTypeExt      = 2
 )
 
 func (s *Server) addLicenseRoutes() {
@@ -471,6 +472,11 @@ func (s *Server) handleCreateRenewOrderJob(w http.ResponseWriter, r *http.Reques
 	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "jobid": body.JobID, "invalid_account_list": invalid})
 }
 
+// handleSubmitOrderJob serves submit_order_job
+// (https://developer.work.weixin.qq.com/document/path/97183): a renewal
+// names account_duration.months (1 to 60) or new_expire_time (in the
+// future), never days — anything else gets 40058 (the server's choice of
+// errcode).
 func (s *Server) handleSubmitOrderJob(w http.ResponseWriter, r *http.Request, who service) {
 	var body struct {
 		JobID           string `json:"jobid"`
@@ -488,7 +494,6 @@ func (s *Server) handleSubmitOrderJob(w http.ResponseWriter, r *http.Request, wh
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	job := s.lic.jobs[body.JobID]
-	total := d.Months*31 + d.Days
 	switch {
 	case job == nil || job.provider != who.providerID || job.submitted || len(job.accounts) == 0:
 		writeError(w, 40058, "invalid jobid")
@@ -496,7 +501,12 @@ func (s *Server) handleSubmitOrderJob(w http.ResponseWriter, r *http.Request, wh
 	case body.BuyerUserID == "":
 		writeError(w, 40058, "buyer_userid is required")
 		return
-	case d.NewExpireTime == 0 && (total < 31 || total > 1860), d.NewExpireTime != 0 && (total != 0 || d.NewExpireTime <= s.now().Unix()):
+	case d.Days != 0:
+		// A renewal names months or new_expire_time; get_order reports days
+		// only for purchases (doc 97185).
+		writeError(w, 40058, "invalid account_duration: a renewal takes months or new_expire_time, not days")
+		return
+	case d.NewExpireTime == 0 && (d.Months < 1 || d.Months > licenseMaxMonths), d.NewExpireTime != 0 && (d.Months != 0 || d.NewExpireTime <= s.now().Unix()):
 		writeError(w, 40058, "invalid account_duration")
 		return
 	}

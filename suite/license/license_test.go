@@ -1,11 +1,14 @@
 package license_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"testing"
 	"time"
@@ -410,4 +413,84 @@ func TestReconcileAccountsIsDeterministic(t *testing.T) {
 	require.Equal(t, []string{"a", "b"}, licensedIDs(first.Expiring), "same expiry: by userid")
 	require.Equal(t, []string{"d", "e"}, first.Missing)
 	require.Equal(t, 7, first.WithinDays)
+}
+
+// rawErrCode posts body to path with a live provider token, bypassing the
+// client's checks, and returns WeCom's errcode: what the fake itself
+// accepts.
+func (f *fixture) rawErrCode(path string, body any) int {
+	f.t.Helper()
+	toks := f.srv.ProviderTokens(providerCorpID)
+	require.NotEmpty(f.t, toks, "a provider token was issued")
+	b, err := json.Marshal(body)
+	require.NoError(f.t, err)
+	resp, err := http.Post(f.srv.URL+path+"?provider_access_token="+url.QueryEscape(toks[len(toks)-1]), "application/json", bytes.NewReader(b))
+	require.NoError(f.t, err)
+	defer resp.Body.Close()
+	var out struct {
+		ErrCode int `json:"errcode"`
+	}
+	require.NoError(f.t, json.NewDecoder(resp.Body).Decode(&out))
+	return out.ErrCode
+}
+
+// A renewal (submit_order_job) takes months (at most 60) or a new expiry
+// time, never days (docs 97183, 97185): the client refuses days before the
+// call, and the fake refuses them too.
+func TestRenewalTakesMonthsOrNewExpireTime(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	lic := f.lic
+	id, err := lic.CreateNewOrder(ctx, license.NewOrder{CorpID: corpA, BuyerUserID: "boss",
+		Accounts: license.AccountCount{Base: 2}, Duration: license.Duration{Months: 1}})
+	require.NoError(t, err)
+	require.NoError(t, f.srv.PayOrder(ctx, id))
+	codes := collect(t, lic.OrderAccounts(ctx, id, 0))
+	require.NoError(t, lic.Activate(ctx, corpA, codes[0].Code, "u1"))
+	require.NoError(t, lic.Activate(ctx, corpA, codes[1].Code, "u2"))
+
+	job, err := lic.CreateRenewOrderJob(ctx, corpA, "", []license.RenewAccount{{UserID: "u1", Type: license.Base}})
+	require.NoError(t, err)
+	before := f.srv.Calls("/cgi-bin/license/submit_order_job")
+	for _, d := range []license.Duration{{Days: 40}, {Months: 1, Days: 5}, {Months: 61}, {Months: -1}, {}, {Months: 1, NewExpireTime: t0.Add(90 * 24 * time.Hour).Unix()}, {Days: 31, NewExpireTime: t0.Add(90 * 24 * time.Hour).Unix()}, {NewExpireTime: -5}} {
+		_, err := lic.SubmitOrderJob(ctx, job.JobID, "boss", d)
+		require.ErrorIs(t, err, license.ErrInvalidArgument, "%+v", d)
+	}
+	require.Equal(t, before, f.srv.Calls("/cgi-bin/license/submit_order_job"), "nothing was sent")
+
+	// The fake refuses days as WeCom would.
+	const submit = "/cgi-bin/license/submit_order_job"
+	require.Equal(t, 40058, f.rawErrCode(submit, map[string]any{"jobid": job.JobID, "buyer_userid": "boss", "account_duration": map[string]any{"days": 40}}))
+	require.Equal(t, 40058, f.rawErrCode(submit, map[string]any{"jobid": job.JobID, "buyer_userid": "boss", "account_duration": map[string]any{"months": 1, "days": 5}}))
+	require.Equal(t, 40058, f.rawErrCode(submit, map[string]any{"jobid": job.JobID, "buyer_userid": "boss", "account_duration": map[string]any{"months": 61}}))
+
+	// Months: the account runs 31 days a month longer.
+	renewal, err := lic.SubmitOrderJob(ctx, job.JobID, "boss", license.Duration{Months: 60})
+	require.NoError(t, err)
+	o, err := lic.Order(ctx, renewal)
+	require.NoError(t, err)
+	require.Equal(t, license.Duration{Months: 60}, o.Duration)
+	require.NoError(t, f.srv.PayOrder(ctx, renewal))
+	info, err := lic.CodeInfo(ctx, corpA, codes[0].Code)
+	require.NoError(t, err)
+	require.Equal(t, t0.Add(31*24*time.Hour+60*31*24*time.Hour).Unix(), info.ExpireTime)
+
+	// A new expire time: the account expires exactly then.
+	newExpiry := t0.Add(400 * 24 * time.Hour).Unix()
+	job2, err := lic.CreateRenewOrderJob(ctx, corpA, "", []license.RenewAccount{{UserID: "u2", Type: license.Base}})
+	require.NoError(t, err)
+	renewal2, err := lic.SubmitOrderJob(ctx, job2.JobID, "boss", license.Duration{NewExpireTime: newExpiry})
+	require.NoError(t, err)
+	o, err = lic.Order(ctx, renewal2)
+	require.NoError(t, err)
+	require.Equal(t, license.Duration{NewExpireTime: newExpiry}, o.Duration)
+	require.NoError(t, f.srv.PayOrder(ctx, renewal2))
+	info, err = lic.CodeInfo(ctx, corpA, codes[1].Code)
+	require.NoError(t, err)
+	require.Equal(t, newExpiry, info.ExpireTime)
+
+	// A purchase names months and days, never a new expire time.
+	_, err = lic.CreateNewOrder(ctx, license.NewOrder{CorpID: corpA, BuyerUserID: "boss", Accounts: license.AccountCount{Base: 1},
+		Duration: license.Duration{Months: 1, NewExpireTime: newExpiry}})
+	require.ErrorIs(t, err, license.ErrInvalidArgument)
 }

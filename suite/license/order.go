@@ -17,10 +17,18 @@ type AccountCount struct {
 	ExternalContact int `json:"external_contact_count"`
 }
 
-// Duration is how long accounts are bought or renewed for: Months×31 +
-// Days days, from 1 to 60 months (1860 days); a provider's test corp may buy
-// exactly one month. A renewal may name NewExpireTime (Unix seconds)
-// instead (doc 97185 reports it on such orders).
+// Duration is how long accounts are bought or renewed for.
+//
+// A purchase ([Client.CreateNewOrder], doc 97182) names Months and Days:
+// Months×31 + Days days in all, from 31 to 1860 (60 months); a provider's
+// test corp may buy exactly one month.
+//
+// A renewal ([Client.SubmitOrderJob]) names Months (1 to 60) or
+// NewExpireTime (Unix seconds, the accounts' new expiry), never Days:
+// get_order reports days only for purchases and new_expire_time only for
+// renewals (https://developer.work.weixin.qq.com/document/path/97185;
+// submit_order_job is https://developer.work.weixin.qq.com/document/path/97183,
+// whose text on the limit was cut off in our copy: see the API notes).
 type Duration struct {
 	Months        int   `json:"months,omitempty"`
 	Days          int   `json:"days,omitempty"`
@@ -30,14 +38,27 @@ type Duration struct {
 // TotalDays returns Months×31 + Days, the length WeCom bills.
 func (d Duration) TotalDays() int { return d.Months*31 + d.Days }
 
+// maxMonths is the longest purchase or renewal: 60 months (1860 days, doc 97182).
+const maxMonths = 60
+
 func (d Duration) check(renewal bool) error {
-	if renewal && d.NewExpireTime != 0 {
-		if d.Months != 0 || d.Days != 0 {
-			return fmt.Errorf("%w: a renewal names months and days or a new expire time, not both", ErrInvalidArgument)
+	if renewal {
+		switch {
+		case d.Days != 0:
+			return fmt.Errorf("%w: a renewal names months or a new expire time, never days", ErrInvalidArgument)
+		case d.NewExpireTime != 0 && d.Months != 0:
+			return fmt.Errorf("%w: a renewal names months or a new expire time, not both", ErrInvalidArgument)
+		case d.NewExpireTime < 0:
+			return fmt.Errorf("%w: new expire time must be Unix seconds", ErrInvalidArgument)
+		case d.NewExpireTime == 0 && (d.Months < 1 || d.Months > maxMonths):
+			return fmt.Errorf("%w: a renewal is 1 to %d months, not %d", ErrInvalidArgument, maxMonths, d.Months)
 		}
 		return nil
 	}
-	if n := d.TotalDays(); n < 31 || n > 1860 || d.Months < 0 || d.Days < 0 {
+	if d.NewExpireTime != 0 {
+		return fmt.Errorf("%w: a purchase names months and days, not a new expire time", ErrInvalidArgument)
+	}
+	if n := d.TotalDays(); n < 31 || n > maxMonths*31 || d.Months < 0 || d.Days < 0 {
 		return fmt.Errorf("%w: duration must be 31 to 1860 days (months×31+days), not %d", ErrInvalidArgument, n)
 	}
 	return nil
@@ -141,13 +162,15 @@ func (c *Client) CreateRenewOrderJob(ctx context.Context, corpID, jobID string, 
 
 // SubmitOrderJob turns a renewal job into an order and returns its id
 // (https://developer.work.weixin.qq.com/document/path/97183); the order is
-// paid like a new one. buyerUserID is as for [NewOrder]; d is months and
-// days, or a new expire time.
+// paid like a new one. buyerUserID is as for [NewOrder]; d is Months (1 to
+// 60, 31 days each) or NewExpireTime — a renewal takes no Days, and
+// [ErrInvalidArgument] is returned for them before anything is sent.
 func (c *Client) SubmitOrderJob(ctx context.Context, jobID, buyerUserID string, d Duration) (orderID string, err error) {
 	if err := errors.Join(need("job id", jobID), need("buyer userid", buyerUserID), d.check(true)); err != nil {
 		return "", err
 	}
-	body := map[string]any{"jobid": jobID, "buyer_userid": buyerUserID, "account_duration": d}
+	body := map[string]any{"jobid": jobID, "buyer_userid": buyerUserID,
+		"account_duration": Duration{Months: d.Months, NewExpireTime: d.NewExpireTime}}
 	var out struct {
 		OrderID string `json:"order_id"`
 	}
