@@ -33,16 +33,29 @@ type LicensePaid struct {
 	At             time.Time
 }
 
-// LicenseRefunded is a license_refund push: a refund of an order changed
-// state (https://developer.work.weixin.qq.com/document/path/95805).
+// LicenseRefunded is a license_refund push: a refund the provider asked
+// for was granted or refused
+// (https://developer.work.weixin.qq.com/document/path/95805).
 type LicenseRefunded struct {
 	ProviderCorpID string
 	CorpID         string
 	OrderID        string
-	// OrderStatus is the order's new order_status: 5 refunded, 6 refused.
-	OrderStatus int
+	// OrderStatus is the push's OrderStatus: [RefundSucceeded] or
+	// [RefundRefused]. It is not get_order's order_status, which reports
+	// the same outcomes as 5 and 6 (license.OrderRefunded,
+	// license.OrderRefundRejected).
+	OrderStatus RefundStatus
 	At          time.Time
 }
+
+// RefundStatus is the outcome a license_refund push reports (doc 95805).
+type RefundStatus int
+
+// The refund outcomes.
+const (
+	RefundSucceeded RefundStatus = 1 // 退款成功
+	RefundRefused   RefundStatus = 2 // 退款被拒绝
+)
 
 // AutoActivated is an auto_activate push: WeCom activated accounts by
 // itself because the corporation turned auto-activation on
@@ -129,7 +142,7 @@ func (s *Suite) handleLicenseJob(ctx context.Context, ev *crypto.Event) bool {
 	case ev.InfoType == "license_refund" && h.refunded != nil:
 		status, _ := strconv.Atoi(field("OrderStatus"))
 		h.refunded(ctx, LicenseRefunded{ProviderCorpID: field("ServiceCorpId"), CorpID: ev.AuthCorpID,
-			OrderID: field("OrderId"), OrderStatus: status, At: at})
+			OrderID: field("OrderId"), OrderStatus: RefundStatus(status), At: at})
 	case ev.InfoType == "auto_activate" && h.activated != nil:
 		a, err := parseAutoActivated(ev.Raw)
 		if err != nil {

@@ -102,8 +102,29 @@ func TestLicensePushes(t *testing.T) {
 	got = ev.snapshot()
 	require.Len(t, got.refunded, 1)
 	require.Equal(t, second, got.refunded[0].OrderID)
-	require.Equal(t, 5, got.refunded[0].OrderStatus)
+	// license_refund's OrderStatus is 1 refunded, 2 refused (doc 95805) —
+	// not get_order's order_status, which says 5 for the same order.
+	require.Equal(t, suite.RefundSucceeded, got.refunded[0].OrderStatus)
 	require.Equal(t, corpA, got.refunded[0].CorpID)
+	o, err := lic.Order(ctx, second)
+	require.NoError(t, err)
+	require.Equal(t, license.OrderRefunded, o.Status)
+
+	// A refund WeCom refuses: the order stays paid in effect (get_order 6).
+	third, err := lic.CreateNewOrder(ctx, license.NewOrder{CorpID: corpA, BuyerUserID: "boss",
+		Accounts: license.AccountCount{Base: 1}, Duration: license.Duration{Months: 1}})
+	require.NoError(t, err)
+	require.NoError(t, f.srv.PayOrder(ctx, third))
+	require.NoError(t, f.srv.RefuseRefund(ctx, third))
+	settle(t, s)
+	got = ev.snapshot()
+	require.Len(t, got.refunded, 2)
+	require.Equal(t, third, got.refunded[1].OrderID)
+	require.Equal(t, suite.RefundRefused, got.refunded[1].OrderStatus)
+	o, err = lic.Order(ctx, third)
+	require.NoError(t, err)
+	require.Equal(t, license.OrderRefundRejected, o.Status)
+	require.Len(t, collectSeq(t, lic.OrderAccounts(ctx, third, 0)), 1, "a refused refund keeps the codes")
 
 	// unlicensed_notify on the data callback: queued for the hook, and
 	// passed on to the app's own handler.
@@ -162,4 +183,14 @@ func TestLicensePushWithoutHookGoesToOnEvent(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	require.Equal(t, []string{"license_pay_success"}, other)
+}
+
+func collectSeq[T any](t *testing.T, seq func(func(T, error) bool)) []T {
+	t.Helper()
+	var out []T
+	for v, err := range seq {
+		require.NoError(t, err)
+		out = append(out, v)
+	}
+	return out
 }

@@ -140,7 +140,7 @@ func (s *Server) SetAppLicenseInfo(corpID, suiteID string, info AppLicense) {
 }
 
 // OrderStatus returns an order's order_status (0 unpaid, 1 paid, 2
-// cancelled, 5 refunded), or -1 for an unknown order.
+// cancelled, 5 refunded, 6 refund refused), or -1 for an unknown order.
 func (s *Server) OrderStatus(orderID string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -212,26 +212,42 @@ func (s *Server) PayOrder(ctx context.Context, orderID string) error {
 	return s.pushSealed(ctx, target.url, target.token, target.key, o.provider, msg)
 }
 
-// RefundOrder refunds a paid order (退款成功, order_status 5): its unbound
-// codes can no longer be activated. license_refund is then pushed to the
-// provider's system event URL, if any
+// RefundOrder refunds a paid order (get_order then answers order_status 5,
+// 退款成功): its unbound codes can no longer be activated. license_refund
+// is then pushed to the provider's system event URL, if any, with
+// OrderStatus 1 — the push's own code for a granted refund
 // (https://developer.work.weixin.qq.com/document/path/95805).
 func (s *Server) RefundOrder(ctx context.Context, orderID string) error {
+	return s.refund(ctx, orderID, true)
+}
+
+// RefuseRefund is WeCom refusing the provider's refund request for a paid
+// order: get_order answers order_status 6 (退款被拒绝), the codes stay, and
+// license_refund is pushed with OrderStatus 2 (doc 95805).
+func (s *Server) RefuseRefund(ctx context.Context, orderID string) error {
+	return s.refund(ctx, orderID, false)
+}
+
+func (s *Server) refund(ctx context.Context, orderID string, granted bool) error {
 	s.mu.Lock()
 	o := s.lic.orders[orderID]
 	if o == nil || o.status != 1 {
 		s.mu.Unlock()
 		return fmt.Errorf("wecomtest: order %q is unknown or not paid", orderID)
 	}
-	o.status = 5
-	for _, code := range o.codes {
-		if c := s.lic.codes[code]; c != nil && c.status == 1 {
-			delete(s.lic.codes, code)
+	pushed := int64(2) // license_refund: 1 退款成功, 2 退款被拒绝
+	o.status = 6
+	if granted {
+		pushed, o.status = 1, 5
+		for _, code := range o.codes {
+			if c := s.lic.codes[code]; c != nil && c.status == 1 {
+				delete(s.lic.codes, code)
+			}
 		}
 	}
 	target, ok := s.lic.events[o.provider]
 	msg := newPushXML().str("ServiceCorpId", o.provider).str("InfoType", "license_refund").
-		str("AuthCorpId", o.corpID).str("OrderId", o.id).num("OrderStatus", 5).num("TimeStamp", s.now().Unix()).done()
+		str("AuthCorpId", o.corpID).str("OrderId", o.id).num("OrderStatus", pushed).num("TimeStamp", s.now().Unix()).done()
 	s.mu.Unlock()
 	if !ok {
 		return nil
@@ -626,7 +642,7 @@ func (s *Server) handleListOrderAccount(w http.ResponseWriter, r *http.Request, 
 				all = append(all, map[string]any{"active_code": c.code, "type": c.typ})
 			}
 		}
-	} else if o.status == 1 {
+	} else if o.status == 1 || o.status == 6 { // paid, or paid with its refund refused
 		for _, a := range o.renew {
 			all = append(all, map[string]any{"userid": a.UserID, "type": a.Type})
 		}
