@@ -20,10 +20,12 @@ var ErrInvalidArgument = errors.New("contact: invalid argument")
 // works on any *wecom.Client: a self-built app's, the contact-sync
 // helper's (通讯录同步), or a third-party app's per-corporation client. Which
 // calls a credential may make, and which members and fields it sees, is
-// WeCom's decision: user/list_id takes only the contact-sync secret, and
-// since 2022-08-15 that secret, used from an IP added after that date,
-// may no longer call user/get, user/list or department/list
-// (https://developer.work.weixin.qq.com/document/path/96067).
+// WeCom's decision: user/list_id takes the contact-sync secret (rows with
+// userid) or a third-party app's token with 通讯录编辑授权 (rows with
+// open_userid, https://developer.work.weixin.qq.com/document/path/96021),
+// and since 2022-08-15 the contact-sync secret, used from an IP added
+// after that date, may no longer call user/get, user/list or
+// department/list (https://developer.work.weixin.qq.com/document/path/96067).
 type Client struct {
 	c *wecom.Client
 }
@@ -204,13 +206,24 @@ func WithPageSize(n int) PageOption {
 }
 
 // UserIDs iterates over every (member, department) row of the directory
-// from POST /cgi-bin/user/list_id
-// (https://developer.work.weixin.qq.com/document/path/96067), fetching one
-// page at a time as the loop asks for more: memory stays bounded by one
-// page however large the directory. Only the contact-sync helper's client
-// may call it (an app's token gets 48002). A failing page ends the
-// iteration with its error after the rows of the pages before it; a
-// caller that needs all or nothing must discard what it has then.
+// from POST /cgi-bin/user/list_id, fetching one page at a time as the loop
+// asks for more: memory stays bounded by one page however large the
+// directory. Who may call it, and which id the rows carry:
+//
+//   - a corporation's own contact-sync helper (通讯录同步), and a 代开发
+//     app's, get rows with userid
+//     (https://developer.work.weixin.qq.com/document/path/96067,
+//     https://developer.work.weixin.qq.com/document/path/96269); a
+//     self-built or 代开发 app's own token gets 48002;
+//   - a third-party app's corp client, where the corporation granted the
+//     provider 通讯录编辑授权, gets rows with open_userid only
+//     (https://developer.work.weixin.qq.com/document/path/96021); without
+//     that grant, 48002.
+//
+// A row with neither id ends the iteration with an error rather than
+// yielding a member without an id. A failing page ends the iteration with
+// its error after the rows of the pages before it; a caller that needs all
+// or nothing must discard what it has then.
 func (c *Client) UserIDs(ctx context.Context, opts ...PageOption) iter.Seq2[DeptUser, error] {
 	cfg := pageConfig{limit: DefaultPageSize}
 	for _, o := range opts {
@@ -239,6 +252,10 @@ func (c *Client) UserIDs(ctx context.Context, opts ...PageOption) iter.Seq2[Dept
 				return
 			}
 			for _, r := range out.Rows {
+				if r.ID() == "" {
+					yield(DeptUser{}, fmt.Errorf("contact: user ids, page %d: a row of department %d has neither userid nor open_userid", page, r.Department))
+					return
+				}
 				if !yield(r, nil) {
 					return
 				}

@@ -13,7 +13,11 @@
 // contact-sync secret (通讯录同步) may list every member's id
 // (user/list_id), and that secret, from an IP added after 2022-08-15, may
 // no longer read names; an app's secret reads names and positions, but
-// only of the members in its visible scope. [NewSource] takes one client
+// only of the members in its visible scope. A third-party app may call
+// user/list_id only where the corporation granted 通讯录编辑授权, and its
+// rows carry open_userid instead of userid
+// (https://developer.work.weixin.qq.com/document/path/96021): [DeptUser]
+// decodes both, and such a snapshot keys members by open_userid. [NewSource] takes one client
 // of each and merges them into a [Snapshot]. A field WeCom did not return
 // is unknown ([User.Known]), never "changed to empty".
 //

@@ -22,9 +22,14 @@ type Fetcher interface {
 // Source fetches snapshots from two credentials, as WeCom now requires
 // (https://developer.work.weixin.qq.com/document/path/96067):
 //
-//   - the structure client — the contact-sync helper's (通讯录同步) — lists
-//     every department (department/simplelist) and every member with its
-//     departments (user/list_id, page by page);
+//   - the structure client — the contact-sync helper's (通讯录同步), or a
+//     third-party app's corp client with 通讯录编辑授权 — lists every
+//     department (department/simplelist) and every member with its
+//     departments (user/list_id, page by page). A third-party app's rows
+//     name members by open_userid only
+//     (https://developer.work.weixin.qq.com/document/path/96021): its
+//     snapshot's members have UserID = OpenUserID = the open_userid, and
+//     details (user/list) are matched to them by open_userid;
 //   - the details client — a self-built app's — reads names, positions and
 //     the other fields of the departments and members the app may see
 //     (department/list once, user/list per visible department).
@@ -141,11 +146,14 @@ func (s *Source) Fetch(ctx context.Context) (*Snapshot, error) {
 	return snap, nil
 }
 
-// usersFromRows turns list_id's rows into members sorted by userid, their
-// department lists sharing one backing array.
+// usersFromRows turns list_id's rows into members sorted by id, their
+// department lists sharing one backing array. A member is keyed by the
+// row's userid, or by its open_userid when the rows carry no userid (a
+// third-party app's, doc 96021): UserID is then the open_userid too, and
+// OpenUserID is known.
 func usersFromRows(rows []DeptUser) []User {
 	slices.SortFunc(rows, func(a, b DeptUser) int {
-		if c := strings.Compare(a.UserID, b.UserID); c != 0 {
+		if c := strings.Compare(a.ID(), b.ID()); c != 0 {
 			return c
 		}
 		return cmpInt(a.Department, b.Department)
@@ -153,7 +161,7 @@ func usersFromRows(rows []DeptUser) []User {
 	rows = slices.Compact(rows)
 	n := 0
 	for i := range rows {
-		if i == 0 || rows[i].UserID != rows[i-1].UserID {
+		if i == 0 || rows[i].ID() != rows[i-1].ID() {
 			n++
 		}
 	}
@@ -162,8 +170,13 @@ func usersFromRows(rows []DeptUser) []User {
 	start := 0
 	for i := range rows {
 		depts[i] = rows[i].Department
-		if i == len(rows)-1 || rows[i+1].UserID != rows[i].UserID {
-			users = append(users, User{UserID: rows[i].UserID, Department: depts[start : i+1 : i+1], Known: FieldDepartment})
+		if i == len(rows)-1 || rows[i+1].ID() != rows[i].ID() {
+			u := User{UserID: rows[i].ID(), Department: depts[start : i+1 : i+1], Known: FieldDepartment}
+			if rows[i].OpenUserID != "" {
+				u.OpenUserID = rows[i].OpenUserID
+				u.Known |= FieldOpenUserID
+			}
+			users = append(users, u)
 			start = i + 1
 		}
 	}
@@ -220,7 +233,13 @@ func (s *Source) fetchDetails(ctx context.Context, snap *Snapshot) error {
 				}
 				mu.Lock()
 				for k := range buf {
-					if dst := snap.User(buf[k].UserID); dst != nil {
+					dst := snap.User(buf[k].UserID)
+					if dst == nil && structured && buf[k].OpenUserID.v != "" {
+						// A structure from a third-party app's rows is
+						// keyed by open_userid (doc 96021).
+						dst = snap.User(buf[k].OpenUserID.v)
+					}
+					if dst != nil {
 						mergeDetails(dst, &buf[k], structured)
 					} else if !structured && !seen[buf[k].UserID] {
 						seen[buf[k].UserID] = true
@@ -254,17 +273,22 @@ func (s *Source) fetchDetails(ctx context.Context, snap *Snapshot) error {
 
 // mergeDetails puts what user/list said about a member into its entry.
 // With a structure source the departments stay the structure's, and a
-// member seen in several departments is merged once. Members the
-// structure did not list joined between the two reads and come with the
-// next sync.
+// member seen in several departments is merged once. The entry keeps its
+// id (the snapshot is sorted by it): a member keyed by open_userid stays
+// so. Members the structure did not list joined between the two reads
+// and come with the next sync.
 func mergeDetails(dst *User, w *wireUser, structured bool) {
-	if dst.Known&^FieldDepartment != 0 {
+	if dst.Known&^(FieldDepartment|FieldOpenUserID) != 0 {
 		return // already merged from another of the member's departments
 	}
-	depts, known := dst.Department, dst.Known
+	id, depts, known, open := dst.UserID, dst.Department, dst.Known, dst.OpenUserID
 	*dst = w.user()
+	dst.UserID = id
 	if structured {
 		dst.Department = depts
 		dst.Known |= known | FieldDepartment
+		if dst.OpenUserID == "" && known.Has(FieldOpenUserID) {
+			dst.OpenUserID = open
+		}
 	}
 }

@@ -113,9 +113,27 @@ type User struct {
 
 // DeptUser is one row of user/list_id: a member in one department. A
 // member in three departments has three rows.
+//
+// Which id a row carries depends on the credential: the contact-sync
+// secret of a corporation or of a 代开发 app gets the member's userid
+// (https://developer.work.weixin.qq.com/document/path/96067,
+// https://developer.work.weixin.qq.com/document/path/96269); a third-party
+// app gets only the provider-level open_userid
+// (https://developer.work.weixin.qq.com/document/path/96021). Both are
+// decoded; [DeptUser.ID] is whichever the row has.
 type DeptUser struct {
-	UserID     string `json:"userid"`
+	UserID     string `json:"userid,omitempty"`
+	OpenUserID string `json:"open_userid,omitempty"`
 	Department int64  `json:"department"`
+}
+
+// ID returns the row's userid, or its open_userid when WeCom gave no
+// userid (a third-party app's rows).
+func (r DeptUser) ID() string {
+	if r.UserID != "" {
+		return r.UserID
+	}
+	return r.OpenUserID
 }
 
 // optString decodes a JSON string (or number) and remembers that it was

@@ -78,7 +78,7 @@ func (s *Server) addContactRoutes() {
 	s.routes["/cgi-bin/department/get"] = s.authed(s.handleDepartmentGet)
 	s.routes["/cgi-bin/user/list"] = s.authed(s.handleUserList)
 	s.routes["/cgi-bin/user/simplelist"] = s.authed(s.handleUserSimpleList)
-	s.routes["/cgi-bin/user/list_id"] = s.authed(s.handleUserListID)
+	s.routes["/cgi-bin/user/list_id"] = s.corpCredAuthed(s.handleUserListID)
 	s.routes["/cgi-bin/user/get"] = s.authed(s.handleUserGetScoped)
 	s.routes["/cgi-bin/message/send"] = s.authed(s.handleMessageSend)
 	s.routes["/cgi-bin/message/recall"] = s.authed(s.handleMessageRecall)
@@ -447,10 +447,15 @@ type memberJSON struct {
 	Email          *string `json:"email,omitempty"`
 	BizMail        *string `json:"biz_mail,omitempty"`
 	Avatar         *string `json:"avatar,omitempty"`
+	OpenUserID     string  `json:"open_userid,omitempty"`
 }
 
 func (s *Server) memberJSONLocked(c Caller, m *Member, legacy bool) memberJSON {
 	out := memberJSON{UserID: m.UserID, Name: m.Name, Department: m.Department, Position: m.Position, Status: 1}
+	if s.thirdPartyAgentLocked(c) {
+		// "仅第三方应用可获取" (docs 90196, 90201).
+		out.OpenUserID = openUserID(c.CorpID, m.UserID)
+	}
 	if out.Department == nil {
 		out.Department = []int64{}
 	}
@@ -462,6 +467,18 @@ func (s *Server) memberJSONLocked(c Caller, m *Member, legacy bool) memberJSON {
 		out.Gender, out.Mobile, out.Email, out.BizMail, out.Avatar = &g, &m.Mobile, &m.Email, &m.BizMail, &m.Avatar
 	}
 	return out
+}
+
+// thirdPartyAgentLocked reports whether c is the agent of a third-party
+// (not 代开发) suite installed in its corporation.
+func (s *Server) thirdPartyAgentLocked(c Caller) bool {
+	for k, a := range s.tp.auths {
+		if k.corpID == c.CorpID && a.agentID == c.AgentID {
+			st := s.tp.suites[k.suiteID]
+			return st != nil && !st.Customized
+		}
+	}
+	return false
 }
 
 // handleUserList serves GET /cgi-bin/user/list (doc 90201) and
@@ -522,14 +539,26 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, c Caller, ful
 	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "userlist": out})
 }
 
-// handleUserListID serves POST /cgi-bin/user/list_id (doc 96067): one row
-// per member and department, paged by an opaque cursor, limit 1–10000
-// (1000 when absent). Only the contact-sync helper's token may call it;
-// an app's token gets 48002.
-func (s *Server) handleUserListID(w http.ResponseWriter, r *http.Request, c Caller) {
-	if c.AgentID != ContactSyncAgentID {
-		writeError(w, 48002, "api forbidden: user/list_id needs the contact-sync secret")
-		return
+// handleUserListID serves POST /cgi-bin/user/list_id: one row per member
+// and department, paged by an opaque cursor, limit 1–10000 (1000 when
+// absent). The contact-sync helper's token gets rows with userid
+// (https://developer.work.weixin.qq.com/document/path/96067); a corp token
+// of a third-party suite with [Suite.ContactEdit] gets the whole
+// directory's rows with open_userid instead
+// (https://developer.work.weixin.qq.com/document/path/96021); any other
+// token — an app's, a 代开发 app's (doc 96269), a third-party suite's
+// without the grant — gets 48002.
+func (s *Server) handleUserListID(w http.ResponseWriter, r *http.Request, cred credential) {
+	openIDs := false
+	if cred.agentID != ContactSyncAgentID {
+		s.mu.Lock()
+		st := s.tp.suites[cred.suiteID]
+		openIDs = cred.suiteID != "" && st != nil && !st.Customized && st.ContactEdit
+		s.mu.Unlock()
+		if !openIDs {
+			writeError(w, 48002, "api forbidden: user/list_id needs the contact-sync secret, or a third-party app with contact edit authorization")
+			return
+		}
 	}
 	var body struct {
 		Cursor string `json:"cursor"`
@@ -557,7 +586,7 @@ func (s *Server) handleUserListID(w http.ResponseWriter, r *http.Request, c Call
 		offset = n
 	}
 	s.mu.Lock()
-	idx := s.indexLocked(c.CorpID)
+	idx := s.indexLocked(cred.corpID)
 	rows := idx.rows
 	s.mu.Unlock()
 	if offset > len(rows) {
@@ -565,12 +594,17 @@ func (s *Server) handleUserListID(w http.ResponseWriter, r *http.Request, c Call
 	}
 	end := min(offset+limit, len(rows))
 	type row struct {
-		UserID     string `json:"userid"`
+		UserID     string `json:"userid,omitempty"`
+		OpenUserID string `json:"open_userid,omitempty"`
 		Department int64  `json:"department"`
 	}
 	out := make([]row, 0, end-offset)
 	for _, rw := range rows[offset:end] {
-		out = append(out, row{rw.userID, rw.dept})
+		if openIDs {
+			out = append(out, row{OpenUserID: openUserID(cred.corpID, rw.userID), Department: rw.dept})
+		} else {
+			out = append(out, row{UserID: rw.userID, Department: rw.dept})
+		}
 	}
 	next := ""
 	if end < len(rows) {

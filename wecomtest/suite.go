@@ -33,6 +33,14 @@ type Suite struct {
 	Customized     bool   // a 代开发 template: is_customized_app true, permanent code usable as a secret with gettoken
 	// Name is the app's name in auth_info answers; "" means "App <ID>".
 	Name string
+	// ContactEdit: the corporations that install the suite grant the
+	// provider 通讯录编辑授权
+	// (https://developer.work.weixin.qq.com/document/path/96078), so its
+	// corp tokens may call user/list_id, whose rows then name members by
+	// open_userid only (https://developer.work.weixin.qq.com/document/path/96021).
+	// Without it (and always for a Customized suite) user/list_id answers
+	// a corp token 48002.
+	ContactEdit bool
 }
 
 // Kinds of the service credentials the server issues.
