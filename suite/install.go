@@ -45,11 +45,37 @@ type Authorization struct {
 	// suite can tell (see [InstallSource]); empty for authorizations stored
 	// before wecomkit recorded it.
 	Source InstallSource `json:"source,omitempty"`
-	// ExtraInfo is the create_auth push's ExtraInfo element, when WeCom
-	// sends one (not confirmed on WeCom's pages: see the API notes).
+	// ExtraInfo is the create_auth push's ExtraInfo element, "额外信息,
+	// 部分场景会携带" (https://developer.work.weixin.qq.com/document/path/90642):
+	// its text when it is plain, its inner XML verbatim when it holds child
+	// elements; empty when the push had none or the install was not pushed.
 	ExtraInfo string `json:"extra_info,omitempty"`
+	// RegisterCode is set when the corporation installed by scanning a
+	// promotion QR code (推广二维码): register_code_info of
+	// get_permanent_code (https://developer.work.weixin.qq.com/document/path/100776).
+	// Only the install's exchange answers it; nil otherwise.
+	RegisterCode *RegisterCode `json:"register_code_info,omitempty"`
+	// Dealer is the reseller (代理服务商) through which the app was
+	// installed, when it was sold through one: dealer_corp_info of
+	// get_auth_info (https://developer.work.weixin.qq.com/document/path/100795).
+	Dealer *DealerCorp `json:"dealer_corp_info,omitempty"`
 	// AuthorizedAt is when the suite stored the permanent code.
 	AuthorizedAt time.Time `json:"authorized_at"`
+}
+
+// RegisterCode is register_code_info: how a corporation that scanned a
+// promotion QR code (推广二维码) installed the app.
+type RegisterCode struct {
+	Code       string `json:"register_code"`
+	TemplateID string `json:"template_id"` // the promotion package (推广包) id
+	// State is the state given when the register code was requested, if any.
+	State string `json:"state,omitempty"`
+}
+
+// DealerCorp is dealer_corp_info: the reseller an app was sold through.
+type DealerCorp struct {
+	CorpID   string `json:"corpid"`
+	CorpName string `json:"corp_name"`
 }
 
 // AgentID returns the first agent's id, or 0: the agentid a corp client
@@ -70,17 +96,89 @@ type Agent struct {
 	Customized bool      `json:"is_customized_app,omitempty"`
 	AuthMode   int       `json:"auth_mode,omitempty"` // 0 authorized by an admin, 1 by a member
 	Privilege  Privilege `json:"privilege"`
+	// SharedFrom is set when the app came to the corporation shared by
+	// another one (企业互联 or 上下游) rather than installed by it.
+	SharedFrom *SharedFrom `json:"shared_from,omitempty"`
+	// Edition is the agent's entry of edition_info, for a paid app
+	// (https://developer.work.weixin.qq.com/document/path/91912); nil
+	// when WeCom sends none.
+	Edition *Edition `json:"edition,omitempty"`
 }
+
+// SharedFrom is an agent's shared_from: the corporation that shared the
+// app, and how.
+type SharedFrom struct {
+	CorpID    string    `json:"corpid"`
+	ShareType ShareType `json:"share_type"`
+}
+
+// ShareType is how an app was shared with a corporation.
+type ShareType int
+
+// The share types (shared_from.share_type, doc 90603).
+const (
+	ShareCorpGroup          ShareType = 0 // 企业互联
+	ShareUpstreamDownstream ShareType = 1 // 上下游
+)
+
+// Edition is an agent's entry of edition_info: the edition of a paid app
+// the corporation has (https://developer.work.weixin.qq.com/document/path/91911,
+// https://developer.work.weixin.qq.com/document/path/91912).
+type Edition struct {
+	ID        string    `json:"edition_id"`
+	Name      string    `json:"edition_name"`
+	AppStatus AppStatus `json:"app_status"`
+	// UserLimit is meaningless for a fixed-price purchase and during
+	// trials (except an unlimited trial of an app free for small corps).
+	UserLimit int64 `json:"user_limit"`
+	// ExpiredTime is when the edition (or its trial) ends, Unix seconds;
+	// meaningless for AppUnlimitedTrial.
+	ExpiredTime         int64 `json:"expired_time"`
+	Virtual             bool  `json:"is_virtual_version,omitempty"`
+	SharedFromOtherCorp bool  `json:"is_shared_from_other_corp,omitempty"`
+}
+
+// AppStatus is a paid app's state in a corporation (edition_info's
+// app_status, doc 91911).
+type AppStatus int
+
+// The app states.
+const (
+	AppUnpaid                 AppStatus = 0 // 没有付费
+	AppTrial                  AppStatus = 1 // 限时试用
+	AppTrialExpired           AppStatus = 2 // 试用过期
+	AppPaid                   AppStatus = 3 // 付费版本有效期内
+	AppPaidExpired            AppStatus = 4 // 付费版本过期
+	AppUnlimitedTrial         AppStatus = 5 // 不限时试用
+	AppOverLimit              AppStatus = 6 // 有效期内, 人数超标未超过7天
+	AppOverLimitMoreThan7Days AppStatus = 7 // 有效期内, 人数持续超标超过7天
+)
+
+// PrivilegeLevel is an agent's permission on the corporation's contacts
+// (privilege.level; doc 90603's parameter table, see the API notes).
+type PrivilegeLevel int
+
+// The privilege levels.
+const (
+	LevelBaseReadOnly       PrivilegeLevel = 1 // 通讯录基本信息只读
+	LevelAllReadOnly        PrivilegeLevel = 2 // 通讯录全部信息只读
+	LevelAllReadWrite       PrivilegeLevel = 3 // 通讯录全部信息读写
+	LevelSingleBaseReadOnly PrivilegeLevel = 4 // 单个基本信息只读
+	LevelAllWriteOnly       PrivilegeLevel = 5 // 通讯录全部信息只写
+)
 
 // Privilege is an agent's visible range and permission level.
 type Privilege struct {
-	Level      int      `json:"level,omitempty"` // 1 read, 2 read and write (contacts)
-	AllowParty []int64  `json:"allow_party,omitempty"`
-	AllowUser  []string `json:"allow_user,omitempty"`
-	AllowTag   []int64  `json:"allow_tag,omitempty"`
-	ExtraParty []int64  `json:"extra_party,omitempty"`
-	ExtraUser  []string `json:"extra_user,omitempty"`
-	ExtraTag   []int64  `json:"extra_tag,omitempty"`
+	// Level: 1 contacts' basic information read-only, 2 all of it
+	// read-only, 3 read-write, 4 a single member's basic information
+	// read-only, 5 write-only (the Level constants).
+	Level      PrivilegeLevel `json:"level,omitempty"`
+	AllowParty []int64        `json:"allow_party,omitempty"`
+	AllowUser  []string       `json:"allow_user,omitempty"`
+	AllowTag   []int64        `json:"allow_tag,omitempty"`
+	ExtraParty []int64        `json:"extra_party,omitempty"`
+	ExtraUser  []string       `json:"extra_user,omitempty"`
+	ExtraTag   []int64        `json:"extra_tag,omitempty"`
 }
 
 // AuthUser is the administrator who installed the app.
@@ -104,15 +202,25 @@ type authInfoAnswer struct {
 	AuthInfo     struct {
 		Agent []Agent `json:"agent"`
 	} `json:"auth_info"`
+	DealerCorpInfo *DealerCorp `json:"dealer_corp_info,omitempty"`
+	EditionInfo    *struct {
+		Agent []struct {
+			AgentID int64 `json:"agentid"`
+			Edition
+		} `json:"agent"`
+	} `json:"edition_info,omitempty"`
 }
 
 type permanentCodeAnswer struct {
 	authInfoAnswer
-	PermanentCode string   `json:"permanent_code"`
-	AuthUserInfo  AuthUser `json:"auth_user_info"`
-	State         string   `json:"state"`
+	PermanentCode    string        `json:"permanent_code"`
+	AuthUserInfo     AuthUser      `json:"auth_user_info"`
+	State            string        `json:"state"`
+	RegisterCodeInfo *RegisterCode `json:"register_code_info,omitempty"`
 }
 
+// apply copies what get_auth_info (or v1 get_permanent_code) answered:
+// the corporation, the agents with their editions, and the dealer.
 func (a *authInfoAnswer) apply(to *Authorization) {
 	to.CorpID = a.AuthCorpInfo.CorpID
 	to.CorpName = a.AuthCorpInfo.CorpName
@@ -120,8 +228,28 @@ func (a *authInfoAnswer) apply(to *Authorization) {
 	to.CorpType = a.AuthCorpInfo.CorpType
 	to.Agents = a.AuthInfo.Agent
 	to.Customized = false
-	for _, ag := range to.Agents {
+	for i, ag := range to.Agents {
 		to.Customized = to.Customized || ag.Customized
+		if a.EditionInfo != nil {
+			for _, e := range a.EditionInfo.Agent {
+				if e.AgentID == ag.AgentID {
+					ed := e.Edition
+					to.Agents[i].Edition = &ed
+				}
+			}
+		}
+	}
+	if len(to.Agents) > 0 || a.DealerCorpInfo != nil {
+		to.Dealer = a.DealerCorpInfo // an answer with agents says whether there is one
+	}
+}
+
+// apply copies an exchange's answer: what [authInfoAnswer.apply] copies
+// (v2 answers no agents), and register_code_info.
+func (a *permanentCodeAnswer) apply(to *Authorization) {
+	a.authInfoAnswer.apply(to)
+	if a.RegisterCodeInfo != nil {
+		to.RegisterCode = a.RegisterCodeInfo
 	}
 }
 
@@ -453,9 +581,13 @@ func (s *Suite) completeInstall(ctx context.Context, rec *exchangeRecord) (*Auth
 	}
 	if had && rec.Reset {
 		a.Source, a.ExtraInfo, a.AuthorizedAt = old.Source, old.ExtraInfo, old.AuthorizedAt
+		a.RegisterCode = cmp.Or(a.RegisterCode, old.RegisterCode)
 	}
 	if had && len(a.Agents) == 0 && !old.AuthorizedAt.Before(a.AuthorizedAt) {
-		a.Agents, a.Customized = old.Agents, old.Customized // filled in by an earlier run
+		// Filled in by an earlier run's get_auth_info; a v2 exchange answers
+		// none of them.
+		a.Agents, a.Customized, a.Dealer = old.Agents, old.Customized, old.Dealer
+		a.CorpFullName, a.CorpType = cmp.Or(a.CorpFullName, old.CorpFullName), cmp.Or(a.CorpType, old.CorpType)
 	}
 	storedCode, _, err := s.repo.code(ctx, corp)
 	if err != nil {

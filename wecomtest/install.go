@@ -227,13 +227,15 @@ func (s *Server) handleGetPermanentCode(v2 bool) func(http.ResponseWriter, *http
 		st := s.tp.suites[c.suiteID]
 		admin := map[string]any{"userid": "admin", "open_userid": openUserID(c.corpID, "admin"), "name": "管理员"}
 		if v2 {
-			writeJSON(w, map[string]any{
+			out := map[string]any{
 				"errcode": 0, "errmsg": "ok",
 				"permanent_code": a.permanentCode,
 				"auth_corp_info": map[string]any{"corpid": c.corpID, "corp_name": s.corpNameLocked(c.corpID)},
 				"auth_user_info": admin,
 				"state":          c.state,
-			})
+			}
+			s.addRegisterCodeLocked(out, a)
+			writeJSON(w, out)
 			return
 		}
 		out := map[string]any{
@@ -244,6 +246,8 @@ func (s *Server) handleGetPermanentCode(v2 bool) func(http.ResponseWriter, *http
 			"auth_user_info": admin,
 			"state":          c.state,
 		}
+		s.addRegisterCodeLocked(out, a)
+		s.addAuthExtrasLocked(out, a)
 		if !st.Customized {
 			tok, ttl := s.issueCorpTokenLocked(a)
 			out["access_token"], out["expires_in"] = tok, ttl
@@ -268,11 +272,13 @@ func (s *Server) handleGetAuthInfo(w http.ResponseWriter, r *http.Request, who s
 	if a == nil {
 		return
 	}
-	writeJSON(w, map[string]any{
+	out := map[string]any{
 		"errcode": 0, "errmsg": "ok",
 		"auth_corp_info": s.authCorpInfoLocked(a.corpID),
 		"auth_info":      s.authInfoLocked(s.tp.suites[a.suiteID], a),
-	})
+	}
+	s.addAuthExtrasLocked(out, a)
+	writeJSON(w, out)
 }
 
 // handleGetCorpToken serves POST /cgi-bin/service/get_corp_token
@@ -360,11 +366,15 @@ func (s *Server) authInfoLocked(st *suiteState, a *authorization) map[string]any
 			name = st.Name
 		}
 	}
+	x := s.tp.extras[suiteCorp{a.suiteID, a.corpID}]
 	agent := map[string]any{
 		"agentid": a.agentID, "name": name, "is_customized_app": customized,
 		"privilege": map[string]any{
-			"level": 1, "allow_party": []int64{1}, "allow_user": []string{}, "allow_tag": []int64{},
+			"level": max(x.PrivilegeLevel, 1), "allow_party": []int64{1}, "allow_user": []string{}, "allow_tag": []int64{},
 		},
+	}
+	if x.SharedFromCorpID != "" {
+		agent["shared_from"] = map[string]any{"corpid": x.SharedFromCorpID, "share_type": x.ShareType}
 	}
 	return map[string]any{"agent": []any{agent}}
 }

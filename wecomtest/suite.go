@@ -69,10 +69,11 @@ type thirdParty struct {
 	preAuth     map[string]*preAuthCode
 	authCodes   map[string]*authCode
 	auths       map[suiteCorp]*authorization
-	codes3rd    map[string]*code3rd       // OAuth2 codes for getuserinfo3rd (oauth3rd.go)
-	tickets3rd  map[string]*userTicket3rd // user_tickets getuserinfo3rd issued
-	loginCodes  map[string]*loginCode     // auth_codes for get_login_info
-	admins      map[adminKey][]Admin      // SetAdmins
+	codes3rd    map[string]*code3rd         // OAuth2 codes for getuserinfo3rd (oauth3rd.go)
+	tickets3rd  map[string]*userTicket3rd   // user_tickets getuserinfo3rd issued
+	loginCodes  map[string]*loginCode       // auth_codes for get_login_info
+	admins      map[adminKey][]Admin        // SetAdmins
+	extras      map[suiteCorp]InstallExtras // SetInstallExtras
 }
 
 type suiteState struct {
@@ -129,6 +130,7 @@ func (s *Server) addSuiteRoutes() {
 		tickets3rd:  make(map[string]*userTicket3rd),
 		loginCodes:  make(map[string]*loginCode),
 		admins:      make(map[adminKey][]Admin),
+		extras:      make(map[suiteCorp]InstallExtras),
 	}
 	s.routes["/cgi-bin/service/get_suite_token"] = s.handleGetSuiteToken
 	s.routes["/cgi-bin/service/get_provider_token"] = s.handleGetProviderToken
