@@ -98,3 +98,28 @@ func TestAuthorizationWithoutDetails(t *testing.T) {
 	require.NotContains(t, string(b), "shared_from")
 	require.NotContains(t, string(b), "edition")
 }
+
+// create_auth's ExtraInfo is "额外信息,部分场景会携带" (doc 90642), its
+// shape described elsewhere: one with child elements is kept as its inner
+// XML, verbatim, not lost.
+func TestCreateAuthExtraInfoWithChildren(t *testing.T) {
+	f := newFixture(t)
+	s := f.start(nil)
+	ctx := context.Background()
+	_, err := f.srv.PushSuiteTicket(ctx, suiteID)
+	require.NoError(t, err)
+	inner := "<Channel><![CDATA[partner & co]]></Channel>\n\t<Level>2</Level><Nested><A x=\"1\">a</A></Nested>"
+	for corp, extra := range map[string]string{corpA: inner, corpB: "<![CDATA[plain]]>"} {
+		code := f.srv.NewAuthCode(suiteID, corp, "")
+		push := fmt.Sprintf("<xml><SuiteId><![CDATA[%s]]></SuiteId><AuthCode><![CDATA[%s]]></AuthCode><InfoType><![CDATA[create_auth]]></InfoType><TimeStamp>%d</TimeStamp><State><![CDATA[]]></State><ExtraInfo>%s</ExtraInfo></xml>",
+			suiteID, code, t0.Unix(), extra)
+		require.NoError(t, f.srv.PushRaw(ctx, suiteID, []byte(push)))
+	}
+	settle(t, s)
+	a, err := s.AuthInfo(ctx, corpA)
+	require.NoError(t, err)
+	require.Equal(t, inner, a.ExtraInfo)
+	b, err := s.AuthInfo(ctx, corpB)
+	require.NoError(t, err)
+	require.Equal(t, "plain", b.ExtraInfo)
+}

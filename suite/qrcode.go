@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -47,8 +48,45 @@ func pushedInstall(ev *crypto.Event) installInfo {
 	if ev.State != "" {
 		in.source = InstallQRCode
 	}
-	in.extra, _ = ev.Field("ExtraInfo")
+	var ok bool
+	if in.extra, ok = ev.Field("ExtraInfo"); !ok && !ev.IsJSON() {
+		// Field gives no text for an element with children: keep its inner
+		// XML rather than lose it (doc 90642 leaves its shape to other pages).
+		in.extra = innerXML(ev.Raw, "ExtraInfo")
+	}
 	return in
+}
+
+// innerXML returns the inner XML, verbatim, of the last element called
+// name directly under the root of doc, or "" if there is none or doc is
+// not well-formed XML.
+func innerXML(doc []byte, name string) string {
+	doc = bytes.TrimPrefix(doc, []byte("\xef\xbb\xbf"))
+	d := xml.NewDecoder(bytes.NewReader(doc))
+	depth, found := 0, ""
+	start := int64(-1)
+	for {
+		before := d.InputOffset()
+		tok, err := d.Token()
+		if err != nil {
+			if err == io.EOF {
+				return found
+			}
+			return ""
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			if depth == 2 && t.Name.Local == name && t.Name.Space == "" {
+				start = d.InputOffset()
+			}
+		case xml.EndElement:
+			if depth == 2 && start >= 0 {
+				found, start = string(doc[start:before]), -1
+			}
+			depth--
+		}
+	}
 }
 
 // QRStyle is the look of an app QR code (doc 95430).
