@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/wecomkit/wecomkit/oauth"
 	"github.com/wecomkit/wecomkit/wecom"
@@ -16,15 +18,20 @@ import (
 // UserInfo3rd is who opened a third-party app's OAuth link
 // (https://developer.work.weixin.qq.com/document/path/91121). A member of
 // an authorized corporation has CorpID and UserID (and, with
-// snsapi_privateinfo, a UserTicket); anyone else has only OpenID.
+// snsapi_userinfo or snsapi_privateinfo, a UserTicket); anyone else has
+// only OpenID.
 type UserInfo3rd struct {
 	CorpID     string
 	UserID     string
 	OpenUserID string
 	DeviceID   string
-	// UserTicket is for [Suite.UserDetail3rd]; valid 1800 s. It never prints.
+	// UserTicket is for [Suite.UserDetail3rd]. It never prints.
 	UserTicket wecom.Secret
-	OpenID     string
+	// UserTicketExpiresIn is how long UserTicket is valid from the answer,
+	// as WeCom said (expires_in, "user_ticket的有效时间(秒)"; 7200 s in the
+	// page's example); 0 when the answer did not say.
+	UserTicketExpiresIn time.Duration
+	OpenID              string
 }
 
 // IsMember reports whether the visitor is a member of an authorized
@@ -47,13 +54,20 @@ func (u *UserInfo3rd) UnmarshalJSON(b []byte) error {
 		}
 		return ""
 	}
+	var expires int64
+	if raw, ok := m["expires_in"]; ok && json.Unmarshal(raw, &expires) == nil && expires > 0 {
+		expires = min(expires, math.MaxInt64/int64(time.Second))
+	} else {
+		expires = 0
+	}
 	*u = UserInfo3rd{
-		CorpID:     str("corpid", "CorpId"),
-		UserID:     str("userid", "UserId"),
-		OpenUserID: str("open_userid"),
-		DeviceID:   str("deviceid", "DeviceId"),
-		UserTicket: wecom.Secret(str("user_ticket")),
-		OpenID:     str("openid", "OpenId"),
+		CorpID:              str("corpid", "CorpId"),
+		UserID:              str("userid", "UserId"),
+		OpenUserID:          str("open_userid"),
+		DeviceID:            str("deviceid", "DeviceId"),
+		UserTicket:          wecom.Secret(str("user_ticket")),
+		UserTicketExpiresIn: time.Duration(expires) * time.Second,
+		OpenID:              str("openid", "OpenId"),
 	}
 	return nil
 }

@@ -58,8 +58,8 @@ func (s *Server) addOAuth3rdRoutes() {
 // NewCode3rd returns the code WeCom would hand a third-party app's OAuth2
 // redirect after member userID of corpID opened it: getuserinfo3rd with a
 // suite_access_token of suiteID answers the userid, open_userid and a
-// user_ticket (valid 1800 s) once, within 5 minutes on the server's clock,
-// and 40029 otherwise
+// user_ticket (valid 7200 s, its expires_in) once, within 5 minutes on the
+// server's clock, and 40029 otherwise
 // (https://developer.work.weixin.qq.com/document/path/91121).
 func (s *Server) NewCode3rd(suiteID, corpID, userID string) string {
 	return s.newCode3rd(&code3rd{suiteID: suiteID, corpID: corpID, userID: userID})
@@ -111,8 +111,14 @@ func (s *Server) adminsLocked(corpID string, agentID int64) []Admin {
 	return []Admin{{UserID: "admin", AuthType: 1}}
 }
 
+// userTicket3rdTTL is how long getuserinfo3rd's user_ticket lives here:
+// its expires_in, 7200 s as in the example answer of doc 91121 (WeCom
+// states no fixed value; clients must read expires_in).
+const userTicket3rdTTL = 7200 * time.Second
+
 // handleGetUserInfo3rd serves GET /cgi-bin/service/auth/getuserinfo3rd
-// (https://developer.work.weixin.qq.com/document/path/91121).
+// (https://developer.work.weixin.qq.com/document/path/91121): a member's
+// user_ticket comes with its expires_in (userTicket3rdTTL).
 func (s *Server) handleGetUserInfo3rd(w http.ResponseWriter, r *http.Request, who service) {
 	value := r.URL.Query().Get("code")
 	if value == "" {
@@ -133,11 +139,11 @@ func (s *Server) handleGetUserInfo3rd(w http.ResponseWriter, r *http.Request, wh
 		return
 	}
 	t := "ut3_" + randomHex(24)
-	s.tp.tickets3rd[t] = &userTicket3rd{suiteID: c.suiteID, corpID: c.corpID, userID: c.userID, expires: now.Add(userTicketTTL)}
+	s.tp.tickets3rd[t] = &userTicket3rd{suiteID: c.suiteID, corpID: c.corpID, userID: c.userID, expires: now.Add(userTicket3rdTTL)}
 	writeJSON(w, map[string]any{
 		"errcode": 0, "errmsg": "ok",
 		"corpid": c.corpID, "userid": c.userID, "open_userid": openUserID(c.corpID, c.userID),
-		"user_ticket": t, "expires_in": int64(userTicketTTL / time.Second),
+		"user_ticket": t, "expires_in": int64(userTicket3rdTTL / time.Second),
 	})
 }
 

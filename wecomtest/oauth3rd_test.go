@@ -108,7 +108,7 @@ func TestGetUserInfo3rd(t *testing.T) {
 	require.Equal(t, 0, errcode(r))
 	require.Equal(t, authCorp, r["corpid"])
 	require.Equal(t, "zhangsan", r["userid"])
-	require.EqualValues(t, 1800, r["expires_in"])
+	require.EqualValues(t, 7200, r["expires_in"], "doc 91121's example value")
 	require.True(t, strings.HasPrefix(r["open_userid"].(string), "ozhangsan"))
 	ticket := r["user_ticket"].(string)
 	require.Equal(t, 40029, errcode(info(stok, c)), "single use")
@@ -132,6 +132,9 @@ func TestGetUserInfo3rd(t *testing.T) {
 	stok = f.suiteToken(t, suiteID, "ssecret")
 	require.Equal(t, 40029, errcode(info(stok, c)), "expired")
 	f.clock.Advance(1800*time.Second - 5*time.Minute)
+	require.Equal(t, 0, errcode(detail(stok, ticket)), "valid for expires_in, not 1800 s")
+	f.clock.Advance(7200*time.Second - 1800*time.Second)
+	stok = f.suiteToken(t, suiteID, "ssecret")
 	require.Equal(t, 84014, errcode(detail(stok, ticket)))
 }
 
