@@ -78,15 +78,24 @@ func (p *Provider) Client() *wecom.Client { return p.client }
 
 // LoginInfo is who logged in to the provider's website with WeCom
 // (https://developer.work.weixin.qq.com/document/path/91125).
+//
+// Corp.CorpID names the corporation the login is for; it is always set.
+// User holds the userid and open_userid of an administrator or member of
+// that corporation; an external administrator (UserType
+// [LoginExternalAdmin]) is not a member and may come with neither — the
+// corporation is then all the login names (and User.Email, if WeCom sent
+// one). Agents and AuthInfo are what the user may use and see.
 type LoginInfo struct {
-	// UserType: 1 creator of the corp, 2 internal admin, 3 external admin,
-	// 4 sub-admin, 5 member.
-	UserType int `json:"usertype"`
+	UserType LoginUserType `json:"usertype"`
 	User     struct {
 		UserID     string `json:"userid"`
 		OpenUserID string `json:"open_userid"`
 		Name       string `json:"name"`
 		Avatar     string `json:"avatar"`
+		// Email is sent, by older versions of the page, for the creator
+		// and external administrators instead of a userid (see the API
+		// notes: not confirmed on the current page).
+		Email string `json:"email,omitempty"`
 	} `json:"user_info"`
 	Corp struct {
 		CorpID string `json:"corpid"`
@@ -103,10 +112,23 @@ type LoginInfo struct {
 	} `json:"auth_info"`
 }
 
+// LoginUserType is who logged in (get_login_info's usertype).
+type LoginUserType int
+
+// The login user types.
+const (
+	LoginCreator       LoginUserType = 1 // the corporation's creator
+	LoginInternalAdmin LoginUserType = 2 // an internal system administrator
+	LoginExternalAdmin LoginUserType = 3 // an external system administrator: not a member
+	LoginSubAdmin      LoginUserType = 4 // a sub-administrator (分级管理员)
+	LoginMember        LoginUserType = 5 // a member
+)
+
 // LoginInfo exchanges the auth_code of a login from the provider's website
 // (the "business settings" login) for who logged in. The endpoint takes the
 // provider token under the name access_token and answers without an
-// errcode on success; the code is single use.
+// errcode on success; the code is single use. An answer is refused only
+// when it names neither a user nor a corporation.
 func (p *Provider) LoginInfo(ctx context.Context, authCode string) (*LoginInfo, error) {
 	if authCode == "" {
 		return nil, fmt.Errorf("%w: empty auth code", ErrInvalidArgument)
@@ -117,8 +139,8 @@ func (p *Provider) LoginInfo(ctx context.Context, authCode string) (*LoginInfo, 
 	if err := p.client.Do(ctx, req, &out); err != nil {
 		return nil, fmt.Errorf("suite: get_login_info: %w", err)
 	}
-	if out.User.UserID == "" && out.User.OpenUserID == "" {
-		return nil, errors.New("suite: get_login_info: answer names no user")
+	if out.Corp.CorpID == "" && out.User.UserID == "" && out.User.OpenUserID == "" {
+		return nil, errors.New("suite: get_login_info: answer names neither a user nor a corporation")
 	}
 	return &out, nil
 }

@@ -39,6 +39,7 @@ type userTicket3rd struct {
 // loginCode is the auth_code of a web login (get_login_info).
 type loginCode struct {
 	corpID, userID string
+	userType       int // get_login_info's usertype
 	expires        time.Time
 	used           bool
 }
@@ -90,7 +91,20 @@ func (s *Server) NewLoginCode(corpID, userID string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	value := "lgc_" + randomHex(16)
-	s.tp.loginCodes[value] = &loginCode{corpID: corpID, userID: userID, expires: s.now().Add(loginCodeTTL)}
+	s.tp.loginCodes[value] = &loginCode{corpID: corpID, userID: userID, userType: 1, expires: s.now().Add(loginCodeTTL)}
+	return value
+}
+
+// NewExternalAdminLoginCode is [Server.NewLoginCode] for an external
+// administrator of corpID (usertype 3), who is not a member: get_login_info
+// answers the corporation and its agents but a user_info without userid or
+// open_userid (the server's reading of doc 91125, whose older versions
+// gave such users an email only).
+func (s *Server) NewExternalAdminLoginCode(corpID string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	value := "lgc_" + randomHex(16)
+	s.tp.loginCodes[value] = &loginCode{corpID: corpID, userType: 3, expires: s.now().Add(loginCodeTTL)}
 	return value
 }
 
@@ -183,8 +197,10 @@ func (s *Server) handleGetUserDetail3rd(w http.ResponseWriter, r *http.Request, 
 // handleGetLoginInfo serves POST /cgi-bin/service/get_login_info
 // (https://developer.work.weixin.qq.com/document/path/91125). Success
 // carries no errcode. The user is reported as the corporation's creator
-// (usertype 1) with every agent the corporation authorized, each with the
-// AuthType [Server.SetAdmins] gave the user (1 when not listed).
+// (usertype 1; usertype 3 without a userid for
+// [Server.NewExternalAdminLoginCode]) with every agent the corporation
+// authorized, each with the AuthType [Server.SetAdmins] gave the user (1
+// when not listed).
 func (s *Server) handleGetLoginInfo(w http.ResponseWriter, r *http.Request, _ service) {
 	var body struct {
 		AuthCode string `json:"auth_code"`
@@ -200,9 +216,13 @@ func (s *Server) handleGetLoginInfo(w http.ResponseWriter, r *http.Request, _ se
 		return
 	}
 	c.used = true
-	name, avatar := c.userID, ""
-	if m := s.memberLocked(c.corpID, c.userID); m != nil {
-		name, avatar = m.Name, m.Avatar
+	user := map[string]any{}
+	if c.userID != "" {
+		name, avatar := c.userID, ""
+		if m := s.memberLocked(c.corpID, c.userID); m != nil {
+			name, avatar = m.Name, m.Avatar
+		}
+		user = map[string]any{"userid": c.userID, "open_userid": openUserID(c.corpID, c.userID), "name": name, "avatar": avatar}
 	}
 	agents := []map[string]any{}
 	for _, a := range s.sortedAuthsLocked(c.corpID) {
@@ -215,10 +235,8 @@ func (s *Server) handleGetLoginInfo(w http.ResponseWriter, r *http.Request, _ se
 		agents = append(agents, map[string]any{"agentid": a.agentID, "auth_type": authType})
 	}
 	writeJSON(w, map[string]any{
-		"usertype": 1,
-		"user_info": map[string]any{
-			"userid": c.userID, "open_userid": openUserID(c.corpID, c.userID), "name": name, "avatar": avatar,
-		},
+		"usertype":  c.userType,
+		"user_info": user,
 		"corp_info": map[string]any{"corpid": c.corpID},
 		"agent":     agents,
 		"auth_info": map[string]any{"department": []map[string]any{{"id": 1, "writable": true}}},
