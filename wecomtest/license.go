@@ -95,6 +95,7 @@ func (s *Server) addLicenseRoutes() {
 		"cancel_order":                  s.handleCancelOrder,
 		"active_account":                s.handleActiveAccount,
 		"batch_active_account":          s.handleBatchActiveAccount,
+		"active_account_by_type":        s.handleActiveAccountByType,
 		"get_active_info_by_code":       s.handleGetActiveInfoByCode,
 		"batch_get_active_info_by_code": s.handleBatchGetActiveInfoByCode,
 		"list_actived_account":          s.handleListActivedAccount,
@@ -721,6 +722,52 @@ func (s *Server) handleActiveAccount(w http.ResponseWriter, r *http.Request, who
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if code, msg := s.activateLocked(who.providerID, body.CorpID, body.ActiveCode, body.UserID); code != 0 {
+		writeError(w, code, msg)
+		return
+	}
+	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok"})
+}
+
+// handleActiveAccountByType serves active_account_by_type
+// (https://developer.work.weixin.qq.com/document/path/97188, 指定账号类型激活):
+// the member must hold no unexpired account of the type; WeCom then binds
+// the corporation's unbound code of that type with the earliest activation
+// deadline. Codes here have no deadline of their own, so the server takes
+// the earliest created (then the smallest code) — the same order if every
+// code's deadline is a fixed time after its purchase. A member still
+// active, a missing field or no free code gets 40058 (the server's choice
+// of errcode).
+func (s *Server) handleActiveAccountByType(w http.ResponseWriter, r *http.Request, who service) {
+	var body struct {
+		Type   int    `json:"type"`
+		CorpID string `json:"corpid"`
+		UserID string `json:"userid"`
+	}
+	if !decodeBody(w, r, &body) {
+		return
+	}
+	if body.CorpID == "" || body.UserID == "" || (body.Type != codeTypeBase && body.Type != codeTypeExt) {
+		writeError(w, 40058, "corpid, userid and type 1 or 2 are required")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.activeCodeLocked(who.providerID, body.CorpID, body.UserID, body.Type, s.now()) != nil {
+		writeError(w, 40058, "the member holds an unexpired account of this type")
+		return
+	}
+	var free *licCode
+	for _, c := range s.sortedCodesLocked() {
+		if c.provider == who.providerID && c.corpID == body.CorpID && c.typ == body.Type && c.status == 1 &&
+			(free == nil || c.created.Before(free.created)) {
+			free = c
+		}
+	}
+	if free == nil {
+		writeError(w, 40058, "no unbound active_code of this type")
+		return
+	}
+	if code, msg := s.activateLocked(who.providerID, body.CorpID, free.code, body.UserID); code != 0 {
 		writeError(w, code, msg)
 		return
 	}

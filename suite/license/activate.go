@@ -24,6 +24,26 @@ func (c *Client) Activate(ctx context.Context, corpID string, code wecom.Secret,
 	return c.do(ctx, "/cgi-bin/license/active_account", body, nil, false, code.Reveal())
 }
 
+// ActivateByType activates an account of type typ for the member userID of
+// corpID without naming a code: WeCom binds the corporation's unbound code
+// of that type whose activation deadline is earliest (指定账号类型激活,
+// POST /cgi-bin/license/active_account_by_type with the provider token,
+// https://developer.work.weixin.qq.com/document/path/97188). The member must
+// hold no account of that type, or only an expired one; WeCom refuses
+// otherwise, and when the corporation has no unbound code of the type. It
+// is not repeated after a transport failure: check [Client.UserActivation]
+// first.
+func (c *Client) ActivateByType(ctx context.Context, corpID, userID string, typ AccountType) error {
+	if err := errors.Join(need("corp id", corpID), need("userid", userID)); err != nil {
+		return err
+	}
+	if !typ.valid() {
+		return fmt.Errorf("%w: account type must be 1 or 2, not %d", ErrInvalidArgument, int(typ))
+	}
+	body := map[string]any{"type": typ, "corpid": corpID, "userid": userID}
+	return c.do(ctx, "/cgi-bin/license/active_account_by_type", body, nil, false)
+}
+
 // Activation pairs a code with the member it is for, for [Client.BatchActivate].
 type Activation struct {
 	Code   wecom.Secret

@@ -13,7 +13,8 @@
 //     [Client.Orders], [Client.Order], [Client.OrderAccounts] (the activation
 //     codes of a paid order), [Client.CancelOrder];
 //   - activation: [Client.Activate], [Client.BatchActivate],
-//     [Client.CodeInfo], [Client.BatchCodeInfo], [Client.ActivatedAccounts],
+//     [Client.ActivateByType] (WeCom picks the code), [Client.CodeInfo],
+//     [Client.BatchCodeInfo], [Client.ActivatedAccounts],
 //     [Client.UserActivation];
 //   - [Client.Transfer] (账号继承), [Client.AutoActive] and
 //     [Client.SetAutoActive], and [Client.AppLicenseInfo];

@@ -494,3 +494,78 @@ func TestRenewalTakesMonthsOrNewExpireTime(t *testing.T) {
 		Duration: license.Duration{Months: 1, NewExpireTime: newExpiry}})
 	require.ErrorIs(t, err, license.ErrInvalidArgument)
 }
+
+// active_account_by_type (doc 97188, 指定账号类型激活): WeCom picks the
+// corporation's unbound code of the type with the earliest deadline for a
+// member who holds no unexpired account of that type.
+func TestActivateByType(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	lic := f.lic
+	buy := func(base, ext int) []license.OrderAccount {
+		t.Helper()
+		id, err := lic.CreateNewOrder(ctx, license.NewOrder{CorpID: corpA, BuyerUserID: "boss",
+			Accounts: license.AccountCount{Base: base, ExternalContact: ext}, Duration: license.Duration{Months: 1}})
+		require.NoError(t, err)
+		require.NoError(t, f.srv.PayOrder(ctx, id))
+		return collect(t, lic.OrderAccounts(ctx, id, 0))
+	}
+	first := buy(2, 0)
+	f.clock.Advance(time.Hour)
+	second := buy(1, 1)
+	codesOf := func(accounts []license.OrderAccount, typ license.AccountType) []wecom.Secret {
+		var out []wecom.Secret
+		for _, a := range accounts {
+			if a.Type == typ {
+				out = append(out, a.Code)
+			}
+		}
+		return out
+	}
+	held := func(userID string, typ license.AccountType) wecom.Secret {
+		t.Helper()
+		ua, err := lic.UserActivation(ctx, corpA, userID)
+		require.NoError(t, err)
+		for _, a := range ua.Accounts {
+			if a.Type == typ {
+				return a.Code
+			}
+		}
+		return ""
+	}
+
+	require.NoError(t, lic.ActivateByType(ctx, corpA, "u1", license.Base))
+	require.Contains(t, codesOf(first, license.Base), held("u1", license.Base), "a code of the oldest order")
+	err := lic.ActivateByType(ctx, corpA, "u1", license.Base)
+	require.Error(t, err, "u1 holds an unexpired base account")
+	require.NotZero(t, wecom.ErrorCode(err))
+	require.NoError(t, lic.ActivateByType(ctx, corpA, "u1", license.ExternalContact))
+	require.Equal(t, codesOf(second, license.ExternalContact)[0], held("u1", license.ExternalContact))
+
+	require.NoError(t, lic.ActivateByType(ctx, corpA, "u2", license.Base))
+	require.NoError(t, lic.ActivateByType(ctx, corpA, "u3", license.Base))
+	require.Equal(t, codesOf(second, license.Base)[0], held("u3", license.Base), "the newer order's code last")
+	require.Error(t, lic.ActivateByType(ctx, corpA, "u4", license.Base), "no unbound base code left")
+
+	// Once u1's base account expired, a new code may take over.
+	f.clock.Advance(32 * 24 * time.Hour)
+	old := held("u1", license.Base)
+	third := buy(1, 0)
+	require.NoError(t, lic.ActivateByType(ctx, corpA, "u1", license.Base))
+	require.Equal(t, codesOf(third, license.Base)[0], held("u1", license.Base))
+	info, err := lic.CodeInfo(ctx, corpA, old)
+	require.NoError(t, err)
+	require.Equal(t, license.CodeMerged, info.Status)
+
+	before := f.srv.Calls("/cgi-bin/license/active_account_by_type")
+	require.ErrorIs(t, lic.ActivateByType(ctx, corpA, "u1", 3), license.ErrInvalidArgument)
+	require.ErrorIs(t, lic.ActivateByType(ctx, corpA, "", license.Base), license.ErrInvalidArgument)
+	require.ErrorIs(t, lic.ActivateByType(ctx, "", "u1", license.Base), license.ErrInvalidArgument)
+	require.Equal(t, before, f.srv.Calls("/cgi-bin/license/active_account_by_type"), "nothing was sent")
+	require.Equal(t, 40058, f.rawErrCode("/cgi-bin/license/active_account_by_type", map[string]any{"corpid": corpA, "userid": "u9", "type": 3}))
+	require.Equal(t, 40058, f.rawErrCode("/cgi-bin/license/active_account_by_type", map[string]any{"corpid": corpA, "type": 1}))
+
+	_, err = f.srv.PushSuiteTicket(ctx, suiteID) // the clock moved past the last ticket
+	require.NoError(t, err)
+	f.wrongTokens("/cgi-bin/license/active_account_by_type")
+}
