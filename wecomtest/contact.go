@@ -91,8 +91,10 @@ func WithContactSyncSecret(corpID, secret string) Option {
 }
 
 // SetContactSyncSecret gives corpID a contact-sync helper (通讯录同步) whose
-// secret gettoken accepts. Its token is the only one user/list_id accepts
-// (https://developer.work.weixin.qq.com/document/path/96067) and it sees the
+// secret gettoken accepts. Its token is the only app-side one user/list_id
+// accepts, answered with userids
+// (https://developer.work.weixin.qq.com/document/path/96067; a third-party
+// suite with [Suite.ContactEdit] gets open_userid rows instead) and it sees the
 // whole directory through department/simplelist; like a helper used from an
 // IP added after 2022-08-15 it may not call user/get, user/list,
 // user/simplelist or department/list (48002), which an app's token serves

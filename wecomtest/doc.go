@@ -59,11 +59,18 @@
 // [Server.NewAuthCode], from a QR code or from the install page
 // (/3rdapp/install, with a pre_auth_code); get_permanent_code,
 // get_auth_info and get_corp_token follow, and a corp token is an ordinary
-// access token of the corporation for the suite's agentid. Suite and
+// access token of the corporation for the suite's agentid
+// ([Server.SetInstallExtras] adds a reseller, a promotion register code,
+// a paid edition, a sharing corporation or another privilege level to
+// their answers; [Suite.ContactEdit] lets the corp token list the
+// directory's open_userids with user/list_id). Suite and
 // provider tokens are checked as WeCom checks them (40082 for the wrong
 // kind, 42009 when expired). OAuth2 for third-party apps
-// (getuserinfo3rd, getuserdetail3rd), web login (get_login_info),
-// agent/get_admin_list and get_customized_auth_url are there as well.
+// (getuserinfo3rd, getuserdetail3rd), web login (get_login_info, also for
+// an external administrator: [Server.NewExternalAdminLoginCode]),
+// agent/get_admin_list and get_customized_auth_url are there as well, and
+// interface licenses (orders, activation — by code or by type —, refunds
+// granted or refused, their pushes).
 //
 //	srv := wecomtest.NewServer(wecomtest.WithSuite(wecomtest.Suite{ID: "wwsuite", Secret: "s", Token: "t", EncodingAESKey: key, CommandURL: cb.URL}))
 //	ticket, err := srv.PushSuiteTicket(ctx, "wwsuite")
