@@ -727,6 +727,13 @@ func (s *Suite) RefreshAuthInfo(ctx context.Context, corpID string) (*Authorizat
 	return s.fillDetails(ctx, a)
 }
 
+// CorpCount returns how many corporations have authorized the app, in one
+// store read: for metrics, which should not list them all.
+func (s *Suite) CorpCount(ctx context.Context) (int, error) {
+	n, err := s.st.IndexLen(ctx, s.keys.corps())
+	return int(n), storeErr(err)
+}
+
 // Corps returns the corporations that have authorized the app, sorted.
 func (s *Suite) Corps(ctx context.Context) ([]string, error) {
 	corps, err := s.repo.corps(ctx)

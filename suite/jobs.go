@@ -26,7 +26,7 @@ type jobPayload struct {
 func (s *Suite) newQueue() (*jobqueue.Queue, error) {
 	return jobqueue.New(jobqueue.Config{
 		Store:         s.st,
-		Locker:        s.locker,
+		Shared:        s.locker != nil, // stores shared between processes are Lockers
 		Prefix:        s.keys.prefix,
 		Handler:       s.runJob,
 		Workers:       s.opts.workers,

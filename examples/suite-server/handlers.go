@@ -363,7 +363,7 @@ func (a *app) providerLogin(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusBadGateway, wecomFailureText(err))
 		return
 	}
-	b := append([]byte(`{"usertype":`), strconv.Itoa(li.UserType)...)
+	b := append([]byte(`{"usertype":`), strconv.Itoa(int(li.UserType))...)
 	b = append(b, `,"corpid":`...)
 	b = jsonenc.AppendString(b, li.Corp.CorpID)
 	b = append(b, `,"userid":`...)

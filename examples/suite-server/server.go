@@ -5,13 +5,9 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"net/http"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/wecomkit/wecomkit/crypto"
@@ -46,18 +42,11 @@ type app struct {
 	logger  *slog.Logger
 	states  *oauth.StateCodec
 	public  string // PUBLIC_URL, or "" to derive it from the request
-
-	mu      sync.Mutex                     // serialises writers of signers
-	signers atomic.Pointer[map[string]sig] // corp id → its signer, copy on write
 }
 
-// sig is one corporation's JS-SDK signer and the client it was made on:
-// when the suite hands out another client for the corp (it reinstalled,
-// or its permanent code was reset), the signer is made again.
-type sig struct {
-	client *wecom.Client
-	js     *jssdk.Signer
-}
+// signerKey names each corporation's JS-SDK signer among its
+// suite.CorpValue values.
+type signerKey struct{}
 
 // openStore opens the store the settings name: Redis when REDIS_URL is
 // set, otherwise the bbolt file.
@@ -81,8 +70,6 @@ func openStore(cfg config) (store.Store, string, error) {
 // metrics. extra options go to suite.New after the server's own (tests).
 func newApp(cfg config, st store.Store, backend string, logger *slog.Logger, extra ...suite.Option) (*app, error) {
 	a := &app{store: st, backend: backend, logger: logger, public: cfg.PublicURL}
-	empty := map[string]sig{}
-	a.signers.Store(&empty)
 	a.metrics = newMetrics(gauges{
 		ticketAge: func(ctx context.Context) (float64, bool) {
 			h, err := a.suite.TicketHealth(ctx)
@@ -92,10 +79,7 @@ func newApp(cfg config, st store.Store, backend string, logger *slog.Logger, ext
 			return h.Age.Seconds(), true
 		},
 		pending: func(ctx context.Context) (int, error) { return a.suite.Pending(ctx) },
-		corps: func(ctx context.Context) (int, error) {
-			c, err := a.suite.Corps(ctx)
-			return len(c), err
-		},
+		corps: func(ctx context.Context) (int, error) { return a.suite.CorpCount(ctx) },
 		stats: func() suite.Stats { return a.suite.Stats() },
 	})
 
@@ -117,7 +101,6 @@ func newApp(cfg config, st store.Store, backend string, logger *slog.Logger, ext
 		}),
 		suite.OnAuthCancelled(func(ctx context.Context, corpID string) {
 			a.metrics.event(eventCancelled)
-			a.dropSigner(corpID)
 			logger.LogAttrs(ctx, slog.LevelInfo, "app uninstalled", slog.String("corpid", capField(corpID)))
 		}),
 		suite.OnContactChange(func(ctx context.Context, ev *crypto.Event) {
@@ -184,43 +167,15 @@ func newApp(cfg config, st store.Store, backend string, logger *slog.Logger, ext
 // store.
 func (a *app) Close() error { return a.suite.Close() }
 
-// signer returns corpID's JS-SDK signer: warm, an atomic load and two map
-// lookups (the suite's client cache, then this one).
+// signer returns corpID's JS-SDK signer, kept by the suite beside the
+// corp's client (suite.CorpValue): made again whenever the suite makes a
+// new client (a reinstall, a reset permanent code, a changed
+// authorization), gone when the corp uninstalls. Warm, it is an atomic
+// load and two map lookups.
 func (a *app) signer(ctx context.Context, corpID string) (*jssdk.Signer, error) {
-	c, err := a.suite.Corp(ctx, corpID)
-	if err != nil {
-		if errors.Is(err, suite.ErrNotAuthorized) {
-			a.dropSigner(corpID)
-		}
-		return nil, err
-	}
-	if s, ok := (*a.signers.Load())[corpID]; ok && s.client == c {
-		return s.js, nil
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	cur := *a.signers.Load()
-	if s, ok := cur[corpID]; ok && s.client == c {
-		return s.js, nil
-	}
-	s := sig{client: c, js: jssdk.New(c, jssdk.WithTokenOptions(wecom.WithFetchTimeout(wecomFetchTimeout)))}
-	next := maps.Clone(cur)
-	next[corpID] = s
-	a.signers.Store(&next)
-	return s.js, nil
-}
-
-// dropSigner forgets corpID's signer: the corp uninstalled the app.
-func (a *app) dropSigner(corpID string) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	cur := *a.signers.Load()
-	if _, ok := cur[corpID]; !ok {
-		return
-	}
-	next := maps.Clone(cur)
-	delete(next, corpID)
-	a.signers.Store(&next)
+	return suite.CorpValue(ctx, a.suite, corpID, signerKey{}, func(c *wecom.Client) (*jssdk.Signer, error) {
+		return jssdk.New(c, jssdk.WithTokenOptions(wecom.WithFetchTimeout(wecomFetchTimeout))), nil
+	})
 }
 
 // randomHex returns n random bytes from crypto/rand as hex.

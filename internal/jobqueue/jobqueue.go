@@ -19,8 +19,10 @@
 //
 // # Once
 //
-// A worker takes a job's lock (when the store is shared, [store.Locker]),
-// then checks the done marker under it, moves the job's due time past the
+// A worker takes a job's lock (when the store is Shared: an atomic
+// [store.Adder] add of the lock key with an owner token, tried once — a
+// blocking lock given a short deadline can be granted after the caller
+// gave up, and then holds the job for a whole lease), then checks the done marker under it, moves the job's due time past the
 // lock's expiry (a lease: other processes stop seeing it as due), runs the
 // handler, and records the outcome — done marker first — before it lets the
 // lock go. A job is therefore handled once across processes, as long as
@@ -41,11 +43,14 @@ package jobqueue
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -117,9 +122,12 @@ func IsPermanent(err error) bool {
 type Config struct {
 	// Store holds the jobs. Required.
 	Store Store
-	// Locker, when the store is shared by several processes, makes one of
-	// them handle each job. nil: this process is the store's only user.
-	Locker store.Locker
+	// Shared says several processes use the store (Redis): a job is then
+	// claimed through a lock key in the store. Otherwise this process is the
+	// store's only user (bbolt holds its file exclusively): claims are kept
+	// in memory, and on Start the leases a killed predecessor left are
+	// ended at once instead of waited out.
+	Shared bool
 	// Prefix is put before every key and index name.
 	Prefix string
 	// Handler does the jobs. Required.
@@ -257,8 +265,13 @@ func (q *Queue) lockKey(id string) string   { return q.cfg.Prefix + "job:{" + id
 func (q *Queue) doneKey(id string) string   { return q.cfg.Prefix + "job:{" + id + "}:done" }
 func (q *Queue) lease() time.Duration       { return q.cfg.Timeout + time.Minute }
 
-// Start starts the lanes' dispatchers.
+// Start starts the lanes' dispatchers. When the store is not Shared, jobs
+// leased by a process that died (only a dead one can hold them) are made
+// due at once.
 func (q *Queue) Start() {
+	if !q.cfg.Shared {
+		q.endOrphanLeases(context.Background())
+	}
 	for _, l := range q.lanes {
 		q.wg.Add(1)
 		go q.loop(l)
@@ -397,6 +410,27 @@ func (q *Queue) dispatch(l *lane) time.Duration {
 	return wait
 }
 
+// endOrphanLeases makes due now every job whose due time lies further
+// ahead than any backoff: a lease of a process that is gone.
+func (q *Queue) endOrphanLeases(ctx context.Context) {
+	now := time.Now()
+	for _, l := range q.lanes {
+		n, err := q.cfg.Store.IndexLen(ctx, l.index)
+		if err != nil || n == 0 {
+			continue
+		}
+		all, err := q.cfg.Store.IndexRange(ctx, l.index, math.MaxInt64, int(n))
+		if err != nil {
+			continue
+		}
+		for _, e := range all {
+			if time.UnixMilli(e.Score).After(now.Add(q.cfg.RetryMax)) {
+				_ = q.cfg.Store.IndexSet(ctx, l.index, e.Member, now.UnixMilli())
+			}
+		}
+	}
+}
+
 func (q *Queue) wakeLane(l *lane) {
 	select {
 	case l.wake <- struct{}{}:
@@ -419,14 +453,18 @@ func (q *Queue) run(l *lane, id string) {
 	}()
 	ctx := context.Background()
 	unlock := func(context.Context) error { return nil }
-	if q.cfg.Locker != nil {
-		lctx, cancel := context.WithTimeout(ctx, 25*time.Millisecond)
-		u, err := q.cfg.Locker.Lock(lctx, q.lockKey(id), q.lease())
-		cancel()
-		if err != nil {
-			return // another process has it
+	if q.cfg.Shared {
+		var tok [12]byte
+		_, _ = rand.Read(tok[:])
+		owner := hex.EncodeToString(tok[:])
+		got, err := q.cfg.Store.Add(ctx, q.lockKey(id), owner, q.lease())
+		if err != nil || !got {
+			return // another process has it, or the store fails: look again later
 		}
-		unlock = u
+		unlock = func(ctx context.Context) error {
+			_, err := q.cfg.Store.CompareAndDelete(ctx, q.lockKey(id), owner)
+			return err
+		}
 	}
 	release := true
 	defer func() {

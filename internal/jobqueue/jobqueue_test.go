@@ -251,9 +251,7 @@ func TestExactlyOnceAcrossQueuesSharingAStore(t *testing.T) {
 						r.add(j.ID)
 						return nil
 					}}
-				if queues > 1 {
-					cfg.Locker = st
-				}
+				cfg.Shared = queues > 1
 				q := newQueue(t, cfg)
 				q.Start()
 				qs = append(qs, q)
@@ -368,4 +366,36 @@ func TestJobsSurviveClose(t *testing.T) {
 	n, total, _ := r.total()
 	require.Equal(t, 10, n)
 	require.Equal(t, 10, total)
+}
+
+// A job leased by a process that was killed: a queue that is the store's
+// only user ends the lease at start (only a dead process can hold it); a
+// shared one waits it out, since the holder may be alive elsewhere.
+func TestOrphanLeaseAfterAKill(t *testing.T) {
+	for _, shared := range []bool{false, true} {
+		t.Run(fmt.Sprint("shared=", shared), func(t *testing.T) {
+			st := store.NewMemory()
+			ctx := context.Background()
+			r := newRuns()
+			q := newQueue(t, jobqueue.Config{Store: st, Shared: shared, Handler: func(_ context.Context, j jobqueue.Job) error {
+				r.add(j.ID)
+				return nil
+			}})
+			_, err := q.Add(ctx, "j", jobqueue.Urgent, "")
+			require.NoError(t, err)
+			// What a killed worker leaves: the job leased for an hour.
+			require.NoError(t, st.IndexSet(ctx, "jobs:urgent", "j", time.Now().Add(time.Hour).UnixMilli()))
+			q.Start()
+			if !shared {
+				waitPending(t, q, 0)
+				require.Equal(t, 1, r.get("j"))
+				return
+			}
+			// Shared: still leased. Ask the store rather than wait.
+			due, err := st.IndexRange(ctx, "jobs:urgent", time.Now().Add(time.Minute).UnixMilli(), 10)
+			require.NoError(t, err)
+			require.Empty(t, due)
+			require.Zero(t, r.get("j"))
+		})
+	}
 }
