@@ -79,8 +79,8 @@ func newApp(cfg config, st store.Store, backend string, logger *slog.Logger, ext
 			return h.Age.Seconds(), true
 		},
 		pending: func(ctx context.Context) (int, error) { return a.suite.Pending(ctx) },
-		corps: func(ctx context.Context) (int, error) { return a.suite.CorpCount(ctx) },
-		stats: func() suite.Stats { return a.suite.Stats() },
+		corps:   func(ctx context.Context) (int, error) { return a.suite.CorpCount(ctx) },
+		stats:   func() suite.Stats { return a.suite.Stats() },
 	})
 
 	tr, err := wecom.NewTransport(wecom.WithBaseURL(cfg.BaseURL), wecom.WithLogger(logger),
