@@ -78,7 +78,7 @@ var codeTable = map[int]CodeInfo{
 	45033: {45033, "too many concurrent calls (接口并发调用超过限制)",
 		"Lower the concurrency of calls to this API; repeatedly fetching the same resource also triggers it."},
 	48002: {48002, "API not permitted (API接口无权限调用)",
-		"This secret may not call this API: contact APIs such as user/list_id need the contact-sync secret (通讯录同步), others need the app to have the permission."},
+		"This secret may not call this API: for a self-built app, contact APIs such as user/list_id need the contact-sync secret (通讯录同步); a third-party app needs the corporation's contact-edit grant; other APIs need the app to have the permission."},
 	50001: {50001, "redirect_uri not on a trusted domain (redirect_url未登记可信域名)",
 		"The redirect_uri's host (port included) must equal the app's trusted domain (应用管理 → the app → 网页授权及JS-SDK → 可信域名), and must be URL-encoded exactly once."},
 	60011: {60011, "no privilege for this member, department or tag (指定的成员/部门/标签参数无权限)",
