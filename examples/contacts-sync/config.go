@@ -25,7 +25,10 @@ type config struct {
 	Interval time.Duration // -interval
 	Once     bool          // -once
 	Notify   bool          // -notify
-	Demo     bool          // -demo
+	// NotifyInitial also notifies on the first sync (an empty data file),
+	// which adds every member: without it that baseline notifies nobody.
+	NotifyInitial bool // -notify-initial
+	Demo          bool // -demo
 
 	dataGiven, intervalGiven, listenGiven bool
 }
@@ -49,6 +52,7 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.DurationVar(&cfg.Interval, "interval", defaultInterval, "time between syncs (jittered by ±10%)")
 	fs.BoolVar(&cfg.Once, "once", false, "sync once, print the changes and exit: 0 on success, 1 on a failed sync (the old snapshot is kept)")
 	fs.BoolVar(&cfg.Notify, "notify", false, "send a textcard to each added or changed member (needs WECOM_SECRET and WECOM_AGENT_ID)")
+	fs.BoolVar(&cfg.NotifyInitial, "notify-initial", false, "with -notify, also notify on the first sync (an empty data file), which adds every member — the whole company; without it that baseline notifies nobody")
 	fs.StringVar(&cfg.Listen, "listen", "", "address to serve /healthz, /readyz and /metrics on while syncing, e.g. 127.0.0.1:9090 (default off; or LISTEN_ADDR; not with -once)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "run against an in-process fake WeCom whose directory changes every few seconds")
 	fs.Usage = func() {
@@ -107,6 +111,9 @@ WECOM_BASE_URL (default https://qyapi.weixin.qq.com).
 	}
 	if cfg.Interval < minInterval {
 		problems = append(problems, fmt.Sprintf("-interval: %v is shorter than %v", cfg.Interval, minInterval))
+	}
+	if cfg.NotifyInitial && !cfg.Notify {
+		problems = append(problems, "-notify-initial: only with -notify")
 	}
 	if cfg.Data == "" {
 		problems = append(problems, "-data: empty file name")

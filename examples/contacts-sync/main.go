@@ -16,7 +16,9 @@
 // userids bytewise). Logs go to standard error as JSON lines.
 //
 // The first run on an empty data file prints every user and department as
-// added; a run with no change in WeCom prints nothing. A failed sync (an
+// added; a run with no change in WeCom prints nothing. That first sync is
+// the baseline: -notify messages nobody then (it would be the whole
+// company) unless -notify-initial is given. A failed sync (an
 // error on any page) prints nothing and keeps the previous snapshot; with
 // -once the process then exits 1. Invalid settings exit 2, all reported
 // together.
@@ -130,7 +132,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	out := bufio.NewWriter(stdout)
+	var syncer *contact.Syncer
 	onChange := func(ctx context.Context, changes contact.Changes) error {
+		// The first sync (no snapshot stored yet) is the baseline: it adds
+		// every member, and notifies nobody unless -notify-initial.
+		baseline := false
+		if notifier != nil && !cfg.NotifyInitial {
+			_, stored, err := st.Get(ctx, syncer.Key())
+			if err != nil {
+				return fmt.Errorf("data file: %w", err)
+			}
+			baseline = !stored
+		}
 		for _, c := range changes {
 			line, err := json.Marshal(c)
 			if err != nil {
@@ -145,12 +158,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if state != nil {
 			state.printed(changes)
 		}
-		if notifier != nil {
+		switch {
+		case baseline:
+			logger.Info("first sync: the baseline notifies nobody (-notify-initial would notify every member)",
+				slog.Int("members", changes.Count(contact.Added, contact.KindUser)))
+		case notifier != nil:
 			notify(ctx, notifier, changes, logger)
 		}
 		return nil
 	}
-	syncer, err := contact.NewSyncer(contact.NewSource(structure, details), st, onChange,
+	syncer, err = contact.NewSyncer(contact.NewSource(structure, details), st, onChange,
 		contact.WithInterval(cfg.Interval), contact.WithSyncLogger(logger),
 		contact.WithOnSuccess(func(contact.Changes) {
 			if state != nil {

@@ -172,6 +172,9 @@ func TestSettings(t *testing.T) {
 	require.Equal(t, exitSettings, run(context.Background(), []string{"extra"}, func(string) string { return "" }, &bytes.Buffer{}, &bytes.Buffer{}))
 }
 
+// The first sync (an empty data file) is the baseline: -notify messages
+// nobody then, unless -notify-initial says so; later syncs notify the
+// members they add or change.
 func TestNotify(t *testing.T) {
 	srv := fakeWeCom(t)
 	env := map[string]string{}
@@ -179,14 +182,34 @@ func TestNotify(t *testing.T) {
 		k, v, _ := strings.Cut(kv, "=")
 		env[k] = v
 	}
+	getenv := func(k string) string { return env[k] }
 	data := filepath.Join(t.TempDir(), "contacts.db")
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), []string{"-once", "-notify", "-data", data}, func(k string) string { return env[k] }, &stdout, &stderr)
+	code := run(context.Background(), []string{"-once", "-notify", "-data", data}, getenv, &stdout, &stderr)
+	require.Equal(t, exitOK, code, stderr.String())
+	require.Equal(t, 7, strings.Count(stdout.String(), "\n"), "the baseline is printed all the same")
+	require.Empty(t, srv.Messages(testCorp), "the first sync notifies nobody")
+	require.Contains(t, stderr.String(), "-notify-initial")
+
+	m := srv.Members(testCorp)[1]
+	m.Position = "总监"
+	srv.AddMember(testCorp, m)
+	stdout.Reset()
+	stderr.Reset()
+	code = run(context.Background(), []string{"-once", "-notify", "-data", data}, getenv, &stdout, &stderr)
 	require.Equal(t, exitOK, code, stderr.String())
 	sent := srv.Messages(testCorp)
 	require.Len(t, sent, 1)
 	require.Equal(t, "textcard", sent[0].MsgType)
-	require.Len(t, sent[0].Delivered, 4)
+	require.Equal(t, []string{"user000002"}, sent[0].Delivered)
+
+	// -notify-initial welcomes everyone on a first sync.
+	stderr.Reset()
+	code = run(context.Background(), []string{"-once", "-notify", "-notify-initial", "-data", filepath.Join(t.TempDir(), "c2.db")}, getenv, &bytes.Buffer{}, &stderr)
+	require.Equal(t, exitOK, code, stderr.String())
+	sent = srv.Messages(testCorp)
+	require.Len(t, sent, 2)
+	require.Len(t, sent[1].Delivered, 4)
 }
 
 func TestDemoOnce(t *testing.T) {
