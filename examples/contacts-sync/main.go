@@ -4,16 +4,18 @@
 // positions with the app's secret — compares it with the last one, kept in
 // a bbolt file, and prints one JSON object per change on standard output:
 //
-//	{"op":"added","kind":"department","id":"2"}
-//	{"op":"changed","kind":"user","id":"zhangsan","fields":["department","position"]}
-//	{"op":"removed","kind":"user","id":"lisi"}
+//	{"op":"added","kind":"department","id":"2","name":"研发部"}
+//	{"op":"changed","kind":"user","id":"zhangsan","fields":["position"],"name":"张三","old":{"position":"工程师"},"new":{"position":"经理"}}
+//	{"op":"removed","kind":"user","id":"lisi","name":"李四"}
 //
 // op is added, changed or removed; kind is department or user; id is the
-// userid or the department id in decimal; fields, only for changed, names
-// the changed fields by their WeCom JSON names, sorted. The order is
-// deterministic: departments before users; within each kind added, then
-// changed, then removed; within those by id (departments numerically,
-// userids bytewise). Logs go to standard error as JSON lines.
+// userid or the department id in decimal; name, when known, is the
+// current name (the last known one for a removal). For changed, fields
+// names the changed fields by their WeCom JSON names, sorted, and old and
+// new give each one's value before and after (null where it was not
+// known). The order is deterministic: departments before users; within
+// each kind added, then changed, then removed; within those by id
+// (departments numerically, userids bytewise). Logs go to standard error as JSON lines.
 //
 // The first run on an empty data file prints every user and department as
 // added; a run with no change in WeCom prints nothing. That first sync is
@@ -34,7 +36,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -45,7 +46,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"sort"
-	"strings"
 	"syscall"
 	"time"
 
@@ -144,9 +144,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			}
 			baseline = !stored
 		}
+		var line []byte
 		for _, c := range changes {
-			line, err := json.Marshal(c)
-			if err != nil {
+			var err error
+			if line, err = appendLine(line[:0], c); err != nil {
 				return err
 			}
 			out.Write(line)
@@ -256,7 +257,7 @@ func notify(ctx context.Context, m *message.Client, changes contact.Changes, log
 		}
 		text := "欢迎加入！你的通讯录信息已同步。"
 		if c.Op == contact.Changed {
-			text = "你的通讯录信息有更新：" + strings.Join(c.Fields, ", ")
+			text = changedText(c.Fields)
 		}
 		groups[text] = append(groups[text], c.ID)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/wecomkit/wecomkit/contact"
 	"github.com/wecomkit/wecomkit/wecomtest"
 )
 
@@ -110,13 +111,13 @@ func TestOnceEndToEnd(t *testing.T) {
 
 	out, errOut, code := once(t, env, "-data", data)
 	require.Equal(t, 0, code, errOut)
-	require.Equal(t, `{"op":"added","kind":"department","id":"1"}
-{"op":"added","kind":"department","id":"2"}
-{"op":"added","kind":"department","id":"3"}
-{"op":"added","kind":"user","id":"user000001"}
-{"op":"added","kind":"user","id":"user000002"}
-{"op":"added","kind":"user","id":"user000003"}
-{"op":"added","kind":"user","id":"user000004"}
+	require.Equal(t, `{"op":"added","kind":"department","id":"1","name":"总部"}
+{"op":"added","kind":"department","id":"2","name":"部门2"}
+{"op":"added","kind":"department","id":"3","name":"部门3"}
+{"op":"added","kind":"user","id":"user000001","name":"成员1"}
+{"op":"added","kind":"user","id":"user000002","name":"成员2"}
+{"op":"added","kind":"user","id":"user000003","name":"成员3"}
+{"op":"added","kind":"user","id":"user000004","name":"成员4"}
 `, out)
 	require.Contains(t, errOut, `"level":"INFO"`, "logs go to standard error")
 
@@ -124,12 +125,14 @@ func TestOnceEndToEnd(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	require.Empty(t, out, "no change in WeCom, nothing printed")
 
+	// A change names each field's value before and after.
 	m := srv.Members(testCorp)[1]
 	m.Position = "总监"
+	m.Department = []int64{1}
 	srv.AddMember(testCorp, m)
 	out, errOut, code = once(t, env, "-data", data)
 	require.Equal(t, 0, code, errOut)
-	require.Equal(t, `{"op":"changed","kind":"user","id":"user000002","fields":["position"]}`+"\n", out)
+	require.Equal(t, `{"op":"changed","kind":"user","id":"user000002","fields":["department","main_department","position"],"name":"成员2","old":{"department":[3],"main_department":3,"position":"设计师"},"new":{"department":[1],"main_department":1,"position":"总监"}}`+"\n", out)
 
 	// A failing WeCom: exit 1, nothing printed, the snapshot kept — so
 	// the change made meanwhile is reported by the next run.
@@ -142,8 +145,8 @@ func TestOnceEndToEnd(t *testing.T) {
 	require.Contains(t, errOut, "45009")
 	out, errOut, code = once(t, env, "-data", data)
 	require.Equal(t, 0, code, errOut)
-	require.Equal(t, `{"op":"added","kind":"department","id":"12"}
-{"op":"removed","kind":"user","id":"user000004"}
+	require.Equal(t, `{"op":"added","kind":"department","id":"12","name":"新部门"}
+{"op":"removed","kind":"user","id":"user000004","name":"成员4"}
 `, out)
 
 	// WeCom unreachable altogether.
@@ -202,6 +205,7 @@ func TestNotify(t *testing.T) {
 	require.Len(t, sent, 1)
 	require.Equal(t, "textcard", sent[0].MsgType)
 	require.Equal(t, []string{"user000002"}, sent[0].Delivered)
+	require.Equal(t, "你的通讯录信息有更新：职务", sent[0].Fields["textcard.description"], "fields by their labels in the admin console")
 
 	// -notify-initial welcomes everyone on a first sync.
 	stderr.Reset()
@@ -210,6 +214,18 @@ func TestNotify(t *testing.T) {
 	sent = srv.Messages(testCorp)
 	require.Len(t, sent, 2)
 	require.Len(t, sent[1].Delivered, 4)
+}
+
+// A field the old snapshot did not know is null on the "old" side; a
+// member whose name is unknown has no "name".
+func TestLineUnknown(t *testing.T) {
+	c := contact.Change{Op: contact.Changed, Kind: contact.KindUser, ID: "u1", Fields: []string{"position"},
+		OldUser: &contact.User{UserID: "u1", Known: contact.FieldDepartment},
+		NewUser: &contact.User{UserID: "u1", Position: "经理", Known: contact.FieldDepartment | contact.FieldPosition}}
+	b, err := appendLine(nil, c)
+	require.NoError(t, err)
+	require.Equal(t, `{"op":"changed","kind":"user","id":"u1","fields":["position"],"old":{"position":null},"new":{"position":"经理"}}`, string(b))
+	require.Equal(t, "你的通讯录信息有更新：职务、部门、futurefield", changedText([]string{"position", "department", "futurefield"}))
 }
 
 func TestDemoOnce(t *testing.T) {
