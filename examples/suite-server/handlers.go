@@ -141,7 +141,8 @@ func (a *app) sign(w http.ResponseWriter, r *http.Request) {
 
 // signFailure answers /sign's errors: 404 for a corporation that has not
 // installed the app (or uninstalled it), 400 for a page URL that cannot be
-// signed, 503 before the first suite_ticket, 502 when WeCom failed.
+// signed, 503 before the first suite_ticket or while the store fails, 502
+// when WeCom failed.
 func (a *app) signFailure(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, suite.ErrNotAuthorized):
@@ -150,13 +151,40 @@ func (a *app) signFailure(w http.ResponseWriter, r *http.Request, err error) {
 		writeJSONError(w, http.StatusBadRequest, "url must be the page's absolute http(s) URL")
 	case errors.Is(err, jssdk.ErrNoAgentID):
 		writeJSONError(w, http.StatusBadGateway, "the authorization names no agent for the app")
-	case errors.Is(err, suite.ErrNoSuiteTicket):
-		a.warn(r, "sign failed", err)
-		writeJSONError(w, http.StatusServiceUnavailable, "no suite_ticket yet: WeCom pushes one to /callback/command every 10 minutes")
 	default:
 		a.warn(r, "sign failed", err)
-		writeJSONError(w, http.StatusBadGateway, wecomFailureText(err))
+		status, msg := failure(err)
+		writeJSONError(w, status, msg)
 	}
+}
+
+// Answers to failures that are not WeCom's.
+const (
+	noTicketText  = "no suite_ticket yet: WeCom pushes one to /callback/command every 10 minutes"
+	storeDownText = "this server's store is failing (WeCom was not asked); try again shortly"
+	causeNoTicket = "no_suite_ticket"
+)
+
+// failure is the status and the text for a failed call that is none of
+// the route's own answers: 503 before the first suite_ticket or while the
+// store fails (neither is WeCom's doing), 502 when WeCom failed.
+func failure(err error) (int, string) {
+	switch {
+	case errors.Is(err, suite.ErrNoSuiteTicket):
+		return http.StatusServiceUnavailable, noTicketText
+	case errors.Is(err, wecom.ErrStore):
+		return http.StatusServiceUnavailable, storeDownText
+	}
+	return http.StatusBadGateway, wecomFailureText(err)
+}
+
+// cause names what failed for the log: "no_suite_ticket", or
+// wecom.Diagnose's cause ("store", "wecom", "refused" …).
+func cause(err error) string {
+	if errors.Is(err, suite.ErrNoSuiteTicket) && !errors.Is(err, wecom.ErrStore) {
+		return causeNoTicket
+	}
+	return string(wecom.Diagnose(err).Cause)
 }
 
 // wecomFailureText says what went wrong with WeCom without quoting it.
@@ -169,7 +197,7 @@ func wecomFailureText(err error) string {
 
 func (a *app) warn(r *http.Request, msg string, err error) {
 	a.logger.LogAttrs(r.Context(), slog.LevelWarn, msg, slog.Int("errcode", wecom.ErrorCode(err)),
-		slog.String("cause", string(wecom.Diagnose(err).Cause)), slog.String("error", err.Error()))
+		slog.String("cause", cause(err)), slog.String("error", err.Error()))
 }
 
 // isID accepts what corp ids are made of.
@@ -202,10 +230,13 @@ func (a *app) install(w http.ResponseWriter, r *http.Request) {
 	}
 	link, err := a.suite.InstallURL(ctx, a.publicBase(r)+"/install/callback", state, opts...)
 	if err != nil {
-		status, msg := http.StatusBadGateway, wecomFailureText(err)
-		if errors.Is(err, suite.ErrNoSuiteTicket) {
-			status, msg = http.StatusServiceUnavailable, "No suite_ticket yet: WeCom pushes one to /callback/command every 10 minutes. Try again shortly."
-		} else if errors.Is(err, suite.ErrInvalidArgument) {
+		status, msg := failure(err)
+		switch {
+		case errors.Is(err, suite.ErrNoSuiteTicket):
+			msg = "No suite_ticket yet: WeCom pushes one to /callback/command every 10 minutes. Try again shortly."
+		case errors.Is(err, wecom.ErrStore):
+			msg = "This server's store is failing (WeCom was not asked). Try again shortly."
+		case errors.Is(err, suite.ErrInvalidArgument):
 			status, msg = http.StatusBadRequest, "This server's address cannot be an install redirect; set PUBLIC_URL."
 		}
 		a.warn(r, "install link failed", err)
@@ -248,7 +279,8 @@ func (a *app) installCallback(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	au, err := a.suite.Authorize(ctx, code)
 	if err != nil {
-		status, msg := http.StatusBadGateway, wecomFailureText(err)+"; reload this page to try again."
+		status, msg := failure(err)
+		msg += "; reload this page to try again."
 		if errors.Is(err, suite.ErrAuthCodeUsed) {
 			status, msg = http.StatusBadRequest, "The auth code expired or was used elsewhere. Start again at /install."
 		}
@@ -314,12 +346,10 @@ func (a *app) oauthCallback(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, oauth.ErrInvalidCode):
 		writeJSONError(w, http.StatusBadRequest, "code invalid, expired or already used")
 		return
-	case errors.Is(err, suite.ErrNoSuiteTicket):
-		writeJSONError(w, http.StatusServiceUnavailable, "no suite_ticket yet")
-		return
 	case err != nil:
 		a.warn(r, "getuserinfo3rd failed", err)
-		writeJSONError(w, http.StatusBadGateway, wecomFailureText(err))
+		status, msg := failure(err)
+		writeJSONError(w, status, msg)
 		return
 	}
 	var b []byte
@@ -360,7 +390,8 @@ func (a *app) providerLogin(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		a.warn(r, "get_login_info failed", err)
-		writeJSONError(w, http.StatusBadGateway, wecomFailureText(err))
+		status, msg := failure(err)
+		writeJSONError(w, status, msg)
 		return
 	}
 	b := append([]byte(`{"usertype":`), strconv.Itoa(int(li.UserType))...)
@@ -573,17 +604,17 @@ func (a *app) qrcode(w http.ResponseWriter, r *http.Request) {
 
 // providerFailure answers the license and QR routes' errors without quoting
 // WeCom: 400 for a refused argument, 404 for a corporation that has not
-// installed the app, 503 before the first suite_ticket, 502 otherwise.
+// installed the app, 503 before the first suite_ticket or while the store
+// fails, 502 when WeCom failed.
 func (a *app) providerFailure(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, license.ErrInvalidArgument), errors.Is(err, suite.ErrInvalidArgument):
 		writeJSONError(w, http.StatusBadRequest, "invalid argument")
 	case errors.Is(err, suite.ErrNotAuthorized):
 		writeJSONError(w, http.StatusNotFound, "corporation has not installed the app")
-	case errors.Is(err, suite.ErrNoSuiteTicket):
-		writeJSONError(w, http.StatusServiceUnavailable, "no suite_ticket yet: WeCom pushes one to /callback/command every 10 minutes")
 	default:
 		a.warn(r, "provider call failed", err)
-		writeJSONError(w, http.StatusBadGateway, wecomFailureText(err))
+		status, msg := failure(err)
+		writeJSONError(w, status, msg)
 	}
 }

@@ -624,3 +624,46 @@ func TestLicenseReportAndQRCode(t *testing.T) {
 	status, _ = get(t, noProvider.hs.URL+"/license/report?corpid="+corpA)
 	require.Equal(t, http.StatusNotFound, status)
 }
+
+// A store that fails and a missing suite_ticket are not WeCom's fault:
+// 503 with the true reason, logged with cause "store" or
+// "no_suite_ticket", never 502 "WeCom could not be reached".
+func TestStoreAndTicketFailuresNotBlamedOnWeCom(t *testing.T) {
+	ctx := context.Background()
+	fs := &failingStore{Memory: store.NewMemory()}
+	f := newInproc(t, nil, fs)
+	status, body := get(t, f.hs.URL+"/install")
+	require.Equal(t, http.StatusServiceUnavailable, status)
+	require.Contains(t, body, "No suite_ticket yet")
+	status, body = get(t, f.hs.URL+"/qrcode")
+	require.Equal(t, http.StatusServiceUnavailable, status)
+	require.JSONEq(t, `{"error":"no suite_ticket yet: WeCom pushes one to /callback/command every 10 minutes"}`, body)
+	logs := f.logs.String()
+	require.Contains(t, logs, `"msg":"install link failed","errcode":0,"cause":"no_suite_ticket"`)
+	require.Contains(t, logs, `"msg":"provider call failed","errcode":0,"cause":"no_suite_ticket"`)
+
+	// A ticket is stored, then the store fails before the suite token
+	// was fetched: every route needing the store says so.
+	_, err := f.srv.PushSuiteTicket(ctx, testSuiteID)
+	require.NoError(t, err)
+	fs.broken.Store(true)
+	status, body = get(t, f.hs.URL+"/install")
+	require.Equal(t, http.StatusServiceUnavailable, status)
+	require.Contains(t, body, "This server&#39;s store is failing (WeCom was not asked)")
+	status, body = get(t, f.hs.URL+"/qrcode")
+	require.Equal(t, http.StatusServiceUnavailable, status)
+	require.JSONEq(t, `{"error":"this server's store is failing (WeCom was not asked); try again shortly"}`, body)
+	status, body = get(t, signURL(f.hs.URL, corpA, testPage))
+	require.Equal(t, http.StatusServiceUnavailable, status)
+	require.JSONEq(t, `{"error":"this server's store is failing (WeCom was not asked); try again shortly"}`, body)
+	status, body = get(t, f.hs.URL+"/oauth/callback?code="+f.srv.NewCode3rd(testSuiteID, corpA, "zhangsan"))
+	require.Equal(t, http.StatusServiceUnavailable, status)
+	require.JSONEq(t, `{"error":"this server's store is failing (WeCom was not asked); try again shortly"}`, body)
+	fs.broken.Store(false)
+	logs = f.logs.String()
+	for _, msg := range []string{"install link failed", "sign failed", "provider call failed", "getuserinfo3rd failed"} {
+		require.Contains(t, logs, `"msg":"`+msg+`","errcode":0,"cause":"store"`, msg)
+	}
+	require.NotContains(t, logs, "WeCom could not be reached")
+	require.NotContains(t, logs, `"cause":"network"`)
+}
