@@ -15,7 +15,10 @@
 // new give each one's value before and after (null where it was not
 // known). The order is deterministic: departments before users; within
 // each kind added, then changed, then removed; within those by id
-// (departments numerically, userids bytewise). Logs go to standard error as JSON lines.
+// (departments numerically, userids bytewise). Logs go to standard error
+// as JSON lines, one per sync: "synced", counting the members and those
+// outside the app's visible range (known by id and departments only), or
+// "sync failed" with what the failure usually means.
 //
 // The first run on an empty data file prints every user and department as
 // added; a run with no change in WeCom prints nothing. That first sync is
@@ -168,18 +171,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		return nil
 	}
-	syncer, err = contact.NewSyncer(contact.NewSource(structure, details), st, onChange,
-		contact.WithInterval(cfg.Interval), contact.WithSyncLogger(logger),
-		contact.WithOnSuccess(func(contact.Changes) {
+	src := &fetcher{Source: contact.NewSource(structure, details), details: details != nil, now: time.Now}
+	syncer, err = contact.NewSyncer(src, st, onChange,
+		contact.WithInterval(cfg.Interval),
+		contact.WithOnSuccess(func(changes contact.Changes) {
+			src.logSync(ctx, logger, changes, nil)
 			if state != nil {
 				state.succeeded()
 			}
 		}),
 		contact.WithOnError(func(err error) {
+			src.logSync(ctx, logger, nil, err)
 			if state != nil {
 				state.failed()
 			}
-			logHint(logger, err)
 		}))
 	if err != nil {
 		logger.Error("cannot start", slog.String("error", err.Error()))
@@ -187,14 +192,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	if cfg.Once {
-		start := time.Now()
 		changes, err := syncer.Sync(ctx)
+		src.logSync(ctx, logger, changes, err)
 		if err != nil {
-			logger.Error("sync failed; the previous snapshot is kept", slog.String("error", err.Error()))
-			logHint(logger, err)
 			return exitFailed
 		}
-		logger.Info("synced", slog.Int("changes", len(changes)), slog.Float64("seconds", time.Since(start).Seconds()))
 		return exitOK
 	}
 	logger.Info("syncing", slog.String("corpid", cfg.CorpID), slog.String("interval", cfg.Interval.String()), slog.String("data", cfg.Data))
@@ -233,13 +235,6 @@ func runListening(ctx context.Context, syncer *contact.Syncer, ln net.Listener, 
 	}
 	logger.Info("stopped")
 	return code
-}
-
-// logHint logs what the failure usually means.
-func logHint(logger *slog.Logger, err error) {
-	if d := wecom.Diagnose(err); d.Cause != wecom.CauseNone {
-		logger.Warn("hint", slog.String("cause", string(d.Cause)), slog.Int("errcode", d.Code), slog.String("hint", d.Hint))
-	}
 }
 
 // notifyURL is where the cards link to: the member's WeCom profile page

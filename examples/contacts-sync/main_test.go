@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -226,6 +228,65 @@ func TestLineUnknown(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, `{"op":"changed","kind":"user","id":"u1","fields":["position"],"old":{"position":null},"new":{"position":"经理"}}`, string(b))
 	require.Equal(t, "你的通讯录信息有更新：职务、部门、futurefield", changedText([]string{"position", "department", "futurefield"}))
+}
+
+// logLines returns the JSON log lines of stderr whose msg is msg.
+func logLines(t *testing.T, stderr, msg string) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(stderr), "\n") {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal([]byte(line), &m), "a log line: %q", line)
+		if m["msg"] == msg {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Members outside the app's visible range are synced by id only; every
+// sync's one log line counts them, in both modes.
+func TestOutsideAppRange(t *testing.T) {
+	srv := fakeWeCom(t)
+	srv.SetVisibleScope(testCorp, testAgent, []int64{2}, nil)
+	outside, hidden := 0, ""
+	for _, m := range srv.Members(testCorp) {
+		if !slices.Contains(m.Department, 2) {
+			outside, hidden = outside+1, m.UserID
+		}
+	}
+	require.Positive(t, outside)
+	env := map[string]string{}
+	for _, kv := range testEnv(srv) {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	getenv := func(k string) string { return env[k] }
+	data := filepath.Join(t.TempDir(), "c.db")
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, exitOK, run(context.Background(), []string{"-once", "-data", data}, getenv, &stdout, &stderr), stderr.String())
+	synced := logLines(t, stderr.String(), "synced")
+	require.Len(t, synced, 1, stderr.String())
+	require.Equal(t, 4.0, synced[0]["members"])
+	require.Equal(t, float64(outside), synced[0]["outside_app_range"])
+	require.Contains(t, stdout.String(), `"id":"`+hidden+`"}`, "tracked by id only")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, logs syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"-interval", "1s", "-data", data}, getenv, &out, &logs)
+	}()
+	require.Eventually(t, func() bool { return strings.Contains(logs.String(), `"msg":"synced"`) }, 10*time.Second, 5*time.Millisecond)
+	cancel()
+	require.Equal(t, exitOK, <-done)
+	synced = logLines(t, logs.String(), "synced")
+	require.NotEmpty(t, synced)
+	for _, m := range synced {
+		require.Equal(t, float64(outside), m["outside_app_range"], logs.String())
+	}
+	require.NotContains(t, logs.String(), "contact: synced", "one log line per sync")
 }
 
 func TestDemoOnce(t *testing.T) {
