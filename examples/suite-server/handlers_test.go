@@ -667,3 +667,24 @@ func TestStoreAndTicketFailuresNotBlamedOnWeCom(t *testing.T) {
 	require.NotContains(t, logs, "WeCom could not be reached")
 	require.NotContains(t, logs, `"cause":"network"`)
 }
+
+// unlicensed_notify (a member without a license opened the app) reaches
+// its own hook: one line naming the corp and the member, counted under
+// its own event — not an empty "instruction" line.
+func TestUnlicensedNotify(t *testing.T) {
+	f := newInproc(t, nil, nil)
+	f.install(t, corpA)
+	f.srv.SetDataURL(testSuiteID, f.hs.URL+"/callback/data")
+	require.NoError(t, f.srv.PushUnlicensed(context.Background(), testSuiteID, corpA, "wangwu"))
+	require.Eventually(t, func() bool {
+		return strings.Contains(f.logs.String(), `"msg":"member without a license opened the app","corpid":"`+corpA+`","userid":"wangwu","agentid":`)
+	}, deadline, pollEvery)
+	require.Eventually(t, func() bool {
+		n, err := f.a.suite.Pending(context.Background())
+		return err == nil && n == 0
+	}, deadline, pollEvery)
+	require.NotContains(t, f.logs.String(), `"msg":"instruction"`)
+	_, body := get(t, f.hs.URL+"/metrics")
+	require.Contains(t, body, `suite_server_events_total{event="unlicensed"} 1`)
+	require.Contains(t, body, `suite_server_events_total{event="other"} 0`)
+}

@@ -78,6 +78,7 @@ const (
 	eventContactChange
 	eventOther
 	eventData
+	eventUnlicensed
 	numEvents
 )
 
@@ -120,7 +121,7 @@ func newMetrics(g gauges) *metrics {
 	}, []string{"route"})
 	events := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "suite_server_events_total",
-		Help: "Lifecycle events handled (authorized, auth_changed, cancelled, contact_change, other instruction) and data callbacks received (data).",
+		Help: "Lifecycle events handled (authorized, auth_changed, cancelled, contact_change, other instruction), data callbacks received (data) and members without a license who opened the app (unlicensed).",
 	}, []string{"event"})
 	scrape := func(f func(ctx context.Context) float64) func() float64 {
 		return func() float64 {
@@ -168,7 +169,7 @@ func newMetrics(g gauges) *metrics {
 		}
 		m.byRoute[i] = rm
 	}
-	for i, name := range [numEvents]string{"authorized", "auth_changed", "cancelled", "contact_change", "other", "data"} {
+	for i, name := range [numEvents]string{"authorized", "auth_changed", "cancelled", "contact_change", "other", "data", "unlicensed"} {
 		m.events[i] = events.WithLabelValues(name)
 	}
 	return m

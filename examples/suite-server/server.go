@@ -109,6 +109,13 @@ func newApp(cfg config, st store.Store, backend string, logger *slog.Logger, ext
 			logger.LogAttrs(ctx, slog.LevelInfo, "contact change", slog.String("corpid", capField(ev.AuthCorpID)),
 				slog.String("change_type", capField(ev.ChangeType)), slog.String("userid", capField(userID)))
 		}),
+		suite.OnUnlicensed(func(ctx context.Context, ev suite.Unlicensed) {
+			// Arrives on the data callback; activate an account for the
+			// member (license.Client.Activate) or turn auto-activation on.
+			a.metrics.event(eventUnlicensed)
+			logger.LogAttrs(ctx, slog.LevelInfo, "member without a license opened the app", slog.String("corpid", capField(ev.CorpID)),
+				slog.String("userid", capField(ev.UserID)), slog.Int64("agentid", ev.AgentID))
+		}),
 		suite.OnEvent(func(ctx context.Context, ev *crypto.Event) {
 			a.metrics.event(eventOther)
 			logger.LogAttrs(ctx, slog.LevelInfo, "instruction", slog.String("info_type", capField(ev.InfoType)),
