@@ -48,6 +48,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"sort"
 	"syscall"
 	"time"
@@ -113,16 +114,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	var state *syncState // what -listen reports; nil without it
 	if ln != nil {
 		state = newSyncState(cfg.Interval, time.Now)
-		opts = append(opts, wecom.WithCallHook(state.wecomCalls.Observe))
 	}
-	structure, err := wecom.New(cfg.CorpID, cfg.ContactSecret.Reveal(), opts...)
+	observe := func(ctx context.Context, info wecom.CallInfo) {
+		if state != nil {
+			state.wecomCalls.Observe(ctx, info)
+		}
+	}
+	src := &fetcher{details: !cfg.Secret.IsZero(), now: time.Now}
+	structure, err := wecom.New(cfg.CorpID, cfg.ContactSecret.Reveal(), append(slices.Clip(opts),
+		wecom.WithCallHook(func(ctx context.Context, info wecom.CallInfo) {
+			observe(ctx, info)
+			src.observeStructure(info)
+		}))...)
 	if err != nil {
 		logger.Error("cannot start", slog.String("error", err.Error()))
 		return exitFailed
 	}
 	var details *wecom.Client
 	if !cfg.Secret.IsZero() {
-		if details, err = wecom.New(cfg.CorpID, cfg.Secret.Reveal(), append(opts, wecom.WithAgentID(cfg.AgentID))...); err != nil {
+		if details, err = wecom.New(cfg.CorpID, cfg.Secret.Reveal(), append(slices.Clip(opts), wecom.WithAgentID(cfg.AgentID), wecom.WithCallHook(observe))...); err != nil {
 			logger.Error("cannot start", slog.String("error", err.Error()))
 			return exitFailed
 		}
@@ -171,7 +181,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		return nil
 	}
-	src := &fetcher{Source: contact.NewSource(structure, details), details: details != nil, now: time.Now}
+	src.Source = contact.NewSource(structure, details)
 	syncer, err = contact.NewSyncer(src, st, onChange,
 		contact.WithInterval(cfg.Interval),
 		contact.WithOnSuccess(func(changes contact.Changes) {

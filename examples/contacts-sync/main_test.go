@@ -289,6 +289,31 @@ func TestOutsideAppRange(t *testing.T) {
 	require.NotContains(t, logs.String(), "contact: synced", "one log line per sync")
 }
 
+// WeCom's 40001 names the secret it refused: the contact-sync secret has
+// its own page in the admin console, not the app's.
+func TestBadSecretHint(t *testing.T) {
+	srv := fakeWeCom(t)
+	for _, tc := range []struct{ variable, want, notWant string }{
+		{"WECOM_CONTACT_SECRET", "管理工具 → 通讯录同步", "应用管理"},
+		{"WECOM_SECRET", "应用管理", "通讯录同步"},
+	} {
+		env := map[string]string{}
+		for _, kv := range testEnv(srv) {
+			k, v, _ := strings.Cut(kv, "=")
+			env[k] = v
+		}
+		env[tc.variable] = "wrong-secret-0123456789"
+		var stderr bytes.Buffer
+		code := run(context.Background(), []string{"-once", "-data", filepath.Join(t.TempDir(), "c.db")}, func(k string) string { return env[k] }, &bytes.Buffer{}, &stderr)
+		require.Equal(t, exitFailed, code, stderr.String())
+		failed := logLines(t, stderr.String(), "sync failed; the previous snapshot is kept")
+		require.Len(t, failed, 1, stderr.String())
+		require.Equal(t, 40001.0, failed[0]["errcode"], tc.variable)
+		require.Contains(t, failed[0]["hint"], tc.want, tc.variable)
+		require.NotContains(t, failed[0]["hint"], tc.notWant, tc.variable)
+	}
+}
+
 func TestDemoOnce(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), []string{"-demo", "-once", "-data", filepath.Join(t.TempDir(), "d.db")}, func(string) string { return "" }, &stdout, &stderr)
