@@ -28,6 +28,7 @@ type config struct {
 	ListenAddr     string       // LISTEN_ADDR
 	DataFile       string       // SUITE_DATA: the bbolt file
 	RedisURL       wecom.Secret // REDIS_URL: may carry a password
+	AdminToken     wecom.Secret // ADMIN_TOKEN: the bearer token of /license/report ("": refused, open with -demo)
 	Demo           bool         // -demo
 }
 
@@ -36,6 +37,7 @@ const (
 	defaultListenAddr     = ":8080"
 	defaultDemoListenAddr = "127.0.0.1:8080" // the demo's secrets are printed: loopback only unless LISTEN_ADDR says otherwise
 	defaultDataFile       = "./suite.db"
+	minAdminToken         = 16
 )
 
 // setting is one row of the README's settings table: a flag and its
@@ -70,6 +72,7 @@ func declare(stderr io.Writer, demo *bool) *settings.Set {
 		settings.Var{Flag: "listen", Env: "LISTEN_ADDR", Usage: "address to listen on (default " + defaultListenAddr + "; with -demo " + defaultDemoListenAddr + ")"},
 		settings.Var{Flag: "data", Env: "SUITE_DATA", Usage: "bbolt file keeping tickets and permanent codes, unless REDIS_URL is set (default " + defaultDataFile + ")"},
 		settings.Var{Flag: "redis-url", Env: "REDIS_URL", Usage: "redis:// or rediss:// URL: one store shared by several instances, instead of the bbolt file"},
+		settings.Var{Flag: "admin-token", Env: "ADMIN_TOKEN", Usage: "bearer token of the admin route /license/report, at least 16 characters (unset: the route is refused, except with -demo; prefer the environment variable)"},
 	)
 	fs.BoolVar(demo, "demo", false, "drive a complete install against an in-process fake WeCom on "+defaultDemoListenAddr+" and print each step")
 	set.SetUsage(stderr, "A WeCom third-party app (suite) server: command and data callbacks, installs, JS-SDK signatures per corporation.")
@@ -108,6 +111,10 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		cfg.DataFile = defaultDataFile
 	}
 	cfg.RedisURL = wecom.Secret(raw("redis-url"))
+	cfg.AdminToken = wecom.Secret(raw("admin-token"))
+	if n := len(cfg.AdminToken.Reveal()); n > 0 && n < minAdminToken {
+		set.Bad("admin-token", "too short: at least %d characters (for example: openssl rand -hex 16)", minAdminToken)
+	}
 
 	baseURL := func(name, def string) string {
 		v := raw(name)

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"html/template"
@@ -503,13 +505,40 @@ func (a *app) notReady(w http.ResponseWriter, r *http.Request, cause string, err
 
 // --- provider: licenses and the install QR code ---
 
+// adminOnly wraps an admin route: it answers only a request bearing
+// ADMIN_TOKEN (Authorization: Bearer …), 401 otherwise; without
+// ADMIN_TOKEN the route is refused (403), except with -demo, where it is
+// open.
+func (a *app) adminOnly(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		want := a.admin.Reveal()
+		if want == "" {
+			if !a.demo {
+				writeJSONError(w, http.StatusForbidden, "admin route disabled: set ADMIN_TOKEN and send it as Authorization: Bearer <token>")
+				return
+			}
+			h(w, r)
+			return
+		}
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		g, e := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(want))
+		if !ok || subtle.ConstantTimeCompare(g[:], e[:]) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="suite-server admin"`)
+			writeJSONError(w, http.StatusUnauthorized, "admin route: send Authorization: Bearer <ADMIN_TOKEN>")
+			return
+		}
+		h(w, r)
+	}
+}
+
 // licenseReport serves GET /license/report?corpid=&userid=…&days=: which of
 // the corporation's members hold an active interface license (接口许可),
 // which expire within days (default 30) and which have none — the report
 // providers otherwise build in spreadsheets. The members to check are the
 // userid parameters (repeated, or one comma-separated list); without any, the
 // members named in the app's visible range (allow_user, extra_user). It
-// needs PROVIDER_CORP_ID and PROVIDER_SECRET.
+// needs PROVIDER_CORP_ID and PROVIDER_SECRET, and it is an admin route
+// (adminOnly): it names the corporation's members.
 func (a *app) licenseReport(w http.ResponseWriter, r *http.Request) {
 	if a.lic == nil {
 		writeJSONError(w, http.StatusNotFound, "licenses need PROVIDER_CORP_ID and PROVIDER_SECRET")

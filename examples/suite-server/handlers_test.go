@@ -552,8 +552,24 @@ func TestCommandURLVerification(t *testing.T) {
 	require.Equal(t, "echo-12345", body)
 }
 
+const testAdminToken = "admin-token-0123456789abcdef"
+
+// getAdmin is get with ADMIN_TOKEN as the bearer token.
+func getAdmin(t *testing.T, u string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+testAdminToken)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, string(b)
+}
+
 func TestLicenseReportAndQRCode(t *testing.T) {
-	f := newInproc(t, nil, nil)
+	f := newInproc(t, func(c *config) { c.AdminToken = testAdminToken }, nil)
 	f.install(t, corpA)
 	ctx := context.Background()
 
@@ -572,7 +588,7 @@ func TestLicenseReportAndQRCode(t *testing.T) {
 	require.Len(t, codes, 2)
 	require.NoError(t, lic.Activate(ctx, corpA, codes[0], "zhangsan"))
 
-	status, body := get(t, f.hs.URL+"/license/report?corpid="+corpA+"&userid=zhangsan,lisi&days=40")
+	status, body := getAdmin(t, f.hs.URL+"/license/report?corpid="+corpA+"&userid=zhangsan,lisi&days=40")
 	require.Equal(t, http.StatusOK, status, body)
 	var rep struct {
 		CorpID string `json:"corpid"`
@@ -606,7 +622,7 @@ func TestLicenseReportAndQRCode(t *testing.T) {
 		{"?corpid=bad%20id", http.StatusBadRequest},
 		{"?corpid=" + corpB, http.StatusNotFound},
 	} {
-		status, _ := get(t, f.hs.URL+"/license/report"+tc.query)
+		status, _ := getAdmin(t, f.hs.URL+"/license/report"+tc.query)
 		require.Equal(t, tc.status, status, tc.query)
 	}
 
@@ -620,8 +636,8 @@ func TestLicenseReportAndQRCode(t *testing.T) {
 	status, _ = get(t, f.hs.URL+"/qrcode?state=not+letters!")
 	require.Equal(t, http.StatusBadRequest, status)
 
-	noProvider := newInproc(t, func(c *config) { c.ProviderCorpID, c.ProviderSecret = "", "" }, nil)
-	status, _ = get(t, noProvider.hs.URL+"/license/report?corpid="+corpA)
+	noProvider := newInproc(t, func(c *config) { c.ProviderCorpID, c.ProviderSecret, c.AdminToken = "", "", testAdminToken }, nil)
+	status, _ = getAdmin(t, noProvider.hs.URL+"/license/report?corpid="+corpA)
 	require.Equal(t, http.StatusNotFound, status)
 }
 
@@ -687,4 +703,94 @@ func TestUnlicensedNotify(t *testing.T) {
 	_, body := get(t, f.hs.URL+"/metrics")
 	require.Contains(t, body, `suite_server_events_total{event="unlicensed"} 1`)
 	require.Contains(t, body, `suite_server_events_total{event="other"} 0`)
+}
+
+// /license/report names a corp's members: it needs ADMIN_TOKEN as a bearer
+// token, and is refused without ADMIN_TOKEN unless -demo.
+func TestLicenseReportIsAdminOnly(t *testing.T) {
+	f := newInproc(t, func(c *config) { c.AdminToken = testAdminToken }, nil)
+	f.install(t, corpA)
+	report := f.hs.URL + "/license/report?corpid=" + corpA + "&userid=zhangsan"
+	status, body := getAdmin(t, report)
+	require.Equal(t, http.StatusOK, status, body)
+	for _, auth := range []string{"", "Bearer", "Bearer wrong-token-0123456789", "Basic " + testAdminToken, "bearer " + testAdminToken} {
+		req, err := http.NewRequest(http.MethodGet, report, nil)
+		require.NoError(t, err)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.Equal(t, http.StatusUnauthorized, resp.StatusCode, auth)
+		require.Equal(t, `Bearer realm="suite-server admin"`, resp.Header.Get("WWW-Authenticate"))
+		require.JSONEq(t, `{"error":"admin route: send Authorization: Bearer <ADMIN_TOKEN>"}`, string(b))
+		require.NotContains(t, string(b), "zhangsan")
+	}
+
+	unset := newInproc(t, nil, nil)
+	unset.install(t, corpA)
+	status, body = get(t, unset.hs.URL+"/license/report?corpid="+corpA+"&userid=zhangsan")
+	require.Equal(t, http.StatusForbidden, status)
+	require.JSONEq(t, `{"error":"admin route disabled: set ADMIN_TOKEN and send it as Authorization: Bearer <token>"}`, body)
+	status, _ = getAdmin(t, unset.hs.URL+"/license/report?corpid="+corpA+"&userid=zhangsan")
+	require.Equal(t, http.StatusForbidden, status, "no token accepted when none is set")
+
+	demo := newInproc(t, func(c *config) { c.Demo = true }, nil)
+	demo.install(t, corpA)
+	status, body = get(t, demo.hs.URL+"/license/report?corpid="+corpA+"&userid=zhangsan")
+	require.Equal(t, http.StatusOK, status, body)
+
+	_, err := loadConfig([]string{"-admin-token", "short"}, env(validEnv), io.Discard)
+	require.ErrorContains(t, err, "ADMIN_TOKEN (-admin-token): too short")
+}
+
+// /install and /qrcode each spend WeCom quota: per client address, a
+// burst of 10 and then one every 6 seconds; beyond it 429 with
+// Retry-After, and WeCom is not asked. Other addresses are not affected.
+func TestInstallAndQRCodeRateLimited(t *testing.T) {
+	f := newInproc(t, func(c *config) { c.PublicURL = "https://suite.example.com" }, nil)
+	_, err := f.srv.PushSuiteTicket(context.Background(), testSuiteID)
+	require.NoError(t, err)
+	now := time.Unix(1_800_000_000, 0)
+	f.a.quota.now = func() time.Time { return now } // only this goroutine calls the handler
+	call := func(path, addr string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.RemoteAddr = addr
+		rec := httptest.NewRecorder()
+		f.a.handler.ServeHTTP(rec, req)
+		return rec
+	}
+	for i := 0; i < quotaBurst; i++ {
+		path := "/install"
+		if i%2 == 1 {
+			path = "/qrcode"
+		}
+		rec := call(path, "198.51.100.7:4000")
+		require.NotEqual(t, http.StatusTooManyRequests, rec.Code, i)
+	}
+	preAuth, qr := f.srv.Calls("/cgi-bin/service/get_pre_auth_code"), f.srv.Calls("/cgi-bin/service/get_app_qrcode")
+	require.Equal(t, quotaBurst, preAuth+qr)
+	for _, path := range []string{"/install", "/qrcode"} {
+		rec := call(path, "198.51.100.7:4001")
+		require.Equal(t, http.StatusTooManyRequests, rec.Code, path)
+		require.Equal(t, "6", rec.Header().Get("Retry-After"))
+		require.JSONEq(t, `{"error":"too many requests from this address: each one spends the provider's WeCom quota; try again later"}`, rec.Body.String())
+	}
+	require.Equal(t, quotaBurst, f.srv.Calls("/cgi-bin/service/get_pre_auth_code")+f.srv.Calls("/cgi-bin/service/get_app_qrcode"), "WeCom not asked")
+	require.Equal(t, http.StatusFound, call("/install", "203.0.113.9:4000").Code, "another address")
+	// IPv6 clients share their /64.
+	for i := 0; i < quotaBurst; i++ {
+		require.Equal(t, http.StatusFound, call("/install", "[2001:db8:1:2::1]:4000").Code)
+	}
+	require.Equal(t, http.StatusTooManyRequests, call("/install", "[2001:db8:1:2::ffff]:4000").Code)
+	require.Equal(t, http.StatusFound, call("/install", "[2001:db8:1:3::1]:4000").Code)
+
+	now = now.Add(quotaEvery)
+	require.Equal(t, http.StatusFound, call("/install", "198.51.100.7:4000").Code, "one more after the interval")
+	require.Equal(t, http.StatusTooManyRequests, call("/install", "198.51.100.7:4000").Code)
+
+	_, body := get(t, f.hs.URL+"/metrics")
+	require.Contains(t, body, `suite_server_requests_total{route="/install",status="429"} `)
 }

@@ -164,7 +164,7 @@ func newMetrics(g gauges) *metrics {
 
 	for i, name := range routeNames {
 		rm := routeMetrics{name: name, codes: map[int]prometheus.Counter{}, latency: latency.WithLabelValues(name)}
-		for _, c := range []int{200, 302, 400, 401, 404, 405, 500, 502, 503} {
+		for _, c := range []int{200, 302, 400, 401, 403, 404, 405, 429, 500, 502, 503} {
 			rm.codes[c] = m.requests.WithLabelValues(name, strconv.Itoa(c))
 		}
 		m.byRoute[i] = rm

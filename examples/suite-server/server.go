@@ -41,7 +41,10 @@ type app struct {
 	metrics *metrics
 	logger  *slog.Logger
 	states  *oauth.StateCodec
-	public  string // PUBLIC_URL, or "" to derive it from the request
+	public  string       // PUBLIC_URL, or "" to derive it from the request
+	admin   wecom.Secret // ADMIN_TOKEN
+	demo    bool         // -demo: admin routes are open without ADMIN_TOKEN
+	quota   *limiter     // per client address, on the routes that spend WeCom quota
 }
 
 // signerKey names each corporation's JS-SDK signer among its
@@ -69,7 +72,8 @@ func openStore(cfg config) (store.Store, string, error) {
 // suite and the provider, the suite with its hooks, the routes and the
 // metrics. extra options go to suite.New after the server's own (tests).
 func newApp(cfg config, st store.Store, backend string, logger *slog.Logger, extra ...suite.Option) (*app, error) {
-	a := &app{store: st, backend: backend, logger: logger, public: cfg.PublicURL}
+	a := &app{store: st, backend: backend, logger: logger, public: cfg.PublicURL, admin: cfg.AdminToken, demo: cfg.Demo,
+		quota: newLimiter(quotaBurst, quotaEvery)}
 	a.metrics = newMetrics(gauges{
 		ticketAge: func(ctx context.Context) (float64, bool) {
 			h, err := a.suite.TicketHealth(ctx)
@@ -154,13 +158,13 @@ func newApp(cfg config, st store.Store, backend string, logger *slog.Logger, ext
 	mux := http.NewServeMux()
 	mux.Handle("/callback/command", a.suite.CommandHandler())
 	mux.Handle("/callback/data", a.suite.DataHandler(crypto.HandlerFunc(a.dataEvent)))
-	mux.HandleFunc("GET /install", a.install)
+	mux.HandleFunc("GET /install", a.quota.limited(a.install))
 	mux.HandleFunc("GET /install/callback", a.installCallback)
 	mux.HandleFunc("GET /sign", a.sign)
 	mux.HandleFunc("GET /oauth/callback", a.oauthCallback)
 	mux.HandleFunc("GET /provider/login", a.providerLogin)
-	mux.HandleFunc("GET /license/report", a.licenseReport)
-	mux.HandleFunc("GET /qrcode", a.qrcode)
+	mux.HandleFunc("GET /license/report", a.adminOnly(a.licenseReport))
+	mux.HandleFunc("GET /qrcode", a.quota.limited(a.qrcode))
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.HandleFunc("GET /readyz", a.readyz)
 	mux.Handle("GET /metrics", a.metrics.handler())
