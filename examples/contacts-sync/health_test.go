@@ -183,7 +183,7 @@ func TestListenSettings(t *testing.T) {
 	var stderr bytes.Buffer
 	code := run(context.Background(), []string{"-listen", ln.Addr().String()}, func(k string) string { return env[k] }, &bytes.Buffer{}, &stderr)
 	require.Equal(t, exitSettings, code)
-	require.Contains(t, stderr.String(), "contacts-sync: invalid settings: LISTEN_ADDR (-listen): cannot listen on")
+	require.Contains(t, stderr.String(), "contacts-sync: invalid configuration:\n  - LISTEN_ADDR (-listen): cannot listen on")
 	require.Contains(t, stderr.String(), "Run with -h")
 
 	stderr.Reset()

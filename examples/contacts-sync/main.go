@@ -25,8 +25,9 @@
 // the baseline: -notify messages nobody then (it would be the whole
 // company) unless -notify-initial is given. A failed sync (an
 // error on any page) prints nothing and keeps the previous snapshot; with
-// -once the process then exits 1. Invalid settings exit 2, all reported
-// together.
+// -once the process then exits 1, as it does when the data file cannot be
+// opened. Every setting is a flag with an environment fallback (see -h);
+// invalid settings exit 2, all reported together.
 //
 // With -listen (or LISTEN_ADDR) the long-running mode also serves
 // /healthz, /readyz (ready after the first successful sync, and while the
@@ -55,6 +56,7 @@ import (
 
 	"github.com/wecomkit/wecomkit/contact"
 	"github.com/wecomkit/wecomkit/internal/serve"
+	"github.com/wecomkit/wecomkit/internal/settings"
 	"github.com/wecomkit/wecomkit/message"
 	"github.com/wecomkit/wecomkit/store/boltstore"
 	"github.com/wecomkit/wecomkit/wecom"
@@ -80,17 +82,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
-	if err != nil {
-		fmt.Fprintf(stderr, "contacts-sync: %v\nRun with -h to list the settings.\n", err)
-		return exitSettings
-	}
+	problems := settings.ProblemsOf(err)
 	// A port in use is a setting to fix, like the others: try it first.
 	var ln net.Listener
-	if cfg.Listen != "" && !cfg.Once {
+	if err == nil && cfg.Listen != "" && !cfg.Once {
 		if ln, err = serve.Listen(cfg.Listen); err != nil {
-			fmt.Fprintf(stderr, "contacts-sync: %v: LISTEN_ADDR (-listen): %v\nRun with -h to list the settings.\n", errUsage, err)
-			return exitSettings
+			problems = append(problems, "LISTEN_ADDR (-listen): "+err.Error())
 		}
+	}
+	if len(problems) > 0 {
+		settings.Report(stderr, "contacts-sync", problems)
+		return exitSettings
+	}
+	if ln != nil {
 		defer ln.Close()
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))

@@ -157,24 +157,54 @@ func TestOnceEndToEnd(t *testing.T) {
 	require.Equal(t, 1, code)
 }
 
+// Settings are flags with environment fallbacks (the flag wins), reported
+// together as the other servers do, exit 2; a data file that cannot be
+// opened is a failure at run time, exit 1.
 func TestSettings(t *testing.T) {
 	var stderr bytes.Buffer
 	code := run(context.Background(), []string{"-once", "-interval", "1ms"}, func(k string) string {
 		return map[string]string{"WECOM_AGENT_ID": "x", "WECOM_BASE_URL": "ftp://nope"}[k]
 	}, &bytes.Buffer{}, &stderr)
 	require.Equal(t, exitSettings, code)
-	for _, want := range []string{"WECOM_CORP_ID", "WECOM_CONTACT_SECRET", "WECOM_AGENT_ID", "WECOM_BASE_URL", "-interval"} {
+	require.True(t, strings.HasPrefix(stderr.String(), "contacts-sync: invalid configuration:\n  - missing required settings: WECOM_CORP_ID (-corp-id), WECOM_CONTACT_SECRET (-contact-secret)\n"), stderr.String())
+	for _, want := range []string{"\n  - WECOM_AGENT_ID (-agent-id): ", "\n  - WECOM_BASE_URL (-wecom-base-url): ", "\n  - CONTACTS_INTERVAL (-interval): \"1ms\" is not a duration", "Run with -h to list the settings.\n"} {
 		require.Contains(t, stderr.String(), want)
 	}
 	stderr.Reset()
-	code = run(context.Background(), []string{"-notify"}, func(k string) string {
-		return map[string]string{"WECOM_CORP_ID": "ww", "WECOM_CONTACT_SECRET": "s"}[k]
+	code = run(context.Background(), nil, func(k string) string {
+		return map[string]string{"WECOM_CORP_ID": "ww", "WECOM_CONTACT_SECRET": "s", "CONTACTS_NOTIFY": "true"}[k]
 	}, &bytes.Buffer{}, &stderr)
 	require.Equal(t, exitSettings, code)
-	require.Contains(t, stderr.String(), "WECOM_SECRET (for -notify), WECOM_AGENT_ID (for -notify)")
+	require.Contains(t, stderr.String(), "missing required settings: WECOM_SECRET (-secret), WECOM_AGENT_ID (-agent-id)", "CONTACTS_NOTIFY is -notify")
+	stderr.Reset()
+	code = run(context.Background(), []string{"-notify-initial", "-notify=false"}, func(k string) string {
+		return map[string]string{"WECOM_CORP_ID": "ww", "WECOM_CONTACT_SECRET": "s", "CONTACTS_NOTIFY": "true"}[k]
+	}, &bytes.Buffer{}, &stderr)
+	require.Equal(t, exitSettings, code)
+	require.Equal(t, "contacts-sync: invalid configuration:\n  - CONTACTS_NOTIFY_INITIAL (-notify-initial): only with -notify\nRun with -h to list the settings.\n", stderr.String(), "the flag wins over the variable")
 
 	require.Equal(t, exitOK, run(context.Background(), []string{"-h"}, func(string) string { return "" }, &bytes.Buffer{}, &bytes.Buffer{}))
 	require.Equal(t, exitSettings, run(context.Background(), []string{"extra"}, func(string) string { return "" }, &bytes.Buffer{}, &bytes.Buffer{}))
+
+	// Everything from flags, the data file from CONTACTS_DATA.
+	srv := fakeWeCom(t)
+	data := filepath.Join(t.TempDir(), "env.db")
+	var stdout bytes.Buffer
+	stderr.Reset()
+	code = run(context.Background(), []string{"-once", "-corp-id", testCorp, "-contact-secret", testContactSecret, "-secret", testAppSecret, "-agent-id", "1000002", "-wecom-base-url", srv.URL},
+		func(k string) string { return map[string]string{"CONTACTS_DATA": data, "WECOM_CORP_ID": "wwother"}[k] }, &stdout, &stderr)
+	require.Equal(t, exitOK, code, stderr.String())
+	require.Equal(t, 7, strings.Count(stdout.String(), "\n"))
+	_, err := os.Stat(data)
+	require.NoError(t, err, "the snapshot is in CONTACTS_DATA")
+
+	// A data file that cannot be opened: exit 1, said once.
+	stderr.Reset()
+	code = run(context.Background(), []string{"-once", "-data", filepath.Join(t.TempDir(), "missing-dir", "c.db")}, func(k string) string {
+		return map[string]string{"WECOM_CORP_ID": testCorp, "WECOM_CONTACT_SECRET": testContactSecret, "WECOM_BASE_URL": srv.URL}[k]
+	}, &bytes.Buffer{}, &stderr)
+	require.Equal(t, exitFailed, code, stderr.String())
+	require.Len(t, logLines(t, stderr.String(), "cannot open the data file"), 1, stderr.String())
 }
 
 // The first sync (an empty data file) is the baseline: -notify messages
