@@ -24,7 +24,7 @@ type config struct {
 	ProviderSecret wecom.Secret // PROVIDER_SECRET
 	BaseURL        string       // WECOM_BASE_URL
 	OpenBaseURL    string       // WECOM_OPEN_BASE_URL: where the install page lives
-	PublicURL      string       // PUBLIC_URL: how browsers reach this server ("": from the request)
+	PublicURL      string       // PUBLIC_URL: how browsers reach this server; required outside -demo ("": from the request)
 	ListenAddr     string       // LISTEN_ADDR
 	DataFile       string       // SUITE_DATA: the bbolt file
 	RedisURL       wecom.Secret // REDIS_URL: may carry a password
@@ -68,7 +68,7 @@ func declare(stderr io.Writer, demo *bool) *settings.Set {
 		settings.Var{Flag: "provider-secret", Env: "PROVIDER_SECRET", Usage: "the provider secret; optional, with PROVIDER_CORP_ID"},
 		settings.Var{Flag: "wecom-base-url", Env: "WECOM_BASE_URL", Usage: "WeCom API base URL (default " + wecom.DefaultBaseURL + ")"},
 		settings.Var{Flag: "wecom-open-base-url", Env: "WECOM_OPEN_BASE_URL", Usage: "base URL of WeCom's install page (default " + suite.DefaultOpenBaseURL + ")"},
-		settings.Var{Flag: "public-url", Env: "PUBLIC_URL", Usage: "this server's URL as browsers reach it, for the install redirect (default: from the request's Host)"},
+		settings.Var{Flag: "public-url", Env: "PUBLIC_URL", Usage: "this server's URL as browsers reach it, for the install redirect and the cookie's Secure flag; required (with -demo: from the request's Host)"},
 		settings.Var{Flag: "listen", Env: "LISTEN_ADDR", Usage: "address to listen on (default " + defaultListenAddr + "; with -demo " + defaultDemoListenAddr + ")"},
 		settings.Var{Flag: "data", Env: "SUITE_DATA", Usage: "bbolt file keeping tickets and permanent codes, unless REDIS_URL is set (default " + defaultDataFile + ")"},
 		settings.Var{Flag: "redis-url", Env: "REDIS_URL", Usage: "redis:// or rediss:// URL: one store shared by several instances, instead of the bbolt file"},
@@ -152,7 +152,10 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	}
 
 	if !cfg.Demo { // the demo brings its own suite
-		set.Require("suite-id", "suite-secret", "suite-token", "suite-aes-key")
+		// PUBLIC_URL too: built from the Host header, the install redirect
+		// would go wherever a request's Host says, and the install cookie
+		// would lack Secure behind a TLS proxy.
+		set.Require("suite-id", "suite-secret", "suite-token", "suite-aes-key", "public-url")
 		if k := cfg.EncodingAESKey.Reveal(); k != "" {
 			if _, err := crypto.New("x", k, "x"); err != nil {
 				set.Bad("suite-aes-key", "not an EncodingAESKey: 43 characters of base64, as the admin console shows it")

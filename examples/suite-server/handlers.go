@@ -295,7 +295,8 @@ func (a *app) installCallback(w http.ResponseWriter, r *http.Request) {
 	page(w, http.StatusOK, "Installed", "", au)
 }
 
-// publicBase is the server's URL as the browser reaches it.
+// publicBase is the server's URL as the browser reaches it: PUBLIC_URL,
+// which only -demo may leave unset (then the request's Host says).
 func (a *app) publicBase(r *http.Request) string {
 	if a.public != "" {
 		return a.public

@@ -25,6 +25,7 @@ func env(m map[string]string) func(string) string {
 
 var validEnv = map[string]string{
 	"SUITE_ID": testSuiteID, "SUITE_SECRET": testSuiteSecret, "SUITE_TOKEN": testToken, "SUITE_AES_KEY": testAESKey,
+	"PUBLIC_URL": "https://suite.example.com",
 }
 
 func TestConfigFromEnvironmentAndFlags(t *testing.T) {
@@ -209,4 +210,27 @@ func TestDemo(t *testing.T) {
 		t.Fatal("the demo did not stop")
 	}
 	require.Contains(t, stderr.String(), `"msg":"stopped"`)
+}
+
+// Without PUBLIC_URL the install redirect would be built from the Host
+// header (Host: evil.example → redirect_uri=http://evil.example/…) and the
+// install cookie would lack Secure behind TLS: outside -demo it is a
+// required setting, reported with the others (exit 2).
+func TestPublicURLRequiredOutsideDemo(t *testing.T) {
+	e := map[string]string{"LISTEN_ADDR": "127.0.0.1:0", "SUITE_DATA": filepath.Join(t.TempDir(), "suite.db")}
+	for k, v := range validEnv {
+		if k != "PUBLIC_URL" {
+			e[k] = v
+		}
+	}
+	var stderr strings.Builder
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // a server that starts stops at once
+	require.Equal(t, 2, start(ctx, process{getenv: env(e), stdout: io.Discard, stderr: &stderr}))
+	require.Contains(t, stderr.String(), "suite-server: invalid configuration")
+	require.Contains(t, stderr.String(), "missing required settings: PUBLIC_URL (-public-url)")
+	require.NoFileExists(t, e["SUITE_DATA"], "nothing is created")
+
+	_, err := loadConfig([]string{"-demo"}, env(nil), io.Discard)
+	require.NoError(t, err, "the demo builds it from the request")
 }

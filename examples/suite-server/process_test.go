@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -180,7 +181,7 @@ func (f *e2e) start(env map[string]string, noCommandURL ...bool) *proc {
 		"SUITE_ID": testSuiteID, "SUITE_SECRET": testSuiteSecret, "SUITE_TOKEN": testToken, "SUITE_AES_KEY": testAESKey,
 		"PROVIDER_CORP_ID": testProviderCorpID, "PROVIDER_SECRET": testProviderSecret,
 		"WECOM_BASE_URL": f.srv.URL, "WECOM_OPEN_BASE_URL": f.srv.URL,
-		"LISTEN_ADDR": "127.0.0.1:0", "SUITE_DATA": f.data,
+		"LISTEN_ADDR": "127.0.0.1:0", "SUITE_DATA": f.data, "PUBLIC_URL": testPublicURL,
 	}
 	for k, v := range env {
 		vars[k] = v
@@ -369,18 +370,32 @@ func getReadyz(t *testing.T, base string) readyz {
 	return r
 }
 
-// websiteInstall starts an install at base/install in a browser-like
-// client (cookies, redirects followed) that ends on /install/callback.
+// testPublicURL is the processes' PUBLIC_URL: browsers reach them there
+// (websiteInstall resolves its host to the process's address).
+const testPublicURL = "http://suite-server.test"
+
+// websiteInstall starts an install at PUBLIC_URL/install in a browser-like
+// client (cookies, redirects followed, PUBLIC_URL's host resolved to base)
+// that ends on /install/callback.
 func websiteInstall(t *testing.T, base string) (int, string) {
 	t.Helper()
 	jar, err := cookiejar.New(nil)
 	require.NoError(t, err)
 	var visited []string
-	c := &http.Client{Jar: jar, CheckRedirect: func(r *http.Request, _ []*http.Request) error {
+	addr := strings.TrimPrefix(base, "http://")
+	var d net.Dialer
+	tr := &http.Transport{DialContext: func(ctx context.Context, network, a string) (net.Conn, error) {
+		if a == "suite-server.test:80" {
+			a = addr
+		}
+		return d.DialContext(ctx, network, a)
+	}}
+	defer tr.CloseIdleConnections()
+	c := &http.Client{Jar: jar, Transport: tr, CheckRedirect: func(r *http.Request, _ []*http.Request) error {
 		visited = append(visited, r.URL.Path)
 		return nil
 	}}
-	resp, err := c.Get(base + "/install")
+	resp, err := c.Get(testPublicURL + "/install")
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
@@ -675,7 +690,7 @@ func TestProcessCorruptDataFileExit1(t *testing.T) {
 
 	cmd := exec.Command(serverBinary(t))
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "SUITE_ID=" + testSuiteID, "SUITE_SECRET=" + testSuiteSecret,
-		"SUITE_TOKEN=" + testToken, "SUITE_AES_KEY=" + testAESKey, "SUITE_DATA=" + path, "LISTEN_ADDR=127.0.0.1:0"}
+		"SUITE_TOKEN=" + testToken, "SUITE_AES_KEY=" + testAESKey, "SUITE_DATA=" + path, "LISTEN_ADDR=127.0.0.1:0", "PUBLIC_URL=" + testPublicURL}
 	out, err := cmd.CombinedOutput()
 	var ee *exec.ExitError
 	require.ErrorAs(t, err, &ee, string(out))
