@@ -19,7 +19,9 @@ import (
 )
 
 // The demo's suite, provider and corporations. Their secrets are drawn at
-// start; they are printed nowhere, but the demo listens on loopback anyway.
+// start; the callback Token and EncodingAESKey are printed (so that pushes
+// can be crafted with wecomkit callback encrypt), and the demo listens on
+// loopback.
 const (
 	demoSuiteID    = "wwdemosuite00001"
 	demoProviderID = "wwdemoprovider01"
@@ -133,6 +135,14 @@ func (d *demoEnv) run(ctx context.Context, a *app, base string, out io.Writer, f
 	step("curl '%s/oauth/callback?%s'", base, url.Values{"code": {d.srv.NewCode3rd(demoSuiteID, demoQRCorp, "zhangsan")}}.Encode())
 	step("# who logged in to the provider's website (the code works once, for 10 minutes)")
 	step("curl '%s/provider/login?%s'", base, url.Values{"auth_code": {d.srv.NewLoginCode(demoQRCorp, "zhangsan")}}.Encode())
+	step("# your own pushes: the demo's callback settings (a demo's, printed on purpose: real ones are secrets)")
+	step("#   Token:          %s", d.suite.Token)
+	step("#   EncodingAESKey: %s", d.suite.EncodingAESKey)
+	step("#   receive id:     %s for /callback/command, an authorized corp id (%s) for /callback/data", demoSuiteID, demoQRCorp)
+	step("# encrypt one (the envelope on stdout, the msg_signature, timestamp and nonce to POST it with on stderr):")
+	step("echo '<xml><ToUserName><![CDATA[%s]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[enter_agent]]></Event><AgentID>1</AgentID></xml>' | \\\n    wecomkit callback encrypt --token %s --aes-key %s --receive-id %s",
+		demoQRCorp, d.suite.Token, d.suite.EncodingAESKey, demoQRCorp)
+	step("# then: curl --data-binary @envelope.xml '%s/callback/data?msg_signature=…&timestamp=…&nonce=…'", base)
 	step("# readiness (the suite_ticket's age), metrics")
 	step("curl '%s/readyz'\ncurl '%s/metrics'\n", base, base)
 	return nil

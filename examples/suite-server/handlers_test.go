@@ -314,7 +314,14 @@ func TestDataCallback(t *testing.T) {
 // suite's callback settings for receiveID.
 func postEncrypted(t *testing.T, target, receiveID string, plain []byte) (int, string) {
 	t.Helper()
-	mc, err := crypto.New(testToken, testAESKey, receiveID)
+	return postEncryptedWith(t, target, testToken, testAESKey, receiveID, plain)
+}
+
+// postEncryptedWith is postEncrypted with the given callback Token and
+// EncodingAESKey.
+func postEncryptedWith(t *testing.T, target, token, aesKey, receiveID string, plain []byte) (int, string) {
+	t.Helper()
+	mc, err := crypto.New(token, aesKey, receiveID)
 	require.NoError(t, err)
 	ts, nonce := strconv.FormatInt(time.Now().Unix(), 10), "98765"
 	env, err := mc.EncryptMsg(plain, ts, nonce)

@@ -198,6 +198,18 @@ func TestDemo(t *testing.T) {
 	resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(b))
 	require.Contains(t, string(b), demoWebCorp)
+	// The printed Token and EncodingAESKey are the ones the server uses:
+	// a push crafted with them is accepted.
+	token := regexp.MustCompile(`(?m)^#   Token: +(\S+)$`).FindStringSubmatch(out)
+	key := regexp.MustCompile(`(?m)^#   EncodingAESKey: +(\S{43})$`).FindStringSubmatch(out)
+	require.NotNil(t, token, out)
+	require.NotNil(t, key, out)
+	require.Contains(t, out, "wecomkit callback encrypt --token "+token[1]+" --aes-key "+key[1]+" --receive-id "+demoQRCorp)
+	plain := []byte("<xml><ToUserName><![CDATA[" + demoQRCorp + "]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName>" +
+		"<CreateTime>1700000000</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[enter_agent]]></Event><AgentID>1</AgentID></xml>")
+	status, body = postEncryptedWith(t, base+"/callback/data", token[1], key[1], demoQRCorp, plain)
+	require.Equal(t, http.StatusOK, status, body)
+	require.Equal(t, "success", body)
 	for _, c := range curls[1:] {
 		status, body := get(t, c[1])
 		require.Equal(t, http.StatusOK, status, c[1]+": "+body)
