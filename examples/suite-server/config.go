@@ -123,7 +123,15 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		}
 		u, err := wecom.ParseBaseURL(v)
 		if err != nil {
-			set.Bad(name, "%v", err)
+			// Named as typed (wecom's error shows "[redacted]" for a URL
+			// that does not parse): a base URL holds no secret, except in
+			// user info, which is left out.
+			if p, perr := url.Parse(v); perr == nil && (p.Scheme == "http" || p.Scheme == "https") && p.Host != "" {
+				p.User = nil
+				set.Bad(name, "%q must not carry a query, fragment or user info", p.String())
+			} else {
+				set.Bad(name, "%q is not an http(s) URL", asTyped(v))
+			}
 		}
 		return u
 	}
@@ -166,4 +174,19 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		return config{ListenAddr: cfg.ListenAddr, DataFile: cfg.DataFile, RedisURL: cfg.RedisURL, Demo: cfg.Demo}, err
 	}
 	return cfg, nil
+}
+
+// asTyped is a setting's value as the operator typed it, for an error
+// message, with anything before an '@' after the scheme (user info, which
+// may hold a password) shown as "…".
+func asTyped(v string) string {
+	at := strings.LastIndexByte(v, '@')
+	if at < 0 {
+		return v
+	}
+	start := 0
+	if i := strings.Index(v, "://"); i >= 0 && i < at {
+		start = i + 3
+	}
+	return v[:start] + "…" + v[at:]
 }

@@ -246,3 +246,29 @@ func TestPublicURLRequiredOutsideDemo(t *testing.T) {
 	_, err := loadConfig([]string{"-demo"}, env(nil), io.Discard)
 	require.NoError(t, err, "the demo builds it from the request")
 }
+
+// A bad base URL is reported as the operator typed it (it holds no
+// secret), not as "[redacted]"; only user info, which could hold a
+// password, is left out.
+func TestBadBaseURLShownAsTyped(t *testing.T) {
+	for _, tc := range []struct{ value, want, never string }{
+		{"qyapi.weixin.qq.com:443:x", `WECOM_BASE_URL (-wecom-base-url): "qyapi.weixin.qq.com:443:x" is not an http(s) URL`, ""},
+		{"http://[::1", `WECOM_BASE_URL (-wecom-base-url): "http://[::1" is not an http(s) URL`, ""},
+		{"ftp://x", `WECOM_BASE_URL (-wecom-base-url): "ftp://x" is not an http(s) URL`, ""},
+		{"https://qyapi.weixin.qq.com/?debug=1", `WECOM_BASE_URL (-wecom-base-url): "https://qyapi.weixin.qq.com/?debug=1" must not carry a query, fragment or user info`, ""},
+		{"https://ops:pa55word@proxy.example.com", `WECOM_BASE_URL (-wecom-base-url): "https://proxy.example.com" must not carry a query, fragment or user info`, "pa55word"},
+		{"http://ops:pa55word@[::1", `WECOM_BASE_URL (-wecom-base-url): "http://…@[::1" is not an http(s) URL`, "pa55word"},
+	} {
+		e := map[string]string{"WECOM_BASE_URL": tc.value}
+		for k, v := range validEnv {
+			e[k] = v
+		}
+		_, err := loadConfig(nil, env(e), io.Discard)
+		require.Error(t, err, tc.value)
+		require.Contains(t, err.Error(), tc.want, tc.value)
+		require.NotContains(t, err.Error(), "[redacted]", tc.value)
+		if tc.never != "" {
+			require.NotContains(t, err.Error(), tc.never)
+		}
+	}
+}
