@@ -17,7 +17,7 @@ func runErrcode(e *env, args []string) error {
 or a callback error code -40001 … -40011 (doc 91144): what it means and what
 to do. --msg takes WeCom's errmsg, from which 60020's IP is read.`,
 		`wecomkit errcode 60020 --msg 'not allow to access from your ip, from ip: 203.0.113.7'
-  wecomkit errcode -40001`)
+wecomkit errcode -40001`)
 	var msg string
 	var all bool
 	f.StringVar(&msg, "msg", "", "WeCom's errmsg for the code (60020 names the IP to allow)")

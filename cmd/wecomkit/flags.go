@@ -91,7 +91,32 @@ func (f *flags) writeHelp(w io.Writer) {
 	f.SetOutput(w)
 	f.PrintDefaults()
 	f.SetOutput(io.Discard)
-	fmt.Fprintf(w, "\nExample:\n%s\n", indent(strings.TrimSpace(f.examples), "  "))
+	fmt.Fprintf(w, "\nExample:\n%s\n", formatExamples(f.examples))
+}
+
+// formatExamples lays out example command lines: each command starts two
+// spaces in, and a line continuing one that ends in a backslash six, however
+// the lines were indented in the source.
+func formatExamples(s string) string {
+	var b strings.Builder
+	continued := false
+	for _, line := range strings.Split(strings.TrimSpace(s), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		if continued {
+			b.WriteString("      ")
+		} else {
+			b.WriteString("  ")
+		}
+		b.WriteString(line)
+		continued = strings.HasSuffix(line, "\\")
+	}
+	return b.String()
 }
 
 // printJSON writes v as indented JSON, without HTML escaping (URLs stay

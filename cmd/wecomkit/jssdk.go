@@ -19,7 +19,7 @@ warns when the URL has a fragment or looks encoded twice — the usual causes
 of 40093. The ticket is shown as *** in string1 unless --show-ticket.
 --nonce and --timestamp default to a random nonce and the current time.`,
 		`wecomkit jssdk --ticket sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg \
-      --nonce Wm3WZYTPz0wzccnW --timestamp 1414587457 --url 'http://mp.weixin.qq.com?params=value'`)
+    --nonce Wm3WZYTPz0wzccnW --timestamp 1414587457 --url 'http://mp.weixin.qq.com?params=value'`)
 	var ticket, pageURL, nonce string
 	var ts int64
 	var showTicket bool

@@ -24,7 +24,6 @@ import (
 	"io"
 	"os"
 	"sort"
-	"strings"
 	"time"
 )
 
@@ -184,9 +183,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// indent prefixes every line of s with p.
-func indent(s, p string) string {
-	return p + strings.ReplaceAll(s, "\n", "\n"+p)
 }

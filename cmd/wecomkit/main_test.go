@@ -152,6 +152,33 @@ func TestHelpEverywhere(t *testing.T) {
 	}
 }
 
+// Every example line starts two spaces in, and a line continuing one that
+// ends in a backslash six: the second example used to carry the indent of
+// the Go source ("    WECOMKIT_SECRET=pwd wecomkit sign …").
+func TestHelpExampleIndent(t *testing.T) {
+	for _, args := range [][]string{
+		{"sign"}, {"verify"}, {"jssdk"}, {"token"}, {"errcode"},
+		{"callback", "verify-url"}, {"callback", "decrypt"}, {"callback", "encrypt"},
+		{"url", "authorize"}, {"url", "weblogin"}, {"url", "install"}, {"url", "check"},
+	} {
+		code, stdout, _ := runCLI(t, append(append([]string(nil), args...), "--help"), nil, "")
+		require.Equal(t, exitOK, code, "%v", args)
+		_, example, ok := strings.Cut(stdout, "\nExample:\n")
+		require.True(t, ok, "%v", args)
+		continued := false
+		for _, line := range strings.Split(strings.TrimRight(example, "\n"), "\n") {
+			want := "  "
+			if continued {
+				want = "      "
+			}
+			require.True(t, strings.HasPrefix(line, want) && line[len(want)] != ' ', "%v: example line %q should start with %d spaces", args, line, len(want))
+			continued = strings.HasSuffix(line, "\\")
+		}
+	}
+	_, stdout, _ := runCLI(t, []string{"sign", "--help"}, nil, "")
+	require.Contains(t, stdout, "\n  wecomkit sign --secret pwd appid=xxx ts=241321\n  WECOMKIT_SECRET=pwd wecomkit sign ")
+}
+
 // "help" followed by a help word shows the main usage (it used to recurse
 // until the stack overflowed: found by FuzzCommandLine); "help sign" is
 // "sign --help".

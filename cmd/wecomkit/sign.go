@@ -17,7 +17,7 @@ and prints the lowercase hex SHA-256. The string that is signed is shown
 with the secret as #***. Values are given decoded, as the tax cloud signs
 them. Without a ts parameter (or --ts), ts is the current time.`,
 		`wecomkit sign --secret pwd appid=xxx ts=241321
-  WECOMKIT_SECRET=pwd wecomkit sign appid=ww86331f9cf933b4b8 code=CODE`)
+WECOMKIT_SECRET=pwd wecomkit sign appid=ww86331f9cf933b4b8 code=CODE`)
 	var secret string
 	var ts int64
 	f.secret(&secret, "secret", "the signing secret agreed with the tax cloud")
