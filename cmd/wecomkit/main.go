@@ -75,6 +75,7 @@ func commands() []command {
 		{"url", "build (authorize, weblogin, install) or check a login link", runURL},
 		{"token", "fetch an access token to check credentials and IP allow-listing", runToken},
 		{"errcode", "explain a WeCom or callback error code", runErrcode},
+		{"version", "print wecomkit's version, commit and Go version (also --version)", runVersion},
 	}
 }
 
@@ -84,6 +85,9 @@ func runEnv(e *env, args []string) int {
 		return exitUsage
 	}
 	name, rest := args[0], args[1:]
+	if name == "--version" || name == "-version" {
+		name = "version"
+	}
 	if isHelpWord(name) {
 		// "help sign" is "sign --help"; "help", "help help" and "--help
 		// --help" are the main usage (the fuzzer found that a help word

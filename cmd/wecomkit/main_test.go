@@ -136,7 +136,7 @@ func TestTopLevel(t *testing.T) {
 // Every command and subcommand answers --help with an example, exit 0.
 func TestHelpEverywhere(t *testing.T) {
 	for _, args := range [][]string{
-		{"sign"}, {"verify"}, {"jssdk"}, {"token"}, {"errcode"},
+		{"sign"}, {"verify"}, {"jssdk"}, {"token"}, {"errcode"}, {"version"},
 		{"callback"}, {"callback", "verify-url"}, {"callback", "decrypt"}, {"callback", "encrypt"},
 		{"url"}, {"url", "authorize"}, {"url", "weblogin"}, {"url", "install"}, {"url", "check"},
 	} {
@@ -157,7 +157,7 @@ func TestHelpEverywhere(t *testing.T) {
 // the Go source ("    WECOMKIT_SECRET=pwd wecomkit sign …").
 func TestHelpExampleIndent(t *testing.T) {
 	for _, args := range [][]string{
-		{"sign"}, {"verify"}, {"jssdk"}, {"token"}, {"errcode"},
+		{"sign"}, {"verify"}, {"jssdk"}, {"token"}, {"errcode"}, {"version"},
 		{"callback", "verify-url"}, {"callback", "decrypt"}, {"callback", "encrypt"},
 		{"url", "authorize"}, {"url", "weblogin"}, {"url", "install"}, {"url", "check"},
 	} {
