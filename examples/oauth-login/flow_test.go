@@ -193,6 +193,14 @@ func (b *browser) cookie(base, name string) *http.Cookie {
 	return nil
 }
 
+// dropCookie removes the named cookie from b's jar.
+func (b *browser) dropCookie(base, name string) {
+	u, err := url.Parse(base)
+	require.NoError(b.t, err)
+	b.jar.SetCookies(u, []*http.Cookie{{Name: name, Value: "", MaxAge: -1}})
+	require.Nil(b.t, b.cookie(base, name))
+}
+
 // setCookie finds name among resp's Set-Cookie headers.
 func setCookie(h http.Header, name string) *http.Cookie {
 	for _, c := range (&http.Response{Header: h}).Cookies() {
@@ -366,6 +374,9 @@ func TestStateRefused(t *testing.T) {
 	}
 
 	t.Run("replayed in the same browser", func(t *testing.T) {
+		// Signed in: to /me, nothing spent.
+		require.Equal(t, "/me", victim.get(spent).url.Path)
+		victim.dropCookie(d.base, sessionCookie)
 		refused(t, victim.get(spent), "already completed")
 	})
 	t.Run("replayed with the old binding cookie", func(t *testing.T) {
@@ -375,6 +386,7 @@ func TestStateRefused(t *testing.T) {
 		require.NotNil(t, bc)
 		me := b.pick(picker, "lisi")
 		require.Equal(t, "/me", me.url.Path)
+		b.dropCookie(d.base, sessionCookie)
 		u, _ := url.Parse(d.base)
 		b.jar.SetCookies(u, []*http.Cookie{{Name: bindingCookie, Value: bc.Value}})
 		refused(t, b.get(callbackURL(b, "/oauth/callback")), "already used")
@@ -405,6 +417,67 @@ func TestStateRefused(t *testing.T) {
 		// The binding cookie outlives its Max-Age here: the jar's clock is real.
 		p := b.pick(picker, "zhangsan")
 		refused(t, p, "expired")
+	})
+	require.NotContains(t, d.logs.String(), `"status":500`)
+}
+
+// Two sign-ins started in one browser — a reload, two tabs, H5 then PC —
+// each work once; once one has finished, the others lead to /me.
+func TestTwoSignInsInOneBrowser(t *testing.T) {
+	d := startDemoServer(t, nil)
+	pcLink := func(b *browser) string {
+		login := b.get(d.base + "/login")
+		m := regexp.MustCompile(`id="weblogin" class="button" href="([^"]+)"`).FindStringSubmatch(login.body)
+		require.NotNil(t, m, login.body)
+		return strings.ReplaceAll(m[1], "&amp;", "&")
+	}
+
+	t.Run("the later one finds a session", func(t *testing.T) {
+		b := newBrowser(t)
+		h5 := b.get(d.base + "/")        // a tab
+		reload := b.get(d.base + "/")    // a reload
+		pc := b.get(pcLink(b))           // the PC page in another tab
+		me := b.pick(reload, "zhangsan") // the reload finishes first
+		require.Equal(t, "/me", me.url.Path, me.body)
+		for _, picker := range []page{h5, pc} {
+			p := b.pick(picker, "lisi")
+			require.Equal(t, http.StatusOK, p.status, p.body)
+			require.Equal(t, "/me", p.url.Path, "a browser with a session goes to /me")
+			require.Contains(t, p.body, `id="userid">zhangsan<`, "the session is the first one's")
+		}
+	})
+
+	t.Run("each pending one works once", func(t *testing.T) {
+		b := newBrowser(t)
+		h5 := b.get(d.base + "/")
+		pc := b.get(pcLink(b))
+		require.Equal(t, "/me", b.pick(h5, "zhangsan").url.Path)
+		spent := callbackURL(b, "/oauth/callback")
+		// The session gone (another cookie context, a sign-out elsewhere),
+		// the PC sign-in started before still works, once.
+		b.dropCookie(d.base, sessionCookie)
+		me := b.pick(pc, "lisi")
+		require.Equal(t, "/me", me.url.Path, me.body)
+		require.Contains(t, me.body, `id="userid">lisi<`)
+		b.dropCookie(d.base, sessionCookie)
+		p := b.get(spent)
+		require.Equal(t, http.StatusBadRequest, p.status)
+		p = b.get(callbackURL(b, "/login/callback"))
+		require.Equal(t, http.StatusBadRequest, p.status)
+	})
+
+	t.Run("a few at most", func(t *testing.T) {
+		b := newBrowser(t)
+		var pickers []page
+		for i := 0; i < maxPending+1; i++ {
+			pickers = append(pickers, b.get(d.base+"/"))
+		}
+		bc := b.cookie(d.base, bindingCookie)
+		require.NotNil(t, bc)
+		require.LessOrEqual(t, len(bc.Value), bindingLen+maxPending*(pendingLen+1))
+		p := b.pick(pickers[0], "zhangsan") // the oldest is forgotten
+		require.Equal(t, http.StatusBadRequest, p.status)
+		require.Equal(t, "/me", b.pick(pickers[1], "zhangsan").url.Path)
 	})
 	require.NotContains(t, d.logs.String(), `"status":500`)
 }

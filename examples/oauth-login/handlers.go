@@ -30,6 +30,7 @@ const (
 	resultNotMember    = "not_member"
 	resultWeComError   = "wecom_error"
 	resultBadRequest   = "bad_request"
+	resultSignedIn     = "signed_in" // a session already: to /me, the code unspent
 )
 
 // h5Entry serves GET /: the app's home page link in the WeCom client. A
@@ -40,8 +41,10 @@ func (a *app) h5Entry(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, a.cfg.PublicURL+"/me", http.StatusFound)
 		return
 	}
-	binding := a.cookies.binding(w, r)
-	http.Redirect(w, r, a.link(flowH5, binding, false), http.StatusFound)
+	b := a.cookies.browserBinding(r)
+	state := a.start(&b, flowH5, false)
+	a.cookies.setBinding(w, b)
+	http.Redirect(w, r, a.link(flowH5, state), http.StatusFound)
 }
 
 // loginPage serves GET /login: the web login link and WeCom's QR panel.
@@ -50,11 +53,12 @@ func (a *app) loginPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, a.cfg.PublicURL+"/me", http.StatusFound)
 		return
 	}
-	binding := a.cookies.binding(w, r)
-	state := a.states.Issue(stateBinding(binding, flowPC, false))
+	b := a.cookies.browserBinding(r)
+	state := a.start(&b, flowPC, false)
+	a.cookies.setBinding(w, b)
 	nonce := randomHex(16)
 	data := loginData{
-		Link:        a.link(flowPC, binding, false),
+		Link:        a.link(flowPC, state),
 		Panel:       !a.cfg.Demo,
 		Nonce:       nonce,
 		AppID:       a.cfg.CorpID,
@@ -88,13 +92,21 @@ func (a *app) callback(flow string) http.HandlerFunc {
 			a.refuse(w, r, flow, resultBadRequest, http.StatusBadRequest, "The sign-in link is malformed.")
 			return
 		}
-		binding, ok := bindingOf(r)
+		if _, ok := a.cookies.current(r); ok {
+			// Signed in already (the other tab, the reload or the other
+			// flow finished first): the code is not spent.
+			a.metrics.login(flow, resultSignedIn)
+			a.logger.LogAttrs(r.Context(), slog.LevelInfo, "already signed in; to /me", slog.String("flow", flow))
+			http.Redirect(w, r, a.cfg.PublicURL+"/me", http.StatusFound)
+			return
+		}
+		b, ok := bindingOf(r)
 		if !ok {
 			a.refuse(w, r, flow, resultReplayed, http.StatusBadRequest,
 				"No sign-in was started in this browser, or it was already completed: this link cannot be used (again).")
 			return
 		}
-		retry, err := a.checkState(state, binding, flow)
+		retry, err := a.checkState(state, b.id, flow)
 		switch {
 		case errors.Is(err, oauth.ErrStateExpired):
 			a.refuse(w, r, flow, resultExpiredState, http.StatusBadRequest, "The sign-in took too long and has expired.")
@@ -103,10 +115,13 @@ func (a *app) callback(flow string) http.HandlerFunc {
 			a.refuse(w, r, flow, resultBadState, http.StatusBadRequest,
 				"The sign-in link was not issued to this browser, or was altered.")
 			return
-		case !a.used.use(state, a.now()):
+		case !b.take(state), !a.used.use(state, a.now()):
 			a.refuse(w, r, flow, resultReplayed, http.StatusBadRequest, "This sign-in link was already used.")
 			return
-		case code == "":
+		}
+		// The state is spent, whatever comes next.
+		a.cookies.setBinding(w, b)
+		if code == "" {
 			a.refuse(w, r, flow, resultNoCode, http.StatusBadRequest, "WeCom sent no sign-in code: the sign-in was declined.")
 			return
 		}
@@ -121,7 +136,9 @@ func (a *app) callback(flow string) http.HandlerFunc {
 			// valid: one more pass through WeCom gets a fresh code.
 			a.metrics.login(flow, resultRetry)
 			a.logger.LogAttrs(r.Context(), slog.LevelInfo, "WeCom refused the code; sending the member through the link once more", slog.String("flow", flow))
-			http.Redirect(w, r, a.link(flow, binding, true), http.StatusFound)
+			state := a.start(&b, flow, true)
+			a.cookies.setBinding(w, b)
+			http.Redirect(w, r, a.link(flow, state), http.StatusFound)
 			return
 		case errors.Is(err, oauth.ErrInvalidCode):
 			a.refuse(w, r, flow, resultInvalidCode, http.StatusBadRequest,
@@ -153,7 +170,6 @@ func (a *app) callback(flow string) http.HandlerFunc {
 				slog.Int("errcode", wecom.ErrorCode(err)), slog.String("error", err.Error()))
 		}
 		a.cookies.setSession(w, s)
-		a.cookies.clear(w, bindingCookie) // the next sign-in gets a new binding: this state is spent
 		a.metrics.login(flow, resultOK)
 		a.logger.LogAttrs(r.Context(), slog.LevelInfo, "signed in", slog.String("flow", flow), slog.String("userid", id.UserID))
 		http.Redirect(w, r, a.cfg.PublicURL+"/me", http.StatusFound)

@@ -134,10 +134,16 @@ func startPath(flow string) string {
 	return "../"
 }
 
-// link returns flow's WeCom link with a new state bound to binding; retry
-// marks the second pass after a refused code.
-func (a *app) link(flow, binding string, retry bool) string {
-	state := a.states.Issue(stateBinding(binding, flow, retry))
+// start issues a state for flow bound to b (retry marks the second pass
+// after a refused code), records it as pending in b and returns it.
+func (a *app) start(b *browserBinding, flow string, retry bool) string {
+	state := a.states.Issue(stateBinding(b.id, flow, retry))
+	b.add(state)
+	return state
+}
+
+// link returns flow's WeCom link carrying state.
+func (a *app) link(flow, state string) string {
 	if flow == flowPC {
 		return oauth.WebLoginURL(oauth.CorpApp, a.cfg.CorpID, a.cfg.AgentID, a.redirectURI(flowPC), state, a.linkOpts...)
 	}

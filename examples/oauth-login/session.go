@@ -22,6 +22,8 @@ const (
 	stateTTL      = 10 * time.Minute // a code lives 5 minutes; the member may take a while to pick
 	maxCookieLen  = 3000
 	bindingLen    = 32 // hex digits
+	pendingLen    = 16 // hex digits
+	maxPending    = 5  // sign-ins started and not finished, per browser
 )
 
 // deriveKey returns HMAC-SHA256(key, purpose): one SESSION_KEY gives the
@@ -127,28 +129,101 @@ func (c *cookies) setSession(w http.ResponseWriter, s session) {
 	http.SetCookie(w, c.cookie(sessionCookie, c.encode(s), sessionTTL))
 }
 
-// binding returns the browser's binding value, setting a new one when the
-// request has none (a random value the state is bound to: only this
-// browser can bring a state back).
-func (c *cookies) binding(w http.ResponseWriter, r *http.Request) string {
-	if b, ok := bindingOf(r); ok {
-		return b
-	}
-	b := randomHex(bindingLen / 2)
-	http.SetCookie(w, c.cookie(bindingCookie, b, stateTTL))
-	return b
+// browserBinding is what the binding cookie carries: a random value the
+// browser's states are bound to (only this browser can bring a state
+// back) and the states it started and has not brought back yet, oldest
+// first, at most maxPending (a reload, a second tab, H5 then PC: each
+// sign-in started works once). The value is "binding" followed by
+// ".pending" for each state, a pending state being the first 16 hex digits
+// of its SHA-256.
+type browserBinding struct {
+	id      string
+	pending []string
 }
 
 // bindingOf returns the request's binding cookie, when well-formed.
-func bindingOf(r *http.Request) (string, bool) {
+func bindingOf(r *http.Request) (browserBinding, bool) {
 	ck, err := r.Cookie(bindingCookie)
-	if err != nil || len(ck.Value) != bindingLen {
-		return "", false
+	if err != nil || len(ck.Value) > bindingLen+maxPending*(pendingLen+1) {
+		return browserBinding{}, false
 	}
-	if _, err := hex.DecodeString(ck.Value); err != nil {
-		return "", false
+	parts := strings.Split(ck.Value, ".")
+	if len(parts[0]) != bindingLen || !isHex(parts[0]) {
+		return browserBinding{}, false
 	}
-	return ck.Value, true
+	b := browserBinding{id: parts[0]}
+	for _, p := range parts[1:] {
+		if len(p) == pendingLen && isHex(p) {
+			b.pending = append(b.pending, p)
+		}
+	}
+	return b, true
+}
+
+func isHex(s string) bool {
+	_, err := hex.DecodeString(s)
+	return err == nil
+}
+
+// pendingID is how the binding cookie names a state.
+func pendingID(state string) string {
+	sum := sha256.Sum256([]byte(state))
+	return hex.EncodeToString(sum[:pendingLen/2])
+}
+
+// add records state as started in this browser, forgetting the oldest
+// beyond maxPending.
+func (b *browserBinding) add(state string) {
+	b.pending = append(b.pending, pendingID(state))
+	if n := len(b.pending); n > maxPending {
+		b.pending = append([]string(nil), b.pending[n-maxPending:]...)
+	}
+}
+
+// take removes state from the pending ones and reports whether it was
+// there.
+func (b *browserBinding) take(state string) bool {
+	id := pendingID(state)
+	for i, p := range b.pending {
+		if p == id {
+			b.pending = append(b.pending[:i:i], b.pending[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+// browserBinding returns the request's binding, or a new one when the
+// request has none.
+func (c *cookies) browserBinding(r *http.Request) browserBinding {
+	if b, ok := bindingOf(r); ok {
+		return b
+	}
+	return browserBinding{id: randomHex(bindingLen / 2)}
+}
+
+// setBinding writes b back; a binding with nothing pending is removed (the
+// next sign-in gets a new one). The cookie lives as long as the newest
+// state.
+func (c *cookies) setBinding(w http.ResponseWriter, b browserBinding) {
+	// One binding cookie per answer: the last word replaces an earlier one.
+	h := w.Header()
+	kept := h["Set-Cookie"][:0]
+	for _, v := range h["Set-Cookie"] {
+		if !strings.HasPrefix(v, bindingCookie+"=") {
+			kept = append(kept, v)
+		}
+	}
+	if len(kept) == 0 {
+		h.Del("Set-Cookie")
+	} else {
+		h["Set-Cookie"] = kept
+	}
+	if len(b.pending) == 0 {
+		c.clear(w, bindingCookie)
+		return
+	}
+	http.SetCookie(w, c.cookie(bindingCookie, b.id+"."+strings.Join(b.pending, "."), stateTTL))
 }
 
 // clear expires the named cookies.
