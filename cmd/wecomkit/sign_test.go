@@ -1,6 +1,15 @@
 package main
 
-import "testing"
+import (
+	"encoding/json"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/wecomkit/wecomkit/signer"
+)
 
 // The tax cloud's worked example: appid=xxx&ts=241321#pwd.
 const exampleSign = "b59fb1656fca40b1caa9f43720bd7de7faf1bdad03b225454c132526da191920"
@@ -20,6 +29,14 @@ func TestSign(t *testing.T) {
 		{name: "sign-twice", args: []string{"sign", "--secret", "tax-secret-1", "a=1", "a=2"}, code: exitUsage, secrets: []string{"tax-secret-1"}},
 		{name: "sign-sign", args: []string{"sign", "--secret", "tax-secret-1", "sign=1"}, code: exitUsage, secrets: []string{"tax-secret-1"}},
 		{name: "sign-ts-both", args: []string{"sign", "--secret", "tax-secret-1", "--ts", "1", "ts=2"}, code: exitUsage, secrets: []string{"tax-secret-1"}},
+		{name: "sign-ts-not-a-number", args: []string{"sign", "--secret", "tax-secret-1", "appid=ww1", "ts=abc"}, secrets: []string{"tax-secret-1"}},
+		{name: "sign-ts-not-a-number-strict", args: []string{"sign", "--secret", "tax-secret-1", "--strict", "appid=ww1", "ts=abc"},
+			code: exitFailure, secrets: []string{"tax-secret-1"}},
+		{name: "sign-ts-not-a-number-strict-json", args: []string{"sign", "--secret", "tax-secret-1", "--strict", "--json", "appid=ww1", "ts=1.5"},
+			code: exitFailure, secrets: []string{"tax-secret-1"}},
+		{name: "sign-ts-empty", args: []string{"sign", "--secret", "tax-secret-1", "appid=ww1", "ts="}, secrets: []string{"tax-secret-1"}},
+		{name: "sign-ts-huge", args: []string{"sign", "--secret", "tax-secret-1", "--json", "appid=ww1", "ts=99999999999999999999"}, secrets: []string{"tax-secret-1"}},
+		{name: "sign-ts-ok-strict", args: []string{"sign", "--secret", "pwd", "--strict", "appid=xxx", "ts=241321"}, secrets: pwd},
 		{name: "sign-bad-ts", args: []string{"sign", "--secret", "tax-secret-1", "--ts", "soon", "a=1"}, code: exitUsage, secrets: []string{"tax-secret-1"}},
 	})
 }
@@ -51,4 +68,26 @@ func TestVerify(t *testing.T) {
 		{name: "verify-no-secret", args: []string{"verify", exampleURL}, code: exitUsage},
 		{name: "verify-strict-fields", args: []string{"verify", "--secret", "pwd", "--strict", "--fields", "a", exampleURL}, code: exitUsage, secrets: sec},
 	})
+}
+
+// sign warns about exactly the ts values signer.Verifier rejects whatever
+// the signature: the verifier, with a window no integer ts of this test
+// falls outside, rejects the signed request iff sign warned.
+func TestSignWarnsAsTheVerifierRejects(t *testing.T) {
+	// A window of a century: only ts values no clock accepts are rejected.
+	v, err := signer.NewVerifier("pwd", signer.WithClock(func() time.Time { return time.Unix(241321, 0) }), signer.WithWindow(100*365*24*time.Hour))
+	require.NoError(t, err)
+	for _, ts := range []string{"abc", "", "1.5", "0x10", " 5", "+241321", "-1", "241321", "99999999999999999999", "１２"} {
+		code, stdout, stderr := runCLI(t, []string{"sign", "--secret", "pwd", "--json", "appid=xxx", "ts=" + ts}, nil, "")
+		require.Equal(t, exitOK, code, "ts=%q: %s", ts, stderr)
+		var out struct {
+			Query    string
+			Warnings []string
+		}
+		require.NoError(t, json.Unmarshal([]byte(stdout), &out))
+		q, err := url.ParseQuery(out.Query)
+		require.NoError(t, err)
+		verr := v.Verify(q)
+		require.Equal(t, verr != nil, len(out.Warnings) > 0, "ts=%q: verifier %v, warnings %q", ts, verr, out.Warnings)
+	}
 }
