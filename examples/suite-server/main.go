@@ -54,6 +54,10 @@
 //     does not answer" (TestReadyz).
 //   - A damaged bbolt file: exit 1, naming the file to restore from a
 //     backup; the file is left as it was (TestProcessCorruptDataFileExit1).
+//   - Redis stops: a /sign that needs the store answers 503 "this
+//     server's store is failing (WeCom was not asked)", logged with cause
+//     "store" — not 502 "WeCom could not be reached"
+//     (TestRedisDownIsNotBlamedOnWeCom).
 //
 // Not shown here, by design of WeCom's single-use auth codes: a process
 // killed between WeCom spending an auth code and the suite storing the

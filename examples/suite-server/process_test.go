@@ -708,3 +708,27 @@ func TestProcessCorruptDataFileExit1(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, b, after, "the damaged file is left as it was")
 }
+
+// Redis down, as an operator meets it: a route that needs the store
+// answers 503 saying the store fails, logged with cause "store" — not 502
+// "WeCom could not be reached", cause "refused".
+func TestRedisDownIsNotBlamedOnWeCom(t *testing.T) {
+	rs := redistest.Start(t)
+	f := newE2E(t)
+	p := f.start(map[string]string{"REDIS_URL": rs.URL(), "SUITE_DATA": filepath.Join(t.TempDir(), "unused.db")})
+	ctx := context.Background()
+	_, err := f.srv.PushSuiteTicket(ctx, testSuiteID)
+	require.NoError(t, err)
+	code, err := f.srv.InstallQR(ctx, testSuiteID, corpA, "redis")
+	require.NoError(t, err)
+	f.note(code)
+	p.waitLog(`"msg":"app installed","corpid":"` + corpA + `"`)
+
+	rs.Stop()
+	status, body := get(t, signURL(p.base, corpA, testPage)) // cold: the corp's token comes from the store
+	require.Equal(t, http.StatusServiceUnavailable, status, body)
+	require.JSONEq(t, `{"error":"this server's store is failing (WeCom was not asked); try again shortly"}`, body)
+	p.waitLog(`"msg":"sign failed","errcode":0,"cause":"store"`)
+	require.NotContains(t, p.out.String(), "WeCom could not be reached")
+	require.NotContains(t, p.out.String(), `"cause":"refused"`)
+}
