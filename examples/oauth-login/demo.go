@@ -78,5 +78,5 @@ func (d *demoEnv) printInstructions(w io.Writer, public string) {
 		}
 		fmt.Fprintf(w, "%s (%s)", m.Name, m.UserID)
 	}
-	fmt.Fprintf(w, ", or a visitor who is not a member.\nThen %s/me shows who you are; %s/logout signs you out.\n\n", public, public)
+	fmt.Fprintf(w, ", or a visitor who is not a member.\nThen %s/me shows who you are, with a button that signs you out (POST /logout).\n\n", public)
 }

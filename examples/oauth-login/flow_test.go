@@ -193,6 +193,22 @@ func (b *browser) cookie(base, name string) *http.Cookie {
 	return nil
 }
 
+// csrfOf returns the sign-out form's token on a member page.
+func csrfOf(t *testing.T, me page) string {
+	t.Helper()
+	m := regexp.MustCompile(`<form method="post" action="logout"><input type="hidden" name="csrf" value="([^"]+)">`).FindStringSubmatch(me.body)
+	require.NotNil(t, m, "the sign-out form: %s", me.body)
+	return m[1]
+}
+
+// logout signs out with /me's form.
+func (b *browser) logout(base string) page {
+	b.t.Helper()
+	me := b.get(base + "/me")
+	require.Equal(b.t, "/me", me.url.Path)
+	return b.do(http.MethodPost, base+"/logout", url.Values{"csrf": {csrfOf(b.t, me)}})
+}
+
 // dropCookie removes the named cookie from b's jar.
 func (b *browser) dropCookie(base, name string) {
 	u, err := url.Parse(base)
@@ -488,7 +504,7 @@ func TestReusedCode(t *testing.T) {
 	signInH5(t, d, b, "zhangsan")
 	used := b.lastHop("/oauth/callback").Query().Get("code")
 	require.NotEmpty(t, used)
-	require.Equal(t, http.StatusOK, b.get(d.base+"/logout").status)
+	require.Equal(t, http.StatusOK, b.logout(d.base).status)
 
 	// A new sign-in brings back an old code: through the link once more.
 	entry := b.do(http.MethodGet, d.base+"/", nil)
@@ -505,7 +521,7 @@ func TestReusedCode(t *testing.T) {
 	require.Contains(t, me.body, "李四")
 
 	// The retry's code refused too: a page, not another round.
-	require.Equal(t, http.StatusOK, b.get(d.base+"/logout").status)
+	require.Equal(t, http.StatusOK, b.logout(d.base).status)
 	entry = b.do(http.MethodGet, d.base+"/", nil)
 	first, _ = url.Parse(entry.header.Get("Location"))
 	cb = b.do(http.MethodGet, d.base+"/oauth/callback?code="+url.QueryEscape(used)+"&state="+first.Query().Get("state"), nil)
@@ -520,7 +536,25 @@ func TestLogout(t *testing.T) {
 	b := newBrowser(t)
 	signInH5(t, d, b, "wangwu")
 	require.NotNil(t, b.cookie(d.base, sessionCookie))
-	out := b.do(http.MethodGet, d.base+"/logout", nil)
+
+	// Not a GET: a link or an image on any site would sign the member out.
+	get := b.do(http.MethodGet, d.base+"/logout", nil)
+	require.Equal(t, http.StatusMethodNotAllowed, get.status)
+	require.NotNil(t, b.cookie(d.base, sessionCookie))
+	require.Nil(t, setCookie(get.header, sessionCookie))
+	// A POST without the page's token, or with another session's, is refused.
+	other := newBrowser(t)
+	signInH5(t, d, other, "zhangsan")
+	me := other.get(d.base + "/me")
+	for _, form := range []url.Values{{}, {"csrf": {""}}, {"csrf": {"x"}}, {"csrf": {csrfOf(t, me)}}} {
+		p := b.do(http.MethodPost, d.base+"/logout", form)
+		require.Equal(t, http.StatusForbidden, p.status, "%v", form)
+		require.Nil(t, setCookie(p.header, sessionCookie))
+		require.NotNil(t, b.cookie(d.base, sessionCookie))
+	}
+	require.Equal(t, "/me", b.get(d.base+"/me").url.Path, "still signed in")
+
+	out := b.logout(d.base)
 	require.Equal(t, http.StatusOK, out.status)
 	require.Contains(t, out.body, "Signed out")
 	sc := setCookie(out.header, sessionCookie)
@@ -544,7 +578,7 @@ func TestNoSecretsInLogs(t *testing.T) {
 	d := startDemoServer(t, nil)
 	b := newBrowser(t)
 	signInH5(t, d, b, "zhangsan")
-	b.get(d.base + "/logout")
+	b.logout(d.base)
 	login := b.get(d.base + "/login")
 	link := strings.ReplaceAll(regexp.MustCompile(`id="weblogin" class="button" href="([^"]+)"`).FindStringSubmatch(login.body)[1], "&amp;", "&")
 	b.pick(b.get(link), "lisi")

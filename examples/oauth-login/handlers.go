@@ -210,13 +210,28 @@ func (a *app) me(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, a.cfg.PublicURL+next, http.StatusFound)
 		return
 	}
-	a.pages.render(w, http.StatusOK, pageMe, meData{Session: s, Via: map[string]string{flowH5: "WeCom client (H5)", flowPC: "web login (QR code)"}[s.Flow]})
+	a.pages.render(w, http.StatusOK, pageMe, meData{Session: s, Via: map[string]string{flowH5: "WeCom client (H5)", flowPC: "web login (QR code)"}[s.Flow],
+		CSRF: a.cookies.csrfToken(r)})
 }
 
-// logout serves GET /logout: the session cookie is removed. (A session is
-// a signed cookie: a copy taken before stays valid until it expires.)
+// Bounds of the sign-out form.
+const maxFormLen = 4 << 10
+
+// logout serves POST /logout, the form on /me: the session cookie is
+// removed. The form carries the session's CSRF token, so that another site
+// cannot sign the member out; without a session there is nothing to
+// protect. (A session is a signed cookie: a copy taken before stays valid
+// until it expires.)
 func (a *app) logout(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormLen)
+	token := r.PostFormValue("csrf")
 	s, had := a.cookies.current(r)
+	if had && !a.cookies.checkCSRF(r, token) {
+		a.logger.LogAttrs(r.Context(), slog.LevelWarn, "sign-out refused: no valid CSRF token", slog.String("userid", s.UserID))
+		a.pages.render(w, http.StatusForbidden, pageError, errorData{Title: "Cannot sign you out",
+			Message: "The sign-out did not come from this site's page. Use the Sign out button on your page.", Retry: "me"})
+		return
+	}
 	a.cookies.clear(w, sessionCookie, bindingCookie)
 	if had {
 		a.logger.LogAttrs(r.Context(), slog.LevelInfo, "signed out", slog.String("userid", s.UserID))

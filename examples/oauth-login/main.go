@@ -11,7 +11,7 @@
 //     QR panel (https://developer.work.weixin.qq.com/document/path/98152);
 //     GET /login/callback exchanges the code the same way
 //     (https://developer.work.weixin.qq.com/document/path/98176).
-//   - GET /logout, GET /healthz (liveness), GET /readyz (an access token can
+//   - POST /logout (a form on /me carrying a CSRF token), GET /healthz (liveness), GET /readyz (an access token can
 //     be had) and GET /metrics (Prometheus).
 //
 // The state of every link is signed, bound to a cookie of the browser that

@@ -52,8 +52,10 @@ func routeOf(pattern string) string {
 	switch pattern {
 	case "GET /{$}":
 		return "/"
-	case "GET /oauth/callback", "GET /login", "GET /login/callback", "GET /me", "GET /logout", "GET /healthz", "GET /readyz", "GET /metrics":
+	case "GET /oauth/callback", "GET /login", "GET /login/callback", "GET /me", "GET /healthz", "GET /readyz", "GET /metrics":
 		return pattern[len("GET "):]
+	case "POST /logout":
+		return "/logout"
 	}
 	return "other"
 }

@@ -38,6 +38,7 @@ type loginData struct {
 type meData struct {
 	Session session
 	Via     string
+	CSRF    string // the sign-out form's token
 }
 
 // errorData fills an error page.
@@ -84,7 +85,7 @@ if (window.ww && ww.createWWLoginPanel) {
 <dt>email</dt><dd id="email">{{with .Session.Email}}{{.}}{{else}}not visible to this app{{end}}</dd>
 <dt>signed in through</dt><dd id="via">{{.Via}}</dd>
 </dl>
-<p><a id="logout" href="logout">Sign out</a></p>
+<form method="post" action="logout"><input type="hidden" name="csrf" value="{{.CSRF}}"><button id="logout" type="submit">Sign out</button></form>
 {{end}}`,
 		pageError: `{{define "title"}}{{.Title}}{{end}}{{define "body"}}
 <h1>{{.Title}}</h1>

@@ -44,7 +44,7 @@ func TestREADMESettingsMatchFlags(t *testing.T) {
 		}
 	})
 	require.Contains(t, section, "go run ./examples/oauth-login -demo")
-	for _, route := range []string{"GET /oauth/callback", "GET /login/callback", "GET /logout", "GET /readyz", "GET /metrics"} {
+	for _, route := range []string{"GET /oauth/callback", "GET /login/callback", "POST /logout", "GET /readyz", "GET /metrics"} {
 		require.Contains(t, section, route)
 	}
 }

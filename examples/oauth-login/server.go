@@ -99,7 +99,7 @@ func newApp(cfg config, logger *slog.Logger, now func() time.Time) (*app, error)
 	if path == "" {
 		path = "/"
 	}
-	a.cookies = &cookies{key: deriveKey(key, "session"), secure: pub.Scheme == "https", path: path, now: now}
+	a.cookies = &cookies{key: deriveKey(key, "session"), csrfKey: deriveKey(key, "csrf"), secure: pub.Scheme == "https", path: path, now: now}
 	a.linkOpts = []oauth.URLOption{oauth.WithAuthorizeBase(cfg.AuthorizeBase), oauth.WithWebLoginBase(cfg.WebLoginBase)}
 	a.ready = tokenready.New(client, logger, time.Now)
 
@@ -109,7 +109,7 @@ func newApp(cfg config, logger *slog.Logger, now func() time.Time) (*app, error)
 	mux.HandleFunc("GET /login", a.loginPage)
 	mux.HandleFunc("GET /login/callback", a.callback(flowPC))
 	mux.HandleFunc("GET /me", a.me)
-	mux.HandleFunc("GET /logout", a.logout)
+	mux.HandleFunc("POST /logout", a.logout)
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.Handle("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", a.metrics.handler())

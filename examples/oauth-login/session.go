@@ -52,10 +52,11 @@ type session struct {
 
 // cookies makes and reads the server's cookies.
 type cookies struct {
-	key    []byte // session signing key
-	secure bool   // PUBLIC_URL is https
-	path   string // PUBLIC_URL's path, or "/"
-	now    func() time.Time
+	key     []byte // session signing key
+	csrfKey []byte // CSRF token key
+	secure  bool   // PUBLIC_URL is https
+	path    string // PUBLIC_URL's path, or "/"
+	now     func() time.Time
 }
 
 var errBadSession = errors.New("invalid session cookie")
@@ -120,6 +121,25 @@ func (c *cookies) cookie(name, value string, maxAge time.Duration) *http.Cookie 
 		ck.Expires = time.Unix(0, 0).UTC()
 	}
 	return ck
+}
+
+// csrfToken returns the CSRF token of the request's session cookie (""
+// without one): an HMAC of the cookie's value, so that only a page served
+// to this session carries it and it changes with every sign-in.
+func (c *cookies) csrfToken(r *http.Request) string {
+	ck, err := r.Cookie(sessionCookie)
+	if err != nil || ck.Value == "" {
+		return ""
+	}
+	m := hmac.New(sha256.New, c.csrfKey)
+	m.Write([]byte(ck.Value))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// checkCSRF reports whether token is the request's session's CSRF token.
+func (c *cookies) checkCSRF(r *http.Request, token string) bool {
+	want := c.csrfToken(r)
+	return want != "" && hmac.Equal([]byte(token), []byte(want))
 }
 
 // setSession starts a session for s.
