@@ -14,10 +14,13 @@ func runURL(e *env, args []string) error {
   install    a third-party app's install link (doc 90597)
   check      look at an existing link for mistakes
 
-Each prints the exact URL on stdout and warnings on stderr for common
-mistakes: redirect_uri encoded twice or on another domain than
---trusted-domain, a missing #wechat_redirect, a state WeCom rejects, an
-agentid where none belongs. Run "wecomkit url <subcommand> --help".
+Each prints the exact URL on stdout and, on stderr, the warnings "url
+check" gives for it: redirect_uri encoded twice or on another domain than
+--trusted-domain, a missing #wechat_redirect, a state WeCom rejects, a
+missing agentid, an unknown login type. Any warning exits 1 ("ok": false
+with --json), as "url check" does. --agentid where WeCom's page has no
+agentid (a third-party app's OAuth2 link, doc 91120; a ServiceApp web
+login, doc 98152) is a usage error. Run "wecomkit url <subcommand> --help".
 `
 	if len(args) == 0 {
 		return usagef("give a subcommand: authorize, weblogin, install or check")
@@ -54,7 +57,9 @@ func runAuthorize(e *env, args []string) error {
 		`Builds the OAuth2 link that opens a page inside the WeCom client (doc 91022):
 https://open.weixin.qq.com/connect/oauth2/authorize?appid=…&redirect_uri=…&response_type=code&scope=…&state=…&agentid=…#wechat_redirect
 appid is the corp id, or the suite id of a third-party app (--third-party:
-no agentid). snsapi_privateinfo (--scope privateinfo) needs --agentid.`,
+its link takes no agentid, doc 91120, so --agentid is refused).
+snsapi_privateinfo (--scope privateinfo) of a corp link needs --agentid.
+Exits 1, after the link and its warnings, when "url check" would.`,
 		`wecomkit url authorize --appid ww86331f9cf933b4b8 --agentid 1000002 --scope privateinfo \
     --redirect-uri 'https://yesfp.yonyoucloud.com/invoice' --state S1 --trusted-domain yesfp.yonyoucloud.com`)
 	var lf linkFlags
@@ -72,6 +77,9 @@ no agentid). snsapi_privateinfo (--scope privateinfo) needs --agentid.`,
 	if appID == "" || lf.redirect == "" {
 		return usagef("--appid and --redirect-uri are required")
 	}
+	if thirdParty && f.isSet("agentid") {
+		return usagef("--agentid does not belong to a third-party app's link: appid is the suite id and WeCom's link takes no agentid (doc 91120); drop --agentid, or --third-party for the corp's own link")
+	}
 	var opts []oauth.URLOption
 	switch scope {
 	case "base", oauth.ScopeBase:
@@ -84,7 +92,7 @@ no agentid). snsapi_privateinfo (--scope privateinfo) needs --agentid.`,
 		return usagef("--scope must be base or privateinfo, not %q", scope)
 	}
 	link := oauth.AuthorizeURL(appID, lf.redirect, lf.state, opts...)
-	return printLink(f, link, oauth.CheckOptions{TrustedDomain: lf.trusted, ThirdParty: thirdParty}, nil)
+	return printLink(f, link, oauth.CheckOptions{TrustedDomain: lf.trusted, ThirdParty: thirdParty})
 }
 
 func runWebLogin(e *env, args []string) error {
@@ -92,8 +100,10 @@ func runWebLogin(e *env, args []string) error {
 		`Builds the web (QR code) login link (doc 98152):
 https://login.work.weixin.qq.com/wwlogin/sso/login?login_type=…&appid=…&agentid=…&redirect_uri=…&state=…&lang=…
 CorpApp (the default): appid is the corp id and --agentid the app's.
-ServiceApp: appid is the login suite id and there is no agentid. No
-#wechat_redirect on this link.`,
+ServiceApp: appid is the login suite id and WeCom's link takes no agentid
+(doc 98152: agentid only when login_type=CorpApp), so --agentid is refused.
+No #wechat_redirect on this link. Exits 1, after the link and its warnings,
+when "url check" would.`,
 		`wecomkit url weblogin --appid ww86331f9cf933b4b8 --agentid 1000002 --redirect-uri 'https://app.example.com/login' --state S1`)
 	var lf linkFlags
 	var appID, loginType, lang string
@@ -109,17 +119,15 @@ ServiceApp: appid is the login suite id and there is no agentid. No
 	if appID == "" || lf.redirect == "" {
 		return usagef("--appid and --redirect-uri are required")
 	}
-	var extra []oauth.Warning
-	if oauth.LoginType(loginType) == oauth.ServiceApp && agentID != 0 {
-		extra = append(extra, oauth.Warning{Code: oauth.WarnUnexpectedAgentID,
-			Message: "--agentid is left out: a ServiceApp web login takes no agentid (appid is the login suite id)"})
+	if oauth.LoginType(loginType) == oauth.ServiceApp && f.isSet("agentid") {
+		return usagef("--agentid does not belong to a ServiceApp web login: appid is the login suite id and WeCom's link takes agentid only when login_type=CorpApp (doc 98152); drop --agentid, or use --login-type CorpApp")
 	}
 	var opts []oauth.URLOption
 	if lang != "" {
 		opts = append(opts, oauth.WithLang(lang))
 	}
 	link := oauth.WebLoginURL(oauth.LoginType(loginType), appID, agentID, lf.redirect, lf.state, opts...)
-	return printLink(f, link, oauth.CheckOptions{TrustedDomain: lf.trusted}, extra)
+	return printLink(f, link, oauth.CheckOptions{TrustedDomain: lf.trusted})
 }
 
 func runInstall(e *env, args []string) error {
@@ -140,7 +148,7 @@ The pre-auth code comes from service/get_pre_auth_code and lives 20 minutes.`,
 		return usagef("--suite-id, --pre-auth-code (or $WECOMKIT_PRE_AUTH_CODE) and --redirect-uri are required")
 	}
 	link := oauth.InstallURL(suiteID, preAuth, lf.redirect, lf.state)
-	return printLink(f, link, oauth.CheckOptions{TrustedDomain: lf.trusted}, nil)
+	return printLink(f, link, oauth.CheckOptions{TrustedDomain: lf.trusted})
 }
 
 func runCheckLink(e *env, args []string) error {
@@ -193,19 +201,26 @@ func parseNoArgs(f *flags, args []string) ([]string, error) {
 	return pos, err
 }
 
-// printLink prints a built link and the warnings CheckLink finds in it.
-func printLink(f *flags, link string, opts oauth.CheckOptions, extra []oauth.Warning) error {
+// printLink prints a built link and the warnings "url check" finds in it
+// (oauth.CheckLink): with any, it fails (exit 1, "ok": false) as url check
+// does, so that a link WeCom refuses is never reported as fine.
+func printLink(f *flags, link string, opts oauth.CheckOptions) error {
 	_, warnings, err := oauth.CheckLink(link, opts)
 	if err != nil {
 		return err // cannot happen: the link was built by oauth
 	}
-	warnings = append(extra, warnings...)
 	if f.json {
-		return printJSON(f.e.stdout, map[string]any{"ok": true, "url": link, "warnings": warningList(warnings)})
+		if err := printJSON(f.e.stdout, map[string]any{"ok": len(warnings) == 0, "url": link, "warnings": warningList(warnings)}); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintln(f.e.stdout, link)
+		for _, w := range warnings {
+			fmt.Fprintf(f.e.stderr, "warning: [%s] %s\n", w.Code, w.Message)
+		}
 	}
-	fmt.Fprintln(f.e.stdout, link)
-	for _, w := range warnings {
-		fmt.Fprintf(f.e.stderr, "warning: [%s] %s\n", w.Code, w.Message)
+	if len(warnings) > 0 {
+		return errReported
 	}
 	return nil
 }
