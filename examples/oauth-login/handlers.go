@@ -31,6 +31,7 @@ const (
 	resultWeComError   = "wecom_error"
 	resultBadRequest   = "bad_request"
 	resultSignedIn     = "signed_in" // a session already: to /me, the code unspent
+	resultTooMany      = "too_many"  // the binding cookie brought back too many states lately
 )
 
 // h5Entry serves GET /: the app's home page link in the WeCom client. A
@@ -115,8 +116,18 @@ func (a *app) callback(flow string) http.HandlerFunc {
 			a.refuse(w, r, flow, resultBadState, http.StatusBadRequest,
 				"The sign-in link was not issued to this browser, or was altered.")
 			return
-		case !b.take(state), !a.used.use(state, a.now()):
+		case !b.take(state):
 			a.refuse(w, r, flow, resultReplayed, http.StatusBadRequest, "This sign-in link was already used.")
+			return
+		}
+		switch a.used.use(state, b.id, a.now()) {
+		case useAgain:
+			a.refuse(w, r, flow, resultReplayed, http.StatusBadRequest, "This sign-in link was already used.")
+			return
+		case useTooMany:
+			a.cookies.clear(w, bindingCookie)
+			a.refuse(w, r, flow, resultTooMany, http.StatusTooManyRequests,
+				"Too many sign-ins were started in this browser lately. Please start again.")
 			return
 		}
 		// The state is spent, whatever comes next.

@@ -35,7 +35,7 @@ func newMetrics() *metrics {
 	}, []string{"route"})
 	m.logins = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "oauth_login_signins_total",
-		Help: "Callbacks by flow (h5, pc) and result (ok, retry, invalid_code, bad_state, expired_state, replayed_state, no_code, not_member, wecom_error, bad_request, signed_in: a session already, to /me).",
+		Help: "Callbacks by flow (h5, pc) and result (ok, retry, invalid_code, bad_state, expired_state, replayed_state, no_code, not_member, wecom_error, bad_request, too_many, signed_in: a session already, to /me).",
 	}, []string{"flow", "result"})
 	m.reg = appmetrics.NewRegistry(m.requests, m.latency, m.logins, m.wecomCalls)
 	for _, f := range []string{flowH5, flowPC} {

@@ -61,7 +61,7 @@ func newApp(cfg config, logger *slog.Logger, now func() time.Time) (*app, error)
 	if now == nil {
 		now = time.Now
 	}
-	a := &app{cfg: cfg, logger: logger, metrics: newMetrics(), pages: newPageSet(), now: now, used: newUsedStates(maxUsedStates)}
+	a := &app{cfg: cfg, logger: logger, metrics: newMetrics(), pages: newPageSet(), now: now, used: newUsedStates(maxUsedStates, maxUsedPerBinding, stateTTL+time.Minute)}
 	opts := []wecom.Option{
 		wecom.WithAgentID(cfg.AgentID),
 		wecom.WithBaseURL(cfg.BaseURL),

@@ -254,45 +254,88 @@ func (c *cookies) clear(w http.ResponseWriter, names ...string) {
 }
 
 // usedStates remembers the states already brought back, until they
-// expire, so that a state works once in this process even when the same
-// binding cookie comes with it again. (The binding cookie is replaced on
-// every sign-in, which covers several instances too.)
+// expire, so that a state works once in this process even when an old
+// copy of the binding cookie comes with it again. Entries are kept in the
+// order they were used, which is the order they expire in (each lives
+// ttl from its use), so expiring and evicting take the oldest: O(1) per
+// use, never a scan. Each binding cookie may hold at most perBinding
+// entries, so that one browser cannot fill the table.
 type usedStates struct {
-	mu   sync.Mutex
-	seen map[string]time.Time // state → when it can be forgotten
-	max  int
+	mu         sync.Mutex
+	seen       map[string]struct{}
+	queue      []usedState // oldest first, from head
+	head       int
+	perBinding map[string]int
+	max        int
+	maxPer     int
+	ttl        time.Duration
 }
 
-func newUsedStates(max int) *usedStates {
-	return &usedStates{seen: make(map[string]time.Time), max: max}
+type usedState struct {
+	state, binding string
+	until          time.Time
 }
 
-// use records state and reports whether it was new.
-func (u *usedStates) use(state string, now time.Time) bool {
+// Results of usedStates.use.
+type useResult int
+
+const (
+	useNew     useResult = iota // first use: go on
+	useAgain                    // already used
+	useTooMany                  // the binding used too many states lately
+)
+
+// maxUsedPerBinding caps the states one binding cookie brings back within
+// stateTTL: a member needs one or two per sign-in.
+const maxUsedPerBinding = 20
+
+func newUsedStates(max, perBinding int, ttl time.Duration) *usedStates {
+	return &usedStates{seen: make(map[string]struct{}), perBinding: make(map[string]int), max: max, maxPer: perBinding, ttl: ttl}
+}
+
+// use records state, brought back with binding, and reports whether it
+// was new.
+func (u *usedStates) use(state, binding string, now time.Time) useResult {
 	u.mu.Lock()
 	defer u.mu.Unlock()
+	for u.len() > 0 && now.After(u.queue[u.head].until) {
+		u.pop()
+	}
 	if _, ok := u.seen[state]; ok {
-		return false
+		return useAgain
 	}
-	if len(u.seen) >= u.max {
-		for k, until := range u.seen {
-			if now.After(until) {
-				delete(u.seen, k)
-			}
-		}
-		if len(u.seen) >= u.max { // still full: forget the oldest
-			var oldest string
-			var t time.Time
-			for k, until := range u.seen {
-				if oldest == "" || until.Before(t) {
-					oldest, t = k, until
-				}
-			}
-			delete(u.seen, oldest)
-		}
+	if u.perBinding[binding] >= u.maxPer {
+		return useTooMany
 	}
-	u.seen[state] = now.Add(stateTTL + time.Minute)
-	return true
+	if u.len() >= u.max { // full: forget the oldest
+		u.pop()
+	}
+	u.seen[state] = struct{}{}
+	u.perBinding[binding]++
+	u.queue = append(u.queue, usedState{state: state, binding: binding, until: now.Add(u.ttl)})
+	return useNew
+}
+
+func (u *usedStates) len() int { return len(u.queue) - u.head }
+
+// pop forgets the oldest entry; the queue's spent front is dropped once it
+// is half the slice (amortised O(1)).
+func (u *usedStates) pop() {
+	e := u.queue[u.head]
+	u.queue[u.head] = usedState{}
+	u.head++
+	delete(u.seen, e.state)
+	if n := u.perBinding[e.binding] - 1; n > 0 {
+		u.perBinding[e.binding] = n
+	} else {
+		delete(u.perBinding, e.binding)
+	}
+	if u.head >= 1024 && u.head*2 >= len(u.queue) {
+		n := copy(u.queue, u.queue[u.head:])
+		clear(u.queue[n:])
+		u.queue = u.queue[:n]
+		u.head = 0
+	}
 }
 
 // randomHex returns n random bytes as hex.
