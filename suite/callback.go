@@ -43,10 +43,18 @@ func (s *Suite) CommandHandler() http.Handler {
 // receives each event, with [crypto.Event.ReceiveID] naming the
 // corporation; see [crypto.NewHandler] for replies and errors.
 //
+// While an install is being exchanged ([Suite.InstallPending]) a push for
+// a corporation the suite does not know yet is delivered too, at once:
+// WeCom sends enter_agent and the like right after an install, and the
+// corp id is known only once get_permanent_code answers. For such a corp
+// [Suite.Corp] answers [ErrNotAuthorized] until the exchange has stored
+// its code (moments later, or never if the install is lost); a handler
+// that needs the corp's client should retry or defer its work.
+//
 // An unlicensed_notify event (a member without a license opened the app) is
 // also recorded on the suite's job queue for [OnUnlicensed] before h sees it.
 func (s *Suite) DataHandler(h crypto.Handler) http.Handler {
-	mc, err := s.msgCrypt(s.cfg.SuiteID, crypto.WithReceiveIDs(s.providerIDs()...), crypto.WithReceiveIDFunc(s.isAuthorized))
+	mc, err := s.msgCrypt(s.cfg.SuiteID, crypto.WithReceiveIDs(s.providerIDs()...), crypto.WithReceiveIDFunc(s.acceptsDataFrom))
 	if err != nil {
 		panic(err)
 	}

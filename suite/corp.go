@@ -3,10 +3,12 @@ package suite
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"maps"
 	"sync"
 	"time"
 
+	"github.com/wecomkit/wecomkit/internal/jobqueue"
 	"github.com/wecomkit/wecomkit/wecom"
 )
 
@@ -146,12 +148,34 @@ func (s *Suite) dropClient(corpID string) {
 	s.clients.Store(&next)
 }
 
-// isAuthorized reports whether corpID has installed the app, for the data
-// callback's receive ids: the in-process clients first, then the store.
-func (s *Suite) isAuthorized(corpID string) bool {
+// acceptsDataFrom reports whether a data push encrypted for corpID (its
+// signature already checked) is taken: the corp installed the app (the
+// in-process clients first, then the store), or an install is still being
+// exchanged — WeCom sends enter_agent and the like right after an install,
+// before the suite can know the corp id, which only get_permanent_code's
+// answer names.
+func (s *Suite) acceptsDataFrom(corpID string) bool {
 	if _, ok := (*s.clients.Load())[corpID]; ok {
 		return true
 	}
-	_, ok, err := s.repo.code(context.Background(), corpID)
-	return err == nil && ok
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_, ok, err := s.repo.code(ctx, corpID)
+	if err == nil && !ok {
+		ok, err = s.InstallPending(ctx)
+	}
+	if err != nil {
+		s.logger.LogAttrs(ctx, slog.LevelWarn, "suite: data push refused: the store does not answer", slog.Any("error", err))
+		return false
+	}
+	return ok
+}
+
+// InstallPending reports whether an install (a create_auth or
+// reset_permanent_code push, or a website install's follow-up) is recorded
+// and not yet finished: while it is, [Suite.DataHandler] takes data pushes
+// for corporations it does not know yet.
+func (s *Suite) InstallPending(ctx context.Context) (bool, error) {
+	n, err := s.jobs.PendingIn(ctx, jobqueue.Urgent)
+	return n > 0, err
 }

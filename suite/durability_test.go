@@ -414,3 +414,54 @@ func TestCheckStoreProbesWrites(t *testing.T) {
 	st.setFailing(func(string, string) bool { return false })
 	require.NoError(t, s.CheckStore(ctx))
 }
+
+// dataPush posts an enter_agent event encrypted for corpID to h.
+func dataPush(t *testing.T, h http.Handler, corpID string) int {
+	t.Helper()
+	mc, err := crypto.New(cbToken, aesKey, corpID)
+	require.NoError(t, err)
+	plain := "<xml><ToUserName><![CDATA[" + corpID + "]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[enter_agent]]></Event><AgentID>1000001</AgentID></xml>"
+	env, err := mc.EncryptMsg([]byte(plain), "1700000000", "nonce")
+	require.NoError(t, err)
+	enc := extract(string(env), "Encrypt")
+	q := "msg_signature=" + crypto.Signature(cbToken, "1700000000", "nonce", enc) + "&timestamp=1700000000&nonce=nonce"
+	req := httptest.NewRequest(http.MethodPost, "/callback/data?"+q, strings.NewReader(string(env)))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Code
+}
+
+// WeCom sends enter_agent right after an install, while its create_auth
+// is still being exchanged: the data push is taken, not refused as from
+// an unknown corporation; with no install pending, it is refused.
+func TestDataPushDuringAPendingInstall(t *testing.T) {
+	f := newFixture(t)
+	s := f.start(nil)
+	ctx := context.Background()
+	var seen atomic.Int32
+	h := s.DataHandler(crypto.HandlerFunc(func(_ context.Context, ev *crypto.Event) ([]byte, error) {
+		if ev.ReceiveID == corpB && ev.Event == "enter_agent" {
+			seen.Add(1)
+		}
+		return nil, nil
+	}))
+	require.Equal(t, http.StatusBadRequest, dataPush(t, h, corpB), "no install pending: an unknown corp")
+
+	f.pushTicket()
+	f.srv.Inject(pPermanent, -1, wecomtest.Fault{Status: http.StatusBadGateway}) // the exchange keeps failing
+	_, err := f.srv.InstallQR(ctx, suiteID, corpB, "qr")
+	require.NoError(t, err)
+	pending, err := s.InstallPending(ctx)
+	require.NoError(t, err)
+	require.True(t, pending)
+	require.Equal(t, http.StatusOK, dataPush(t, h, corpB))
+	require.EqualValues(t, 1, seen.Load())
+
+	f.srv.ClearFaults()
+	settle(t, s)
+	pending, err = s.InstallPending(ctx)
+	require.NoError(t, err)
+	require.False(t, pending)
+	require.Equal(t, http.StatusOK, dataPush(t, h, corpB), "installed now")
+	require.Equal(t, http.StatusBadRequest, dataPush(t, h, "wwunknowncorp0001"))
+}

@@ -801,3 +801,24 @@ func TestInstallAndQRCodeRateLimited(t *testing.T) {
 	_, body := get(t, f.hs.URL+"/metrics")
 	require.Contains(t, body, `suite_server_requests_total{route="/install",status="429"} `)
 }
+
+// WeCom sends enter_agent and the like right after an install, while its
+// create_auth is still being exchanged: the data push must not be lost.
+func TestDataCallbackDuringPendingInstall(t *testing.T) {
+	f := newInproc(t, nil, nil)
+	ctx := context.Background()
+	_, err := f.srv.PushSuiteTicket(ctx, testSuiteID)
+	require.NoError(t, err)
+	f.srv.Inject(pPermanent, -1, wecomtest.Fault{Status: http.StatusBadGateway}) // the exchange keeps failing
+	_, err = f.srv.InstallQR(ctx, testSuiteID, corpB, "qr")
+	require.NoError(t, err, "create_auth answered success")
+	plain := []byte("<xml><ToUserName><![CDATA[" + corpB + "]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName>" +
+		"<CreateTime>1700000000</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[enter_agent]]></Event><AgentID>1000001</AgentID></xml>")
+	status, body := postEncrypted(t, f.hs.URL+"/callback/data", corpB, plain)
+	require.Equal(t, http.StatusOK, status, body)
+	require.Equal(t, "success", body)
+	f.srv.ClearFaults()
+	require.Eventually(t, func() bool {
+		return strings.Contains(f.logs.String(), `"msg":"data callback","corpid":"`+corpB+`"`)
+	}, deadline, pollEvery)
+}

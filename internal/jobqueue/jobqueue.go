@@ -338,6 +338,20 @@ func (q *Queue) Pending(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
+// PendingIn reports how many jobs of one lane are recorded and not yet
+// finished: one index length, O(1).
+func (q *Queue) PendingIn(ctx context.Context, ln Lane) (int64, error) {
+	l, ok := q.lanes[ln]
+	if !ok {
+		return 0, fmt.Errorf("jobqueue: unknown lane %q", ln)
+	}
+	n, err := q.cfg.Store.IndexLen(ctx, l.index)
+	if err != nil {
+		return 0, fmt.Errorf("jobqueue: pending: %w", err)
+	}
+	return n, nil
+}
+
 // Stats returns the queue's counters.
 func (q *Queue) Stats() Stats {
 	s := Stats{
