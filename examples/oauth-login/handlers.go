@@ -35,13 +35,14 @@ const (
 )
 
 // h5Entry serves GET /: the app's home page link in the WeCom client. A
-// member with a session goes to /me; anyone else through WeCom's OAuth2
-// link.
+// member with a session goes to /me (or to next, see safeReturnPath);
+// anyone else through WeCom's OAuth2 link, then there.
 func (a *app) h5Entry(w http.ResponseWriter, r *http.Request) {
 	if _, ok := a.cookies.current(r); ok {
-		http.Redirect(w, r, a.cfg.PublicURL+"/me", http.StatusFound)
+		http.Redirect(w, r, a.afterSignIn(w, r, true), http.StatusFound)
 		return
 	}
+	a.rememberReturn(w, r)
 	b := a.cookies.browserBinding(r)
 	state := a.start(&b, flowH5, false)
 	a.cookies.setBinding(w, b)
@@ -51,9 +52,10 @@ func (a *app) h5Entry(w http.ResponseWriter, r *http.Request) {
 // loginPage serves GET /login: the web login link and WeCom's QR panel.
 func (a *app) loginPage(w http.ResponseWriter, r *http.Request) {
 	if _, ok := a.cookies.current(r); ok {
-		http.Redirect(w, r, a.cfg.PublicURL+"/me", http.StatusFound)
+		http.Redirect(w, r, a.afterSignIn(w, r, true), http.StatusFound)
 		return
 	}
+	a.rememberReturn(w, r)
 	b := a.cookies.browserBinding(r)
 	state := a.start(&b, flowPC, false)
 	a.cookies.setBinding(w, b)
@@ -98,7 +100,7 @@ func (a *app) callback(flow string) http.HandlerFunc {
 			// flow finished first): the code is not spent.
 			a.metrics.login(flow, resultSignedIn)
 			a.logger.LogAttrs(r.Context(), slog.LevelInfo, "already signed in; to /me", slog.String("flow", flow))
-			http.Redirect(w, r, a.cfg.PublicURL+"/me", http.StatusFound)
+			http.Redirect(w, r, a.afterSignIn(w, r, false), http.StatusFound)
 			return
 		}
 		b, ok := bindingOf(r)
@@ -183,7 +185,7 @@ func (a *app) callback(flow string) http.HandlerFunc {
 		a.cookies.setSession(w, s)
 		a.metrics.login(flow, resultOK)
 		a.logger.LogAttrs(r.Context(), slog.LevelInfo, "signed in", slog.String("flow", flow), slog.String("userid", id.UserID))
-		http.Redirect(w, r, a.cfg.PublicURL+"/me", http.StatusFound)
+		http.Redirect(w, r, a.afterSignIn(w, r, false), http.StatusFound)
 	}
 }
 
