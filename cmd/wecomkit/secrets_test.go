@@ -87,3 +87,19 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		}
 	}
 }
+
+// A toy secret is not scrubbed out of every word of the error: the
+// operator sees the placeholder and WeCom's message as they are (it used
+// to print "corpsecret=%5Bred[redacted]cted%5D": di[redacted]l tcp").
+func TestToySecretNotScrubbedEverywhere(t *testing.T) {
+	code, _, stderr := runCLI(t, []string{"token", "--corp-id", "wwcorp", "--secret", "a", "--base-url", "http://127.0.0.1:1", "--timeout", "2s"}, nil, "")
+	require.Equal(t, exitFailure, code)
+	require.Contains(t, stderr, `error: wecom: GET /cgi-bin/gettoken: Get "http://127.0.0.1:1/cgi-bin/gettoken?corpid=wwcorp&corpsecret=%5Bredacted%5D": dial tcp 127.0.0.1:1`)
+	require.NotContains(t, stderr, "red[redacted]cted")
+
+	const secret = "app-secret-0123456789"
+	code, _, stderr = runCLI(t, []string{"token", "--corp-id", "wwcorp", "--secret", secret, "--base-url", "http://127.0.0.1:1", "--timeout", "2s"}, nil, "")
+	require.Equal(t, exitFailure, code)
+	require.NotContains(t, stderr, secret)
+	require.Contains(t, stderr, "corpsecret=%5Bredacted%5D")
+}
