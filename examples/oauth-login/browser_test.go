@@ -155,7 +155,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.Click(`#picker button[data-userid="zhangsan"]`, chromedp.ByQuery),
 	)
 	got := member("zhangsan", "张三")
-	require.Equal(t, "1, 2", got["department"])
+	require.Equal(t, "Demo Co., R&D", got["department"])
 	require.Equal(t, "13800000001", got["mobile"])
 	require.Equal(t, "zhangsan@example.com", got["email"])
 	require.Equal(t, "WeCom client (H5)", got["via"])
@@ -174,7 +174,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.Click(`#picker button[data-userid="lisi"]`, chromedp.ByQuery),
 	)
 	got = member("lisi", "李四")
-	require.Equal(t, "2", got["department"])
+	require.Equal(t, "R&D", got["department"])
 	require.Equal(t, "web login (QR code)", got["via"])
 	screenshot("pc-me.png")
 }

@@ -32,9 +32,22 @@ func demoMembers() []wecomtest.Member {
 	}
 }
 
+// demoDepartments are the demo's departments, with Chinese and English
+// names.
+func demoDepartments() []wecomtest.Department {
+	return []wecomtest.Department{
+		{ID: 1, Name: "示例公司", NameEn: "Demo Co."},
+		{ID: 2, ParentID: 1, Name: "研发部", NameEn: "R&D"},
+		{ID: 3, ParentID: 1, Name: "市场部", NameEn: "Marketing"},
+	}
+}
+
 func startDemo() *demoEnv {
 	d := &demoEnv{secret: "demo-secret-" + randomHex(8)}
 	d.srv = wecomtest.NewServer(wecomtest.WithApp(demoCorpID, wecomtest.App{AgentID: demoAgentID, Secret: d.secret}))
+	for _, dep := range demoDepartments() {
+		d.srv.AddDepartment(demoCorpID, dep)
+	}
 	for _, m := range demoMembers() {
 		d.srv.AddMember(demoCorpID, m)
 	}

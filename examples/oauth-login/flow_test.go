@@ -87,6 +87,7 @@ func startDemoServer(t *testing.T, env map[string]string) *demoServer {
 // each Location whole (fragment included), and picks members on the fake
 // login pages the way their script and form do.
 type browser struct {
+	lang string // Accept-Language: English unless a test says otherwise
 	t    *testing.T
 	hc   *http.Client
 	jar  *cookiejar.Jar
@@ -96,7 +97,7 @@ type browser struct {
 func newBrowser(t *testing.T) *browser {
 	jar, err := cookiejar.New(nil)
 	require.NoError(t, err)
-	return &browser{t: t, jar: jar, hc: &http.Client{
+	return &browser{t: t, lang: "en-US,en;q=0.9", jar: jar, hc: &http.Client{
 		Jar: jar, Timeout: 10 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
@@ -124,6 +125,9 @@ func (b *browser) do(method, link string, form url.Values) page {
 	require.NoError(b.t, err)
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if b.lang != "" {
+		req.Header.Set("Accept-Language", b.lang)
 	}
 	resp, err := b.hc.Do(req)
 	require.NoError(b.t, err)
@@ -241,7 +245,7 @@ func TestH5Flow(t *testing.T) {
 	me := signInH5(t, d, b, "zhangsan")
 	require.Equal(t, http.StatusOK, me.status, me.body)
 	require.Equal(t, "/me", me.url.Path)
-	for _, want := range []string{"张三", `id="userid">zhangsan<`, `id="department">1, 2<`, "13800000001", "zhangsan@example.com", "WeCom client (H5)"} {
+	for _, want := range []string{"张三", `id="userid">zhangsan<`, `id="department">Demo Co., R&amp;D<`, "13800000001", "zhangsan@example.com", "WeCom client (H5)"} {
 		require.Contains(t, me.body, want)
 	}
 	q := b.lastHop(wecomtest.AuthorizePath).Query()
@@ -273,7 +277,7 @@ func TestPCFlow(t *testing.T) {
 	require.Equal(t, http.StatusOK, me.status, me.body)
 	// A web login code brings no user_ticket, and an app created after
 	// 2022-06-20 gets no mobile or email from user/get.
-	for _, want := range []string{"李四", `id="userid">lisi<`, `id="department">2<`, `id="mobile">not visible to this app<`, `id="email">not visible to this app<`, "web login (QR code)"} {
+	for _, want := range []string{"李四", `id="userid">lisi<`, `id="department">R&amp;D<`, `id="mobile">not visible to this app<`, `id="email">not visible to this app<`, "web login (QR code)"} {
 		require.Contains(t, me.body, want)
 	}
 	require.Equal(t, "/login/callback", b.lastHop("/login/callback").Path)

@@ -75,7 +75,7 @@ func (a *app) loginPage(w http.ResponseWriter, r *http.Request) {
 	} else {
 		w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'unsafe-inline'; base-uri 'none'")
 	}
-	a.pages.render(w, http.StatusOK, pageLogin, data)
+	a.pages.render(w, r, http.StatusOK, pageLogin, data)
 }
 
 // callback serves GET /oauth/callback (flowH5) and GET /login/callback
@@ -86,13 +86,13 @@ func (a *app) callback(flow string) http.HandlerFunc {
 		q := r.URL.Query()
 		for _, k := range []string{"code", "state"} {
 			if len(q[k]) > 1 {
-				a.refuse(w, r, flow, resultBadRequest, http.StatusBadRequest, "The sign-in link carries "+k+" more than once.")
+				a.refuse(w, r, flow, resultBadRequest, http.StatusBadRequest, msgRepeated)
 				return
 			}
 		}
 		code, state := q.Get("code"), q.Get("state")
 		if len(code) > maxCodeLen || len(state) > maxStateLen {
-			a.refuse(w, r, flow, resultBadRequest, http.StatusBadRequest, "The sign-in link is malformed.")
+			a.refuse(w, r, flow, resultBadRequest, http.StatusBadRequest, msgMalformed)
 			return
 		}
 		if _, ok := a.cookies.current(r); ok {
@@ -106,36 +106,36 @@ func (a *app) callback(flow string) http.HandlerFunc {
 		b, ok := bindingOf(r)
 		if !ok {
 			a.refuse(w, r, flow, resultReplayed, http.StatusBadRequest,
-				"No sign-in was started in this browser, or it was already completed: this link cannot be used (again).")
+				msgNoSignIn)
 			return
 		}
 		retry, err := a.checkState(state, b.id, flow)
 		switch {
 		case errors.Is(err, oauth.ErrStateExpired):
-			a.refuse(w, r, flow, resultExpiredState, http.StatusBadRequest, "The sign-in took too long and has expired.")
+			a.refuse(w, r, flow, resultExpiredState, http.StatusBadRequest, msgExpired)
 			return
 		case err != nil:
 			a.refuse(w, r, flow, resultBadState, http.StatusBadRequest,
-				"The sign-in link was not issued to this browser, or was altered.")
+				msgNotIssued)
 			return
 		case !b.take(state):
-			a.refuse(w, r, flow, resultReplayed, http.StatusBadRequest, "This sign-in link was already used.")
+			a.refuse(w, r, flow, resultReplayed, http.StatusBadRequest, msgUsed)
 			return
 		}
 		switch a.used.use(state, b.id, a.now()) {
 		case useAgain:
-			a.refuse(w, r, flow, resultReplayed, http.StatusBadRequest, "This sign-in link was already used.")
+			a.refuse(w, r, flow, resultReplayed, http.StatusBadRequest, msgUsed)
 			return
 		case useTooMany:
 			a.cookies.clear(w, bindingCookie)
 			a.refuse(w, r, flow, resultTooMany, http.StatusTooManyRequests,
-				"Too many sign-ins were started in this browser lately. Please start again.")
+				msgTooMany)
 			return
 		}
 		// The state is spent, whatever comes next.
 		a.cookies.setBinding(w, b)
 		if code == "" {
-			a.refuse(w, r, flow, resultNoCode, http.StatusBadRequest, "WeCom sent no sign-in code: the sign-in was declined.")
+			a.refuse(w, r, flow, resultNoCode, http.StatusBadRequest, msgDeclined)
 			return
 		}
 
@@ -155,11 +155,11 @@ func (a *app) callback(flow string) http.HandlerFunc {
 			return
 		case errors.Is(err, oauth.ErrInvalidCode):
 			a.refuse(w, r, flow, resultInvalidCode, http.StatusBadRequest,
-				"WeCom refused the sign-in code again. Please start over.")
+				msgRefusedAgain)
 			return
 		case errors.As(err, &nm):
 			a.refuse(w, r, flow, resultNotMember, http.StatusForbidden,
-				"You are not a member of this organisation, so you cannot sign in here.")
+				msgNotMember)
 			return
 		case err != nil:
 			d := wecom.Diagnose(err)
@@ -167,8 +167,8 @@ func (a *app) callback(flow string) http.HandlerFunc {
 				slog.String("flow", flow), slog.String("cause", string(d.Cause)), slog.Int("errcode", d.Code),
 				slog.String("hint", d.Hint), slog.String("error", err.Error()))
 			a.metrics.login(flow, resultWeComError)
-			a.pages.render(w, http.StatusBadGateway, pageError, errorData{
-				Title: "WeCom is not answering", Message: "We could not ask WeCom who you are. Please try again in a moment.",
+			a.pages.render(w, r, http.StatusBadGateway, pageError, errorData{
+				Title: titleWeComDown, Message: msgWeComDown,
 				Retry: startPath(flow),
 			})
 			return
@@ -208,7 +208,7 @@ func (a *app) checkState(state, binding, flow string) (retry bool, err error) {
 func (a *app) refuse(w http.ResponseWriter, r *http.Request, flow, result string, status int, msg string) {
 	a.metrics.login(flow, result)
 	a.logger.LogAttrs(r.Context(), slog.LevelWarn, "sign-in refused", slog.String("flow", flow), slog.String("result", result))
-	a.pages.render(w, status, pageError, errorData{Title: "Cannot sign you in", Message: msg, Retry: startPath(flow)})
+	a.pages.render(w, r, status, pageError, errorData{Title: titleCannotSignIn, Message: msg, Retry: startPath(flow)})
 }
 
 // me serves GET /me: who the member is. Without a session, members in the
@@ -223,8 +223,9 @@ func (a *app) me(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, a.cfg.PublicURL+next, http.StatusFound)
 		return
 	}
-	a.pages.render(w, http.StatusOK, pageMe, meData{Session: s, Via: map[string]string{flowH5: "WeCom client (H5)", flowPC: "web login (QR code)"}[s.Flow],
-		CSRF: a.cookies.csrfToken(r)})
+	a.pages.render(w, r, http.StatusOK, pageMe, meData{Session: s, Via: map[string]string{flowH5: viaH5, flowPC: viaPC}[s.Flow],
+		Departments: a.depts.lookup(r.Context(), s.Department, pageLang(r)),
+		CSRF:        a.cookies.csrfToken(r)})
 }
 
 // Bounds of the sign-out form.
@@ -241,13 +242,12 @@ func (a *app) logout(w http.ResponseWriter, r *http.Request) {
 	s, had := a.cookies.current(r)
 	if had && !a.cookies.checkCSRF(r, token) {
 		a.logger.LogAttrs(r.Context(), slog.LevelWarn, "sign-out refused: no valid CSRF token", slog.String("userid", s.UserID))
-		a.pages.render(w, http.StatusForbidden, pageError, errorData{Title: "Cannot sign you out",
-			Message: "The sign-out did not come from this site's page. Use the Sign out button on your page.", Retry: "me"})
+		a.pages.render(w, r, http.StatusForbidden, pageError, errorData{Title: titleCannotSignOut, Message: msgBadSignOut, Retry: "me"})
 		return
 	}
 	a.cookies.clear(w, sessionCookie, bindingCookie)
 	if had {
 		a.logger.LogAttrs(r.Context(), slog.LevelInfo, "signed out", slog.String("userid", s.UserID))
 	}
-	a.pages.render(w, http.StatusOK, pageLoggedOut, nil)
+	a.pages.render(w, r, http.StatusOK, pageLoggedOut, nil)
 }

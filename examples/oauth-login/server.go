@@ -36,6 +36,7 @@ type app struct {
 	states   *oauth.StateCodec
 	cookies  *cookies
 	used     *usedStates
+	depts    *deptNames
 	ready    *tokenready.Readiness
 	metrics  *metrics
 	pages    pageSet
@@ -84,6 +85,7 @@ func newApp(cfg config, logger *slog.Logger, now func() time.Time) (*app, error)
 	}
 	a.client = client
 	a.identity = oauth.New(client)
+	a.depts = newDeptNames(client, logger, now)
 	key := cfg.SessionKey.Reveal()
 	a.states, err = oauth.NewStateCodec(deriveKey(key, "state"), stateTTL, oauth.WithClock(now))
 	if err != nil {

@@ -85,6 +85,7 @@ func noCodeCallback(a *app, b *browserBinding) *httptest.ResponseRecorder {
 	state := a.start(b, flowH5, false)
 	req := httptest.NewRequest(http.MethodGet, "/oauth/callback?state="+state, nil)
 	req.AddCookie(&http.Cookie{Name: bindingCookie, Value: b.id + "." + pendingID(state)})
+	req.Header.Set("Accept-Language", "en")
 	rec := httptest.NewRecorder()
 	a.handler.ServeHTTP(rec, req)
 	b.pending = nil
