@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -52,15 +54,44 @@ func browserProfile(t *testing.T) string {
 	return dir
 }
 
+// screenshotDirEnv names the directory where TestBrowser keeps its
+// screenshots (PNG); unset, they go to the test's temporary directory and
+// are removed with it.
+const screenshotDirEnv = "OAUTH_LOGIN_SCREENSHOT_DIR"
+
+// screenshotDir returns where TestBrowser writes its screenshots, creating
+// the directory $OAUTH_LOGIN_SCREENSHOT_DIR names.
+func screenshotDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv(screenshotDirEnv)
+	if dir == "" {
+		return t.TempDir()
+	}
+	require.NoError(t, os.MkdirAll(dir, 0o755), "%s", screenshotDirEnv)
+	return dir
+}
+
+func TestScreenshotDir(t *testing.T) {
+	kept := filepath.Join(t.TempDir(), "shots", "oauth-login")
+	t.Setenv(screenshotDirEnv, kept)
+	require.Equal(t, kept, screenshotDir(t))
+	info, err := os.Stat(kept)
+	require.NoError(t, err)
+	require.True(t, info.IsDir())
+	t.Setenv(screenshotDirEnv, "")
+	require.NotEqual(t, kept, screenshotDir(t))
+}
+
 // TestBrowser clicks through both flows of `oauth-login -demo` in a real
 // headless Chromium: the fake WeCom's member picker, the callback, the
 // member page; and checks that the OAuth2 page refuses a link without
-// #wechat_redirect. Screenshots of the member pages are saved in the
-// test's temporary directory.
+// #wechat_redirect. Screenshots (PNG) of the member pages are saved in
+// $OAUTH_LOGIN_SCREENSHOT_DIR when set, else in the test's temporary
+// directory.
 func TestBrowser(t *testing.T) {
 	exe := chromiumPath(t)
 	d := startDemoServer(t, nil)
-	shots := t.TempDir()
+	shots := screenshotDir(t)
 	profile := browserProfile(t)
 
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
@@ -107,10 +138,14 @@ func TestBrowser(t *testing.T) {
 	}
 	screenshot := func(name string) {
 		t.Helper()
-		var png []byte
-		step("screenshot "+name, 10*time.Second, chromedp.FullScreenshot(&png, 90))
+		var shot []byte
+		// Quality 100 is PNG; below, Chromium answers JPEG.
+		step("screenshot "+name, 10*time.Second, chromedp.FullScreenshot(&shot, 100))
+		cfg, err := png.DecodeConfig(bytes.NewReader(shot))
+		require.NoError(t, err, "%s is a PNG", name)
+		require.Positive(t, cfg.Width)
 		path := filepath.Join(shots, name)
-		require.NoError(t, os.WriteFile(path, png, 0o600))
+		require.NoError(t, os.WriteFile(path, shot, 0o644))
 		t.Logf("screenshot: %s", path)
 	}
 	member := func(wantUserID, wantName string) map[string]string {
