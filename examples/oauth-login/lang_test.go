@@ -1,10 +1,12 @@
 package main
 
 import (
+	"io"
 	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -82,6 +84,39 @@ func TestLanguagesAndDepartments(t *testing.T) {
 	d.clock.Advance(deptTTL + time.Minute)
 	en.get(d.base + "/me")
 	require.Equal(t, 3, deptGets(t, d))
+}
+
+// Concurrent member pages with nothing cached ask once per department.
+func TestDepartmentsConcurrent(t *testing.T) {
+	d := startDemoServer(t, nil)
+	b := newBrowser(t)
+	signInH5(t, d, b, "zhangsan")
+	d.clock.Advance(deptTTL + time.Minute) // the sign-in's /me cached them
+	before := deptGets(t, d)
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest(http.MethodGet, d.base+"/me", nil)
+			req.Header.Set("Accept-Language", "en")
+			for _, c := range b.jar.Cookies(req.URL) {
+				req.AddCookie(c)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			raw, _ := io.ReadAll(resp.Body)
+			_ = resp.Body.Close()
+			if !strings.Contains(string(raw), `id="department">Demo Co., R&amp;D<`) {
+				t.Errorf("departments: %s", raw)
+			}
+		}()
+	}
+	wg.Wait()
+	require.Equal(t, before+2, deptGets(t, d))
 }
 
 // deptGets returns the department/get calls the server made.
