@@ -15,9 +15,15 @@
 //     be had) and GET /metrics (Prometheus).
 //
 // The state of every link is signed, bound to a cookie of the browser that
-// started, expires after ten minutes and works once; a forged, replayed or
-// expired one gets a 400 page. A code WeCom refuses sends the member
-// through the link once more, never in a loop.
+// started (which lists the few sign-ins it has under way), expires after
+// ten minutes and works once; a forged, replayed or expired one gets a 400
+// page, and a browser signed in already goes to /me. A code WeCom refuses
+// sends the member through the link once more, never in a loop. GET / and
+// GET /login take an optional next, a path of this server to land on after
+// signing in.
+//
+// Pages are in Chinese, or in English when Accept-Language prefers it; /me
+// names the member's departments (department/get, cached).
 //
 // Configuration comes from flags with environment fallbacks (run with -h);
 // invalid settings exit with status 2, all named together. With -demo a
