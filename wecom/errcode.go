@@ -30,6 +30,10 @@ type CodeInfo struct {
 // codeTable is the one table of errcode advice: [APIError.Advice],
 // [Diagnose] and the wecomkit command line all read it.
 var codeTable = map[int]CodeInfo{
+	// 0 is success: every WeCom API page shows it answered with errmsg "ok"
+	// (e.g. https://developer.work.weixin.qq.com/document/path/90593).
+	0: {0, "ok: the call succeeded",
+		"Nothing to do: WeCom answers every successful call with errcode 0 and errmsg \"ok\"."},
 	-1: {-1, "system busy (系统繁忙)",
 		"WeCom is temporarily unavailable; retry with backoff, at most 3 times (the client already does)."},
 	40001: {40001, "invalid secret (不合法的secret参数)",

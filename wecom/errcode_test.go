@@ -25,7 +25,13 @@ func TestLookupCode(t *testing.T) {
 		require.NotEmpty(t, info.Meaning)
 		require.NotEmpty(t, info.Advice)
 	}
-	_, ok := wecom.LookupCode(12345)
+	// 0 is success, not an unknown code: "errcode 0" used to answer "not in
+	// wecomkit's table".
+	info, ok := wecom.LookupCode(0)
+	require.True(t, ok)
+	require.Contains(t, info.Meaning, "ok")
+	require.Contains(t, info.Advice, "Nothing to do")
+	_, ok = wecom.LookupCode(12345)
 	require.False(t, ok)
 	codes := wecom.KnownCodes()
 	require.IsIncreasing(t, codes)

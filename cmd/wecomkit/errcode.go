@@ -55,6 +55,14 @@ wecomkit errcode -40001`)
 			map[string]any{"code": code, "more": queryURL + strconv.Itoa(code)})
 	}
 	advice := (&wecom.APIError{Code: code, Msg: msg}).Advice()
+	if code == 0 {
+		// Success: nothing to look up.
+		if f.json {
+			return printJSON(e.stdout, map[string]any{"ok": true, "code": code, "kind": "wecom", "meaning": info.Meaning, "advice": advice})
+		}
+		fmt.Fprintf(e.stdout, "errcode 0: %s\n%s\n", info.Meaning, advice)
+		return nil
+	}
 	if f.json {
 		out := map[string]any{"ok": true, "code": code, "kind": "wecom", "meaning": info.Meaning, "advice": advice, "more": queryURL + strconv.Itoa(code)}
 		if ip := wecom.DeniedIP(msg); ip != "" {

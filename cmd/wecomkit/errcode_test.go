@@ -17,6 +17,8 @@ func TestErrcode(t *testing.T) {
 		{name: "errcode-40001-json", args: []string{"errcode", "--json", "40001"}},
 		{name: "errcode-callback", args: []string{"errcode", "-40001"}},
 		{name: "errcode-callback-json", args: []string{"errcode", "-40005", "--json"}},
+		{name: "errcode-0", args: []string{"errcode", "0"}},
+		{name: "errcode-0-json", args: []string{"errcode", "--json", "0"}},
 		{name: "errcode-unknown", args: []string{"errcode", "12345"}, code: exitFailure},
 		{name: "errcode-unknown-json", args: []string{"errcode", "--json", "12345"}, code: exitFailure},
 		{name: "errcode-not-a-number", args: []string{"errcode", "sixty"}, code: exitUsage},
