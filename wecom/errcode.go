@@ -4,32 +4,83 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	_ "embed" // the official error-code table
 	"errors"
 	"fmt"
 	"net"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 )
 
 // CodeInfo explains one of WeCom's error codes: what it means and what an
-// integrator usually has to do about it. The texts summarise WeCom's global
-// error code page, https://developer.work.weixin.qq.com/document/path/90313,
-// in the project's own words.
+// integrator usually has to do about it. Official and Hint are WeCom's own
+// words from its global error code page
+// (https://developer.work.weixin.qq.com/document/path/90313, the same table
+// as https://developer.work.weixin.qq.com/document/path/90455); Meaning and
+// Advice are the project's own, where it has written some, else WeCom's.
 type CodeInfo struct {
 	// Code is WeCom's errcode.
 	Code int
 	// Meaning says what WeCom reports, in English and in WeCom's Chinese
 	// wording where that is what the admin console shows.
 	Meaning string
-	// Advice says what usually causes it and how to fix it.
+	// Advice says what usually causes it and how to fix it; for a code the
+	// project has written no advice for, WeCom's 排查方法 (Hint), or "".
 	Advice string
+	// Official is WeCom's 错误说明 for the code, in Chinese as WeCom
+	// writes it; "" for a code the official table does not list.
+	Official string
+	// Hint is WeCom's 排查方法 for the code, in Chinese as WeCom writes it;
+	// "" where the page gives none (or only a link).
+	Hint string
 }
 
-// codeTable is the one table of errcode advice: [APIError.Advice],
-// [Diagnose] and the wecomkit command line all read it.
-var codeTable = map[int]CodeInfo{
+// officialTSV is WeCom's global error code table (see CodeInfo): code,
+// 错误说明, 排查方法 and an English gloss, tab-separated.
+//
+//go:embed errcode_official.tsv
+var officialTSV string
+
+func init() {
+	for code, a := range adviceTable {
+		codeTable[code] = CodeInfo{Code: a.code, Meaning: a.meaning, Advice: a.advice}
+	}
+	for i, line := range strings.Split(officialTSV, "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		code, err := strconv.Atoi(f[0])
+		if len(f) != 4 || err != nil || f[1] == "" || f[3] == "" {
+			panic(fmt.Sprintf("wecom: errcode_official.tsv line %d: want code, 错误说明, 排查方法, gloss", i+1))
+		}
+		info, ok := codeTable[code]
+		if !ok {
+			info = CodeInfo{Code: code, Meaning: f[3] + " (" + f[1] + ")", Advice: f[2]}
+		}
+		info.Official, info.Hint = f[1], f[2]
+		codeTable[code] = info
+	}
+}
+
+// codeTable is the one table of error codes: [LookupCode],
+// [APIError.Advice], [Diagnose] and the wecomkit command line all read it.
+// It is built at start from adviceTable (the project's own words) and
+// officialTSV (WeCom's).
+var codeTable = map[int]CodeInfo{}
+
+// advice is the project's own explanation of a code.
+type advice struct {
+	code            int
+	meaning, advice string
+}
+
+// adviceTable is what the project says about the codes integrators meet
+// most, in its own words.
+var adviceTable = map[int]advice{
 	// 0 is success: every WeCom API page shows it answered with errmsg "ok"
 	// (e.g. https://developer.work.weixin.qq.com/document/path/90593).
 	0: {0, "ok: the call succeeded",

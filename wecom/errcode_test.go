@@ -38,6 +38,44 @@ func TestLookupCode(t *testing.T) {
 	require.Contains(t, codes, 60020)
 }
 
+// The table carries WeCom's own words (doc 90313 / 90455): 错误说明 and
+// 排查方法 in Chinese, for codes the project has advice for and for codes
+// it knew nothing about before (6000, 40004 …, which errcode, errors and
+// Diagnose used to call unknown).
+func TestLookupCodeOfficial(t *testing.T) {
+	info, ok := wecom.LookupCode(6000)
+	require.True(t, ok)
+	require.Equal(t, "数据版本冲突", info.Official)
+	require.Equal(t, "可能有多个调用端同时修改数据，稍后重试", info.Hint)
+	require.Equal(t, "data version conflict (数据版本冲突)", info.Meaning)
+	require.Equal(t, info.Hint, info.Advice)
+	require.Equal(t, info.Hint, (&wecom.APIError{Code: 6000}).Advice())
+	d := wecom.Diagnose(&wecom.APIError{Code: 6000, Path: "/cgi-bin/user/update"})
+	require.Equal(t, "wecom errcode 6000: 可能有多个调用端同时修改数据，稍后重试", d.String())
+
+	// The project's own advice stays; WeCom's words come with it.
+	info, ok = wecom.LookupCode(40013)
+	require.True(t, ok)
+	require.Equal(t, "不合法的CorpID", info.Official)
+	require.Contains(t, info.Hint, "web管理端-设置")
+	require.Contains(t, info.Advice, "我的企业")
+
+	// A code whose 排查方法 is only a link has no hint: Diagnose points at
+	// WeCom's query tool.
+	info, ok = wecom.LookupCode(40003)
+	require.True(t, ok)
+	require.Equal(t, "无效的UserID", info.Official)
+	require.Empty(t, info.Hint)
+	require.Contains(t, wecom.Diagnose(&wecom.APIError{Code: 40003}).Hint, "devtool/query?e=40003")
+
+	for _, c := range wecom.KnownCodes() {
+		info, _ := wecom.LookupCode(c)
+		require.Equal(t, c, info.Code)
+		require.NotEmpty(t, info.Meaning, "code %d", c)
+	}
+	require.GreaterOrEqual(t, len(wecom.KnownCodes()), 55)
+}
+
 func TestAdviceNamesTheDeniedIP(t *testing.T) {
 	err := &wecom.APIError{Code: 60020, Path: "/cgi-bin/gettoken",
 		Msg: "not allow to access from your ip, hint: [1700000000_1_abc], from ip: 203.0.113.7, more info at https://open.work.weixin.qq.com/devtool/query?e=60020"}

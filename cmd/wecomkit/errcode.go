@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/wecomkit/wecomkit/crypto"
 	"github.com/wecomkit/wecomkit/wecom"
@@ -65,12 +66,31 @@ wecomkit errcode -40001`)
 	}
 	if f.json {
 		out := map[string]any{"ok": true, "code": code, "kind": "wecom", "meaning": info.Meaning, "advice": advice, "more": queryURL + strconv.Itoa(code)}
+		if info.Official != "" {
+			out["official"] = info.Official
+		}
+		if info.Hint != "" {
+			out["troubleshooting"] = info.Hint
+		}
 		if ip := wecom.DeniedIP(msg); ip != "" {
 			out["denied_ip"] = ip
 		}
 		return printJSON(e.stdout, out)
 	}
-	fmt.Fprintf(e.stdout, "errcode %d: %s\nwhat to do: %s\nmore: %s%d\n", code, info.Meaning, advice, queryURL, code)
+	fmt.Fprintf(e.stdout, "errcode %d: %s\n", code, info.Meaning)
+	// WeCom's own words (doc 90313), where they add to what is printed.
+	hint := info.Hint != "" && info.Hint != advice
+	if info.Official != "" && (hint || !strings.Contains(info.Meaning, info.Official)) {
+		official := "WeCom:      " + info.Official
+		if hint {
+			official += "; 排查方法: " + info.Hint
+		}
+		fmt.Fprintln(e.stdout, official)
+	}
+	if advice == "" {
+		advice = "WeCom's table gives no hint beyond a link: see more."
+	}
+	fmt.Fprintf(e.stdout, "what to do: %s\nmore: %s%d\n", advice, queryURL, code)
 	return nil
 }
 
