@@ -35,7 +35,6 @@ func suiteOnly(name string, f func(*config)) Option {
 type config struct {
 	store           store.Store
 	ephemeral       bool
-	baseURL         string
 	openBaseURL     string
 	httpClient      *http.Client
 	transport       *wecom.Transport
@@ -49,7 +48,6 @@ type config struct {
 	retryMax        time.Duration
 	permanentV1     bool
 	provider        *Provider
-	callHook        func(context.Context, wecom.CallInfo)
 	onAuthorized    func(context.Context, *Authorization)
 	onAuthChanged   func(context.Context, *Authorization)
 	onCancelled     func(ctx context.Context, corpID string)
@@ -62,7 +60,6 @@ type config struct {
 
 func defaultConfig() config {
 	return config{
-		baseURL:         wecom.DefaultBaseURL,
 		openBaseURL:     DefaultOpenBaseURL,
 		workers:         2,
 		urgentWorkers:   1,
@@ -87,7 +84,9 @@ func WithEphemeralStore() Option { return optionFunc(func(c *config) { c.ephemer
 
 // WithBaseURL points the suite at another server speaking WeCom's API, such
 // as wecomtest. Default https://qyapi.weixin.qq.com.
-func WithBaseURL(u string) Option { return optionFunc(func(c *config) { c.baseURL = u }) }
+//
+// It is shorthand for WithWeCom(wecom.WithBaseURL(u)).
+func WithBaseURL(u string) Option { return WithWeCom(wecom.WithBaseURL(u)) }
 
 // WithOpenBaseURL sets where the install page lives (default
 // https://open.work.weixin.qq.com); tests point it at wecomtest.
@@ -96,13 +95,23 @@ func WithOpenBaseURL(u string) Option {
 }
 
 // WithHTTPClient sends every call through hc (never modified).
-func WithHTTPClient(hc *http.Client) Option { return optionFunc(func(c *config) { c.httpClient = hc }) }
+//
+// It is shorthand for WithWeCom(wecom.WithHTTPClient(hc)), and also carries
+// the one call that does not go through the transport yet (AppQRCodePNG).
+func WithHTTPClient(hc *http.Client) Option {
+	return optionFunc(func(c *config) {
+		c.httpClient = hc
+		c.wecomOpts = append(c.wecomOpts, wecom.WithHTTPClient(hc))
+	})
+}
 
 // WithWeCom builds the suite's transport with wecom's own options
-// (wecom.WithRequestTimeout, wecom.WithBackoff, wecom.WithMaxResponseBytes
-// …), applied after this package's WithBaseURL, WithHTTPClient, WithLogger
-// and WithCallHook, so they win. Ignored with [WithTransport], whose
-// transport is already built.
+// (wecom.WithBaseURL, wecom.WithRequestTimeout, wecom.WithBackoff,
+// wecom.WithCallHook …): the suite composes them rather than re-declaring
+// each. They apply in the order given, after the suite's logger, so a later
+// one wins. [WithBaseURL], [WithHTTPClient] and [WithCallHook] are
+// shorthands for it. Ignored with [WithTransport], whose transport is
+// already built.
 func WithWeCom(opts ...wecom.Option) Option {
 	return optionFunc(func(c *config) { c.wecomOpts = append(c.wecomOpts, opts...) })
 }
@@ -207,7 +216,7 @@ func WithProvider(p *Provider) Option {
 
 // WithCallHook reports every HTTP attempt to f, as [wecom.WithCallHook].
 func WithCallHook(f func(context.Context, wecom.CallInfo)) Option {
-	return optionFunc(func(c *config) { c.callHook = f })
+	return WithWeCom(wecom.WithCallHook(f))
 }
 
 // OnAuthorized calls f once for every corporation that installed the app,

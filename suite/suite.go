@@ -187,15 +187,9 @@ func newTransport(o *config) (*wecom.Transport, error) {
 	if o.transport != nil {
 		return o.transport, nil
 	}
-	opts := []wecom.Option{wecom.WithBaseURL(o.baseURL)}
-	if o.httpClient != nil {
-		opts = append(opts, wecom.WithHTTPClient(o.httpClient))
-	}
+	var opts []wecom.Option
 	if o.logger != nil {
 		opts = append(opts, wecom.WithLogger(o.logger))
-	}
-	if o.callHook != nil {
-		opts = append(opts, wecom.WithCallHook(o.callHook))
 	}
 	t, err := wecom.NewTransport(append(opts, o.wecomOpts...)...)
 	if err != nil {
