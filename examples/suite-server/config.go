@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/wecomkit/wecomkit/crypto"
 	"github.com/wecomkit/wecomkit/internal/settings"
@@ -16,20 +17,21 @@ import (
 // config is the server's configuration. Every setting is a flag with an
 // environment fallback; a flag given on the command line wins.
 type config struct {
-	SuiteID        string       // SUITE_ID
-	SuiteSecret    wecom.Secret // SUITE_SECRET
-	Token          wecom.Secret // SUITE_TOKEN: the callback Token
-	EncodingAESKey wecom.Secret // SUITE_AES_KEY: the callback EncodingAESKey
-	ProviderCorpID string       // PROVIDER_CORP_ID (optional, with PROVIDER_SECRET)
-	ProviderSecret wecom.Secret // PROVIDER_SECRET
-	BaseURL        string       // WECOM_BASE_URL
-	OpenBaseURL    string       // WECOM_OPEN_BASE_URL: where the install page lives
-	PublicURL      string       // PUBLIC_URL: how browsers reach this server; required outside -demo ("": from the request)
-	ListenAddr     string       // LISTEN_ADDR
-	DataFile       string       // SUITE_DATA: the bbolt file
-	RedisURL       wecom.Secret // REDIS_URL: may carry a password
-	AdminToken     wecom.Secret // ADMIN_TOKEN: the bearer token of /license/report ("": refused, open with -demo)
-	Demo           bool         // -demo
+	SuiteID        string        // SUITE_ID
+	SuiteSecret    wecom.Secret  // SUITE_SECRET
+	Token          wecom.Secret  // SUITE_TOKEN: the callback Token
+	EncodingAESKey wecom.Secret  // SUITE_AES_KEY: the callback EncodingAESKey
+	ProviderCorpID string        // PROVIDER_CORP_ID (optional, with PROVIDER_SECRET)
+	ProviderSecret wecom.Secret  // PROVIDER_SECRET
+	BaseURL        string        // WECOM_BASE_URL
+	OpenBaseURL    string        // WECOM_OPEN_BASE_URL: where the install page lives
+	PublicURL      string        // PUBLIC_URL: how browsers reach this server; required outside -demo ("": from the request)
+	ListenAddr     string        // LISTEN_ADDR
+	DataFile       string        // SUITE_DATA: the bbolt file
+	RedisURL       wecom.Secret  // REDIS_URL: may carry a password
+	AdminToken     wecom.Secret  // ADMIN_TOKEN: the bearer token of /license/report ("": refused, open with -demo)
+	LogFlush       time.Duration // LOG_FLUSH_INTERVAL: how long log lines may wait in the buffer (0: none)
+	Demo           bool          // -demo
 }
 
 // Defaults of the settings that have one.
@@ -38,6 +40,7 @@ const (
 	defaultDemoListenAddr = "127.0.0.1:8080" // the demo's secrets are printed: loopback only unless LISTEN_ADDR says otherwise
 	defaultDataFile       = "./suite.db"
 	minAdminToken         = 16
+	defaultLogFlush       = 100 * time.Millisecond
 )
 
 // setting is one row of the README's settings table: a flag and its
@@ -72,6 +75,7 @@ func declare(stderr io.Writer, demo *bool) *settings.Set {
 		settings.Var{Flag: "listen", Env: "LISTEN_ADDR", Usage: "address to listen on (default " + defaultListenAddr + "; with -demo " + defaultDemoListenAddr + ")"},
 		settings.Var{Flag: "data", Env: "SUITE_DATA", Usage: "bbolt file keeping tickets and permanent codes, unless REDIS_URL is set (default " + defaultDataFile + ")"},
 		settings.Var{Flag: "redis-url", Env: "REDIS_URL", Usage: "redis:// or rediss:// URL: one store shared by several instances, instead of the bbolt file"},
+		settings.Var{Flag: "log-flush", Env: "LOG_FLUSH_INTERVAL", Usage: "how long log lines may wait in a buffer before they are written (default " + defaultLogFlush.String() + "); 0 writes each line at once, so that a crash or kill -9 loses none"},
 		settings.Var{Flag: "admin-token", Env: "ADMIN_TOKEN", Usage: "bearer token of the admin route /license/report, at least 16 characters (unset: the route is refused, except with -demo; prefer the environment variable)"},
 	)
 	fs.BoolVar(demo, "demo", false, "drive a complete install against an in-process fake WeCom on "+defaultDemoListenAddr+" and print each step")
@@ -111,6 +115,15 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		cfg.DataFile = defaultDataFile
 	}
 	cfg.RedisURL = wecom.Secret(raw("redis-url"))
+	cfg.LogFlush = defaultLogFlush
+	if v := raw("log-flush"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 || d > time.Minute {
+			set.Bad("log-flush", "%q is not a duration from 0 to 1m (such as 100ms, or 0)", v)
+		} else {
+			cfg.LogFlush = d
+		}
+	}
 	cfg.AdminToken = wecom.Secret(raw("admin-token"))
 	if n := len(cfg.AdminToken.Reveal()); n > 0 && n < minAdminToken {
 		set.Bad("admin-token", "too short: at least %d characters (for example: openssl rand -hex 16)", minAdminToken)

@@ -394,7 +394,9 @@ func TestKilledDuringInstalls(t *testing.T) {
 	}
 	f.corps = ids
 	authInfo := watchCalls(t, f.srv.URL, pAuthInfo)
-	env := map[string]string{"WECOM_BASE_URL": authInfo.url}
+	// Unbuffered logs: the hooks' lines are the evidence counted below, and
+	// a SIGKILL would take up to 100 ms of buffered lines with it.
+	env := map[string]string{"WECOM_BASE_URL": authInfo.url, "LOG_FLUSH_INTERVAL": "0"}
 	p := f.start(env)
 	procs := []*proc{p}
 	ctx := context.Background()

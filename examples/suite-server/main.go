@@ -111,7 +111,7 @@ func main() {
 // of a few kilobytes; the callback handlers cap bodies themselves).
 const (
 	shutdownTimeout  = 20 * time.Second
-	logFlushInterval = 100 * time.Millisecond
+	logFlushInterval = defaultLogFlush
 )
 
 // process is what the server takes from its process. ready, when not nil,
@@ -192,8 +192,13 @@ func start(ctx context.Context, p process) int {
 	defer closeStore()
 	defer ln.Close()
 
-	logs := logbuf.New(p.stderr, logFlushInterval)
-	defer logs.Close()
+	var logs io.Writer = p.stderr
+	flush := func() {}
+	if cfg.LogFlush > 0 {
+		buf := logbuf.New(p.stderr, cfg.LogFlush)
+		defer buf.Close()
+		logs, flush = buf, buf.Flush
+	}
 	logger := newLogger(logs, slog.LevelInfo)
 	if p.onLogger != nil {
 		p.onLogger(logger)
@@ -218,7 +223,7 @@ func start(ctx context.Context, p process) int {
 
 	status := 0
 	if demo != nil {
-		if err := demo.run(ctx, a, base, p.stdout, logs.Flush); err != nil {
+		if err := demo.run(ctx, a, base, p.stdout, flush); err != nil {
 			logger.Error("demo failed", slog.String("error", err.Error()))
 			status = 1
 		}

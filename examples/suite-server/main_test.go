@@ -50,9 +50,18 @@ func TestConfigFromEnvironmentAndFlags(t *testing.T) {
 	require.Equal(t, defaultDataFile, cfg.DataFile)
 	require.Equal(t, "https://qyapi.weixin.qq.com", cfg.BaseURL)
 
+	require.Equal(t, defaultLogFlush, cfg.LogFlush)
+
 	cfg, err = loadConfig([]string{"-demo"}, env(nil), io.Discard)
 	require.NoError(t, err, "the demo needs no suite settings")
 	require.Equal(t, "127.0.0.1:8080", cfg.ListenAddr, "the demo listens on loopback")
+
+	// Log lines unbuffered (a kill -9 loses none), or a bad duration.
+	cfg, err = loadConfig([]string{"-demo", "-log-flush", "0"}, env(nil), io.Discard)
+	require.NoError(t, err)
+	require.Zero(t, cfg.LogFlush)
+	_, err = loadConfig([]string{"-demo"}, env(map[string]string{"LOG_FLUSH_INTERVAL": "soon"}), io.Discard)
+	require.ErrorContains(t, err, "LOG_FLUSH_INTERVAL (-log-flush)")
 }
 
 // Every invalid setting is named, together, with exit status 2 and no
