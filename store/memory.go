@@ -76,6 +76,15 @@ var (
 	_ Index  = (*Memory)(nil)
 )
 
+// newItem is value stored at now for ttl (0: forever).
+func newItem(value string, ttl time.Duration, now time.Time) memoryItem {
+	it := memoryItem{value: value}
+	if ttl > 0 {
+		it.expires = now.Add(ttl)
+	}
+	return it
+}
+
 func (it memoryItem) live(now time.Time) bool {
 	return it.expires.IsZero() || now.Before(it.expires)
 }
@@ -108,10 +117,7 @@ func (m *Memory) Set(ctx context.Context, key, value string, ttl time.Duration) 
 		return ErrNegativeTTL
 	}
 	now := m.now()
-	it := memoryItem{value: value}
-	if ttl > 0 {
-		it.expires = now.Add(ttl)
-	}
+	it := newItem(value, ttl, now)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.items[key] = it
@@ -131,10 +137,7 @@ func (m *Memory) Add(ctx context.Context, key, value string, ttl time.Duration) 
 		return false, ErrNegativeTTL
 	}
 	now := m.now()
-	it := memoryItem{value: value}
-	if ttl > 0 {
-		it.expires = now.Add(ttl)
-	}
+	it := newItem(value, ttl, now)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if old, ok := m.items[key]; ok && old.live(now) {

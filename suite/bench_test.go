@@ -20,16 +20,20 @@ import (
 	"github.com/wecomkit/wecomkit/suite"
 )
 
-// pushRequest builds a signed, encrypted suite_ticket push as WeCom sends it.
-func pushRequest(tb testing.TB, mc *crypto.MsgCrypt, ts int64, ticket string) (query, body string) {
+// seal encrypts plain with mc, as WeCom sends a callback stamped ts: the
+// query and the envelope of the POST.
+func seal(tb testing.TB, mc *crypto.MsgCrypt, ts int64, plain string) (query, body string) {
 	tb.Helper()
-	plain := "<xml><SuiteId><![CDATA[" + suiteID + "]]></SuiteId><InfoType><![CDATA[suite_ticket]]></InfoType><TimeStamp>" +
-		itoa(ts) + "</TimeStamp><SuiteTicket><![CDATA[" + ticket + "]]></SuiteTicket></xml>"
 	env, err := mc.EncryptMsg([]byte(plain), itoa(ts), "nonce")
 	require.NoError(tb, err)
 	enc := extract(string(env), "Encrypt")
-	body = "<xml><ToUserName><![CDATA[" + suiteID + "]]></ToUserName><Encrypt><![CDATA[" + enc + "]]></Encrypt><AgentID><![CDATA[]]></AgentID></xml>"
-	return "msg_signature=" + crypto.Signature(cbToken, itoa(ts), "nonce", enc) + "&timestamp=" + itoa(ts) + "&nonce=nonce", body
+	return "msg_signature=" + crypto.Signature(cbToken, itoa(ts), "nonce", enc) + "&timestamp=" + itoa(ts) + "&nonce=nonce", string(env)
+}
+
+// pushRequest builds a signed, encrypted suite_ticket push as WeCom sends it.
+func pushRequest(tb testing.TB, mc *crypto.MsgCrypt, ts int64, ticket string) (query, body string) {
+	return seal(tb, mc, ts, "<xml><SuiteId><![CDATA["+suiteID+"]]></SuiteId><InfoType><![CDATA[suite_ticket]]></InfoType><TimeStamp>"+
+		itoa(ts)+"</TimeStamp><SuiteTicket><![CDATA["+ticket+"]]></SuiteTicket></xml>")
 }
 
 func itoa(n int64) string {
@@ -107,14 +111,8 @@ func BenchmarkCorp(b *testing.B) {
 
 // contactPush builds a signed, encrypted change_contact push for user.
 func contactPush(tb testing.TB, mc *crypto.MsgCrypt, user string) (query, body string) {
-	tb.Helper()
-	plain := "<xml><SuiteId><![CDATA[" + suiteID + "]]></SuiteId><AuthCorpId><![CDATA[" + corpA + "]]></AuthCorpId><InfoType><![CDATA[change_contact]]></InfoType><TimeStamp>" +
-		itoa(t0.Unix()) + "</TimeStamp><ChangeType><![CDATA[update_user]]></ChangeType><UserID><![CDATA[" + user + "]]></UserID></xml>"
-	env, err := mc.EncryptMsg([]byte(plain), itoa(t0.Unix()), "nonce")
-	require.NoError(tb, err)
-	enc := extract(string(env), "Encrypt")
-	body = "<xml><ToUserName><![CDATA[" + suiteID + "]]></ToUserName><Encrypt><![CDATA[" + enc + "]]></Encrypt><AgentID><![CDATA[]]></AgentID></xml>"
-	return "msg_signature=" + crypto.Signature(cbToken, itoa(t0.Unix()), "nonce", enc) + "&timestamp=" + itoa(t0.Unix()) + "&nonce=nonce", body
+	return seal(tb, mc, t0.Unix(), "<xml><SuiteId><![CDATA["+suiteID+"]]></SuiteId><AuthCorpId><![CDATA["+corpA+"]]></AuthCorpId><InfoType><![CDATA[change_contact]]></InfoType><TimeStamp>"+
+		itoa(t0.Unix())+"</TimeStamp><ChangeType><![CDATA[update_user]]></ChangeType><UserID><![CDATA["+user+"]]></UserID></xml>")
 }
 
 // backlogSuite starts a suite on a bbolt file (fsync on every write) whose
@@ -137,22 +135,30 @@ func backlogSuite(b *testing.B, pending int) (http.Handler, func(user string) (s
 	mc, err := crypto.New(cbToken, aesKey, suiteID)
 	require.NoError(b, err)
 	push := func(user string) (string, string) { return contactPush(b, mc, user) }
-	var wg sync.WaitGroup
-	for w := range 50 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < pending; i += 50 {
-				q, body := push("backlog-" + itoa(int64(i)))
-				serve(b, h, q, body)
-			}
-		}()
-	}
-	wg.Wait()
+	inParallel(50, pending, func(i int) {
+		q, body := push("backlog-" + itoa(int64(i)))
+		serve(b, h, q, body)
+	})
 	n, err := s.Pending(context.Background())
 	require.NoError(b, err)
 	require.GreaterOrEqual(b, n, pending-1)
 	return h, push
+}
+
+// inParallel calls f(0) … f(n-1) from the given number of goroutines and
+// waits for all of them.
+func inParallel(workers, n int, f func(i int)) {
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 func serve(tb testing.TB, h http.Handler, query, body string) time.Duration {

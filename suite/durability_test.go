@@ -237,18 +237,9 @@ func TestEveryPushHandledOnceAcrossInstances(t *testing.T) {
 	f.handle.Store(&h)
 	ctx := context.Background()
 	const pushes = 1000
-	var wg sync.WaitGroup
-	for w := range 25 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < pushes; i += 25 {
-				user := fmt.Sprint("u", i)
-				require.NoError(t, f.srv.PushChangeContact(ctx, suiteID, corpA, "update_user", user))
-			}
-		}()
-	}
-	wg.Wait()
+	inParallel(25, pushes, func(i int) {
+		require.NoError(t, f.srv.PushChangeContact(ctx, suiteID, corpA, "update_user", fmt.Sprint("u", i)))
+	})
 	settle(t, a)
 	settle(t, b)
 	mu.Lock()
@@ -420,12 +411,8 @@ func dataPush(t *testing.T, h http.Handler, corpID string) int {
 	t.Helper()
 	mc, err := crypto.New(cbToken, aesKey, corpID)
 	require.NoError(t, err)
-	plain := "<xml><ToUserName><![CDATA[" + corpID + "]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[enter_agent]]></Event><AgentID>1000001</AgentID></xml>"
-	env, err := mc.EncryptMsg([]byte(plain), "1700000000", "nonce")
-	require.NoError(t, err)
-	enc := extract(string(env), "Encrypt")
-	q := "msg_signature=" + crypto.Signature(cbToken, "1700000000", "nonce", enc) + "&timestamp=1700000000&nonce=nonce"
-	req := httptest.NewRequest(http.MethodPost, "/callback/data?"+q, strings.NewReader(string(env)))
+	q, body := seal(t, mc, 1700000000, "<xml><ToUserName><![CDATA["+corpID+"]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[enter_agent]]></Event><AgentID>1000001</AgentID></xml>")
+	req := httptest.NewRequest(http.MethodPost, "/callback/data?"+q, strings.NewReader(body))
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	return rec.Code

@@ -3,7 +3,6 @@ package suite
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -424,10 +423,8 @@ func (s *Suite) exchange(ctx context.Context, authCode string, in installInfo, i
 		if rec == nil {
 			rec = &exchangeRecord{State: exchangeStarted, Started: time.Now().UnixMilli(), Reset: reset,
 				Source: in.source, ExtraInfo: in.extra, InstalledAt: installedAt}
-			b, _ := json.Marshal(rec)
-			started = string(b)
-			if fresh, err = s.st.Add(ctx, s.keys.exchange(h), started, exchangeTTL); err != nil {
-				return nil, storeErr(err)
+			if fresh, started, err = s.repo.startExchange(ctx, h, rec); err != nil {
+				return nil, err
 			}
 			if !fresh {
 				if rec, err = s.exchangeRecord(ctx, h); err != nil || rec == nil {
@@ -446,7 +443,7 @@ func (s *Suite) exchange(ctx context.Context, authCode string, in installInfo, i
 			if fresh {
 				// Not ours: forget the start, unless a concurrent exchange
 				// (another process) has stored its answer over it.
-				_, _ = s.st.CompareAndDelete(ctx, s.keys.exchange(h), started)
+				s.repo.forgetStart(ctx, h, started)
 			}
 			return s.resolveUsedCode(ctx, h, rec, fresh, err)
 		}

@@ -48,6 +48,7 @@ func codeHash(code string) string {
 	return hex.EncodeToString(sum[:12])
 }
 
-func (k keys) exchange(code string) string { return k.prefix + "exchange:" + codeHash(code) }
+// exchange is the record of the auth code whose codeHash is h.
+func (k keys) exchange(h string) string { return k.prefix + "exchange:" + h }
 
 func (k keys) lock(name string) string { return k.prefix + "lock:" + name }

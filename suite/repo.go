@@ -52,8 +52,9 @@ const (
 	exchangeRefused = "refused" // cancelled before the exchange
 )
 
-func (r *authRepo) exchange(ctx context.Context, code string) (*exchangeRecord, bool, error) {
-	raw, ok, err := r.st.Get(ctx, r.k.exchange(code))
+// exchange returns the record of the auth code hashed h.
+func (r *authRepo) exchange(ctx context.Context, h string) (*exchangeRecord, bool, error) {
+	raw, ok, err := r.st.Get(ctx, r.k.exchange(h))
 	if err != nil || !ok {
 		return nil, false, storeErr(err)
 	}
@@ -64,12 +65,30 @@ func (r *authRepo) exchange(ctx context.Context, code string) (*exchangeRecord, 
 	return &rec, true, nil
 }
 
-func (r *authRepo) saveExchange(ctx context.Context, code string, rec *exchangeRecord) error {
+func (r *authRepo) saveExchange(ctx context.Context, h string, rec *exchangeRecord) error {
 	b, err := json.Marshal(rec)
 	if err != nil {
 		return fmt.Errorf("suite: encode exchange record: %w", err)
 	}
-	return storeErr(r.st.Set(ctx, r.k.exchange(code), string(b), exchangeTTL))
+	return storeErr(r.st.Set(ctx, r.k.exchange(h), string(b), exchangeTTL))
+}
+
+// startExchange records that the exchange of the code hashed h starts,
+// unless a record exists: started reports whether this call wrote it, and
+// token is what it wrote, for forgetStart.
+func (r *authRepo) startExchange(ctx context.Context, h string, rec *exchangeRecord) (started bool, token string, err error) {
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return false, "", fmt.Errorf("suite: encode exchange record: %w", err)
+	}
+	started, err = r.st.Add(ctx, r.k.exchange(h), string(b), exchangeTTL)
+	return started, string(b), storeErr(err)
+}
+
+// forgetStart deletes the start record written as token, unless it has
+// been replaced since (by an answer stored by a concurrent exchange).
+func (r *authRepo) forgetStart(ctx context.Context, h, token string) {
+	_, _ = r.st.CompareAndDelete(ctx, r.k.exchange(h), token)
 }
 
 func (r *authRepo) code(ctx context.Context, corp string) (string, bool, error) {

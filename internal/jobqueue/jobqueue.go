@@ -328,10 +328,10 @@ func (q *Queue) Add(ctx context.Context, id string, ln Lane, payload string) (bo
 // both lanes.
 func (q *Queue) Pending(ctx context.Context) (int64, error) {
 	var n int64
-	for _, l := range q.lanes {
-		c, err := q.cfg.Store.IndexLen(ctx, l.index)
+	for ln := range q.lanes {
+		c, err := q.PendingIn(ctx, ln)
 		if err != nil {
-			return 0, fmt.Errorf("jobqueue: pending: %w", err)
+			return 0, err
 		}
 		n += c
 	}
@@ -516,10 +516,9 @@ func (q *Queue) run(l *lane, id string) {
 		return
 	}
 	j := Job{ID: id, Lane: rec.Lane, Payload: rec.Payload, Received: time.UnixMilli(rec.Received), Attempts: rec.Attempts}
-	attrs := q.describe(j)
 	if waited := time.Since(j.Received); j.Attempts == 0 && waited > q.cfg.SlowStart {
 		q.slow.Add(1)
-		q.log.LogAttrs(ctx, slog.LevelWarn, "jobqueue: job started late", append(attrs, slog.Duration("waited", waited))...)
+		q.log.LogAttrs(ctx, slog.LevelWarn, "jobqueue: job started late", append(q.describe(j), slog.Duration("waited", waited))...)
 	}
 
 	hctx, cancel := context.WithTimeout(ctx, q.cfg.Timeout)
@@ -531,7 +530,9 @@ func (q *Queue) run(l *lane, id string) {
 		q.done.Add(1)
 	} else {
 		j.Attempts++
-		attrs = append(attrs, slog.Int("attempt", j.Attempts), slog.String("error", herr.Error()))
+		// Described only now: Describe may parse the payload, which the
+		// path of a job that succeeds need not pay for.
+		attrs := append(q.describe(j), slog.Int("attempt", j.Attempts), slog.String("error", herr.Error()))
 		switch {
 		case IsPermanent(herr):
 			q.log.LogAttrs(ctx, slog.LevelError, "jobqueue: job failed for good; dropped", attrs...)

@@ -391,10 +391,13 @@ func TestOrphanLeaseAfterAKill(t *testing.T) {
 				require.Equal(t, 1, r.get("j"))
 				return
 			}
-			// Shared: still leased. Ask the store rather than wait.
-			due, err := st.IndexRange(ctx, "jobs:urgent", time.Now().Add(time.Minute).UnixMilli(), 10)
+			// Shared: the hour-long lease is kept. Had Start ended it, a
+			// worker would have run the job or leased it anew for a few
+			// minutes (Timeout plus one): either way the hour would be gone.
+			all, err := st.IndexRange(ctx, "jobs:urgent", time.Now().Add(2*time.Hour).UnixMilli(), 10)
 			require.NoError(t, err)
-			require.Empty(t, due)
+			require.Len(t, all, 1)
+			require.Greater(t, all[0].Score, time.Now().Add(30*time.Minute).UnixMilli(), "the lease was ended")
 			require.Zero(t, r.get("j"))
 		})
 	}
