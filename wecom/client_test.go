@@ -562,6 +562,30 @@ func BenchmarkGet(b *testing.B) {
 	}
 }
 
+func BenchmarkPost(b *testing.B) {
+	srv := wecomtest.NewServer(wecomtest.WithApp(corpID, wecomtest.App{AgentID: agentID, Secret: secret}))
+	defer srv.Close()
+	srv.HandleFunc(pingURL, func(w http.ResponseWriter, r *http.Request, _ wecomtest.Caller) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		wecomtest.WriteJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "echo": "hi"})
+	})
+	c, err := wecom.New(corpID, secret, wecom.WithAgentID(agentID), wecom.WithBaseURL(srv.URL))
+	require.NoError(b, err)
+	ctx := context.Background()
+	body := struct {
+		UserID string `json:"userid"`
+		Limit  int    `json:"limit"`
+	}{"zhangsan", 100}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var out pingResponse
+		if err := c.Post(ctx, pingURL, nil, body, &out); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func TestSingleUseNotRepeatedAfterTransportFailure(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
