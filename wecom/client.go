@@ -222,6 +222,9 @@ type Request struct {
 	Query url.Values
 	// Body is encoded as JSON for a POST; nil sends no body.
 	Body any
+	// Upload, instead of Body, makes a POST a multipart/form-data upload
+	// streamed from the Upload's reader (media/upload and friends).
+	Upload *Upload
 	// Idempotent marks a POST that is safe to send again after a transport
 	// failure (a read such as get_auth_info). GETs are, unless SingleUse.
 	Idempotent bool

@@ -8,13 +8,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
+	"mime"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
-
-	"github.com/go-resty/resty/v2"
 
 	"github.com/wecomkit/wecomkit/internal/redact"
 )
@@ -30,7 +31,7 @@ import (
 // Transport with [WithTransport] — a service provider serving hundreds of
 // corporations then keeps one connection pool to WeCom, not hundreds.
 type Transport struct {
-	http             *resty.Client
+	http             *http.Client
 	baseURL          string
 	logger           *slog.Logger
 	requestTimeout   time.Duration
@@ -60,15 +61,12 @@ func newTransport(cfg *clientConfig) (*Transport, error) {
 	}
 	var hc http.Client
 	if cfg.httpClient != nil {
-		hc = *cfg.httpClient // resty may fill in fields; never touch the caller's value
+		hc = *cfg.httpClient // a copy: never touch the caller's value
 	} else {
 		hc = http.Client{Transport: defaultTransport()}
 	}
-	rc := resty.NewWithClient(&hc).
-		SetLogger(discardRestyLogger{}).
-		SetHeader("User-Agent", "wecomkit (+https://github.com/wecomkit/wecomkit)")
 	return &Transport{
-		http:             rc,
+		http:             &hc,
 		baseURL:          base,
 		logger:           cfg.logger,
 		requestTimeout:   cfg.requestTimeout,
@@ -113,7 +111,17 @@ func (t *Transport) do(ctx context.Context, r *Request, cred *credential, out an
 		return fmt.Errorf("wecom: path %q must start with / and carry no query", r.Path)
 	}
 	var body []byte
-	if r.Body != nil {
+	var up *uploadBody
+	switch {
+	case r.Upload != nil:
+		if r.Body != nil || r.Method != http.MethodPost {
+			return fmt.Errorf("wecom: %s: an upload is a POST without a JSON Body", r.Path)
+		}
+		var err error
+		if up, err = prepareUpload(r.Upload); err != nil {
+			return fmt.Errorf("wecom: %s: %w", r.Path, err)
+		}
+	case r.Body != nil:
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
 		enc.SetEscapeHTML(false) // message text may hold <a href> that WeCom renders
@@ -122,6 +130,7 @@ func (t *Transport) do(ctx context.Context, r *Request, cred *credential, out an
 		}
 		body = bytes.TrimRight(buf.Bytes(), "\n")
 	}
+	file, wantFile := out.(*File)
 	idempotent := (r.Method == http.MethodGet || r.Idempotent) && !r.SingleUse
 	param := ""
 	if cred != nil {
@@ -146,10 +155,10 @@ func (t *Transport) do(ctx context.Context, r *Request, cred *credential, out an
 		}
 		attempt++
 		start := time.Now()
-		data, err := t.send(ctx, r, body, param, tok, secrets)
+		data, got, err := t.send(ctx, r, body, up, wantFile, param, tok, secrets)
 		if err != nil {
 			t.hook(ctx, r, attempt, start, 0, err)
-			if ctx.Err() == nil && retries < t.maxRetries && (idempotent || neverSent(err)) && retryableTransport(err) {
+			if ctx.Err() == nil && retries < t.maxRetries && (idempotent || neverSent(err)) && retryableTransport(err) && (up == nil || up.rewindable()) {
 				retries++
 				if t.backoff(ctx, retries) {
 					continue
@@ -157,7 +166,19 @@ func (t *Transport) do(ctx context.Context, r *Request, cred *credential, out an
 			}
 			return err
 		}
-		apiErr, err := t.decode(r.Path, data, out)
+		if got != nil {
+			t.hook(ctx, r, attempt, start, 0, nil)
+			*file = *got
+			return nil
+		}
+		var apiErr *APIError
+		if wantFile {
+			if apiErr, err = t.decode(r.Path, data, nil); err == nil && apiErr == nil {
+				err = malformed(r.Path, "answer is JSON without an error, not a file", nil)
+			}
+		} else {
+			apiErr, err = t.decode(r.Path, data, out)
+		}
 		code := 0
 		if apiErr != nil {
 			code = apiErr.Code
@@ -178,8 +199,11 @@ func (t *Transport) do(ctx context.Context, r *Request, cred *credential, out an
 			if err := cred.source.Invalidate(ctx, tok); err != nil {
 				return fmt.Errorf("wecom: %s: invalidate %s: %w (after %w)", r.Path, param, err, apiErr)
 			}
+			if up != nil && !up.rewindable() {
+				return apiErr // the next call gets a new token; this body is spent
+			}
 			continue
-		case apiErr.Code == codeSystemBusy && retries < t.maxRetries:
+		case apiErr.Code == codeSystemBusy && retries < t.maxRetries && (up == nil || up.rewindable()):
 			retries++
 			if t.backoff(ctx, retries) {
 				continue
@@ -196,57 +220,171 @@ func (t *Transport) hook(ctx context.Context, r *Request, attempt int, start tim
 	}
 }
 
-// send performs one HTTP attempt and returns the body of a 2xx response.
-// Its errors are scrubbed of tok and secrets before they are logged or
-// returned: net/http quotes the full URL, query and all.
-func (t *Transport) send(ctx context.Context, r *Request, body []byte, param, tok string, secrets []string) ([]byte, error) {
+// send performs one HTTP attempt and returns the body of a 2xx response,
+// or the file a download answered. Its errors are scrubbed of tok and
+// secrets before they are logged or returned: net/http quotes the full
+// URL, query and all.
+func (t *Transport) send(ctx context.Context, r *Request, body []byte, up *uploadBody, wantFile bool, param, tok string, secrets []string) ([]byte, *File, error) {
 	start := time.Now()
-	data, err := t.attempt(ctx, r, body, param, tok)
+	data, file, err := t.attempt(ctx, r, body, up, wantFile, param, tok)
 	err = redact.Error(err, append(secrets, tok)...)
 	t.logCall(ctx, r, time.Since(start), err)
-	return data, err
+	return data, file, err
 }
 
-func (t *Transport) attempt(ctx context.Context, r *Request, body []byte, param, tok string) ([]byte, error) {
+const userAgent = "wecomkit (+https://github.com/wecomkit/wecomkit)"
+
+func (t *Transport) attempt(ctx context.Context, r *Request, body []byte, up *uploadBody, wantFile bool, param, tok string) ([]byte, *File, error) {
 	timeout := t.requestTimeout
 	if r.Timeout > 0 {
 		timeout = r.Timeout
 	}
 	actx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	q := make(url.Values, len(r.Query)+1)
-	for k, v := range r.Query {
-		q[k] = v
-	}
-	if tok != "" {
-		q.Set(param, tok)
-	}
-	req := t.http.R().SetContext(actx).SetDoNotParseResponse(true).SetQueryParamsFromValues(q)
-	if body != nil {
-		req.SetHeader("Content-Type", "application/json; charset=utf-8").SetBody(body)
-	}
-	resp, err := req.Execute(r.Method, t.baseURL+r.Path)
-	if err != nil {
-		return nil, fmt.Errorf("wecom: %s %s: %w", r.Method, r.Path, err)
-	}
-	rb := resp.RawBody()
-	defer rb.Close()
-	if resp.StatusCode() < 200 || resp.StatusCode() > 299 {
-		_, _ = io.Copy(io.Discard, io.LimitReader(rb, 64<<10)) // let the connection be reused
-		return nil, &HTTPError{StatusCode: resp.StatusCode(), Method: r.Method, Path: r.Path}
-	}
-	data, err := io.ReadAll(io.LimitReader(rb, t.maxResponseBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("wecom: %s %s: read response: %w", r.Method, r.Path, err)
-	}
-	if int64(len(data)) > t.maxResponseBytes {
-		return nil, &kindError{
-			msg:  fmt.Sprintf("wecom: %s %s: response larger than %d bytes", r.Method, r.Path, t.maxResponseBytes),
-			kind: ErrResponseTooLarge,
+	streaming := false
+	defer func() {
+		if !streaming {
+			cancel()
 		}
+	}()
+
+	var rd io.Reader
+	size := int64(0)
+	ctype := ""
+	switch {
+	case up != nil:
+		var err error
+		if rd, size, err = up.reader(); err != nil {
+			return nil, nil, err
+		}
+		ctype = up.contentType
+	case body != nil:
+		rd, size, ctype = bytes.NewReader(body), int64(len(body)), "application/json; charset=utf-8"
+	}
+	req, err := http.NewRequestWithContext(actx, r.Method, t.requestURL(r, param, tok), rd)
+	if err != nil {
+		return nil, nil, fmt.Errorf("wecom: %s %s: %w", r.Method, r.Path, err)
+	}
+	req.ContentLength = size
+	req.Header["User-Agent"] = []string{userAgent}
+	if ctype != "" {
+		req.Header["Content-Type"] = []string{ctype}
+	}
+	resp, err := t.http.Do(req)
+	if err != nil {
+		return nil, nil, fmt.Errorf("wecom: %s %s: %w", r.Method, r.Path, err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // let the connection be reused
+		resp.Body.Close()
+		return nil, nil, &HTTPError{StatusCode: resp.StatusCode, Method: r.Method, Path: r.Path}
+	}
+	if wantFile && !jsonAnswer(resp.Header.Get("Content-Type")) {
+		streaming = true
+		f := &File{ContentType: resp.Header.Get("Content-Type"), Size: resp.ContentLength, Body: &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}}
+		if _, params, err := mime.ParseMediaType(resp.Header.Get("Content-Disposition")); err == nil {
+			f.Filename = params["filename"]
+		}
+		return nil, f, nil
+	}
+	defer resp.Body.Close()
+	data, err := readLimited(resp.Body, resp.ContentLength, t.maxResponseBytes)
+	if err != nil {
+		if errors.Is(err, ErrResponseTooLarge) {
+			return nil, nil, &kindError{
+				msg:  fmt.Sprintf("wecom: %s %s: response larger than %d bytes", r.Method, r.Path, t.maxResponseBytes),
+				kind: ErrResponseTooLarge,
+			}
+		}
+		return nil, nil, fmt.Errorf("wecom: %s %s: read response: %w", r.Method, r.Path, err)
+	}
+	return data, nil, nil
+}
+
+// readLimited reads a whole answer of at most limit bytes, sized by its
+// Content-Length when known.
+func readLimited(r io.Reader, length, limit int64) ([]byte, error) {
+	if length > limit {
+		return nil, ErrResponseTooLarge
+	}
+	if length < 0 {
+		data, err := io.ReadAll(io.LimitReader(r, limit+1))
+		if err == nil && int64(len(data)) > limit {
+			return nil, ErrResponseTooLarge
+		}
+		return data, err
+	}
+	data := make([]byte, length)
+	if _, err := io.ReadFull(r, data); err != nil {
+		return nil, err
 	}
 	return data, nil
+}
+
+// jsonAnswer reports whether a Content-Type is one WeCom sends JSON with:
+// a download that fails answers JSON instead of the file.
+func jsonAnswer(ct string) bool {
+	return strings.Contains(ct, "json") || strings.HasPrefix(ct, "text/plain")
+}
+
+// cancelOnClose ends a streamed answer's attempt context when its body is
+// closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (c *cancelOnClose) Close() error {
+	err := c.ReadCloser.Close()
+	c.cancel()
+	return err
+}
+
+// requestURL is the base URL, path and query of one attempt, the token
+// first.
+func (t *Transport) requestURL(r *Request, param, tok string) string {
+	n := len(t.baseURL) + len(r.Path) + 1 + len(param) + len(tok) + 1
+	for k, vs := range r.Query {
+		for _, v := range vs {
+			n += len(k) + len(v) + 2
+		}
+	}
+	var b strings.Builder
+	b.Grow(n + 16)
+	b.WriteString(t.baseURL)
+	b.WriteString(r.Path)
+	sep := byte('?')
+	if tok != "" {
+		b.WriteByte(sep)
+		b.WriteString(param)
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(tok))
+		sep = '&'
+	}
+	if len(r.Query) == 1 {
+		for k, vs := range r.Query {
+			if k != param || tok == "" {
+				writeQuery(&b, &sep, k, vs)
+			}
+		}
+		return b.String()
+	}
+	for _, k := range slices.Sorted(maps.Keys(r.Query)) {
+		if k == param && tok != "" {
+			continue // the token wins, as url.Values.Set did
+		}
+		writeQuery(&b, &sep, k, r.Query[k])
+	}
+	return b.String()
+}
+
+func writeQuery(b *strings.Builder, sep *byte, k string, vs []string) {
+	for _, v := range vs {
+		b.WriteByte(*sep)
+		*sep = '&'
+		b.WriteString(url.QueryEscape(k))
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(v))
+	}
 }
 
 // logCall logs one attempt: method, path, latency in milliseconds and
@@ -314,10 +452,3 @@ func defaultTransport() *http.Transport {
 		ExpectContinueTimeout: time.Second,
 	}
 }
-
-// discardRestyLogger keeps resty quiet: its messages may quote URLs.
-type discardRestyLogger struct{}
-
-func (discardRestyLogger) Errorf(string, ...any) {}
-func (discardRestyLogger) Warnf(string, ...any)  {}
-func (discardRestyLogger) Debugf(string, ...any) {}
