@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"time"
 )
 
@@ -13,6 +12,54 @@ import (
 // credential and its expires_in; get_suite_token, get_provider_token and
 // get_corp_token send an errcode only on failure ("没返回errcode视为调用成功").
 
+// The credential fetches, declared like every other endpoint.
+var (
+	getToken = &Endpoint[NoToken, getTokenRequest, credentialAnswer]{
+		Method: http.MethodGet, Path: "/cgi-bin/gettoken", Doc: 91039,
+		Entry: "wecom.New, wecom.Transport.GetToken",
+	}
+	getSuiteToken = &Endpoint[NoToken, getSuiteTokenRequest, credentialAnswer]{
+		Method: http.MethodPost, Path: "/cgi-bin/service/get_suite_token", Doc: 90600, Idempotent: true,
+		Entry: "wecom.Transport.GetSuiteToken",
+	}
+	getProviderToken = &Endpoint[NoToken, getProviderTokenRequest, credentialAnswer]{
+		Method: http.MethodPost, Path: "/cgi-bin/service/get_provider_token", Doc: 91200, Idempotent: true,
+		Entry: "wecom.Transport.GetProviderToken",
+	}
+	getCorpToken = &Endpoint[SuiteToken, getCorpTokenRequest, credentialAnswer]{
+		Method: http.MethodPost, Path: "/cgi-bin/service/get_corp_token", Doc: 90605, Idempotent: true,
+		Entry: "wecom.Transport.GetCorpToken",
+	}
+)
+
+type getTokenRequest struct {
+	CorpID     string `json:"-" query:"corpid" wecom:"required"`
+	CorpSecret string `json:"-" query:"corpsecret" wecom:"required,secret"`
+}
+
+type getSuiteTokenRequest struct {
+	SuiteID     string `json:"suite_id" wecom:"required"`
+	SuiteSecret string `json:"suite_secret" wecom:"required,secret"`
+	SuiteTicket string `json:"suite_ticket" wecom:"required,secret"`
+}
+
+type getProviderTokenRequest struct {
+	CorpID         string `json:"corpid" wecom:"required"`
+	ProviderSecret string `json:"provider_secret" wecom:"required,secret"`
+}
+
+type getCorpTokenRequest struct {
+	AuthCorpID    string `json:"auth_corpid" wecom:"required"`
+	PermanentCode string `json:"permanent_code" wecom:"required,secret"`
+}
+
+// Endpoints describes the WeCom endpoints this package calls — the
+// credential fetches — for coverage reports and fakes (wecomtest checks
+// every call against the declarations).
+func Endpoints() []EndpointInfo {
+	return []EndpointInfo{getToken.Info(), getSuiteToken.Info(), getProviderToken.Info(), getCorpToken.Info()}
+}
+
 // GetToken fetches a self-built app's access_token with its secret: GET
 // /cgi-bin/gettoken (https://developer.work.weixin.qq.com/document/path/91039).
 // A 代开发 (customised) app's corp token is fetched the same way, with the
@@ -20,12 +67,8 @@ import (
 // (https://developer.work.weixin.qq.com/document/path/97164).
 func (t *Transport) GetToken(corpID string, secret Secret) FetchFunc {
 	return func(ctx context.Context) (string, time.Duration, error) {
-		req := &Request{
-			Method: http.MethodGet,
-			Path:   "/cgi-bin/gettoken",
-			Query:  url.Values{"corpid": {corpID}, "corpsecret": {secret.Reveal()}},
-		}
-		return t.fetchCredential(ctx, req, nil, AccessToken, secret.Reveal())
+		out, err := getToken.Call(ctx, t.Caller(), getTokenRequest{CorpID: corpID, CorpSecret: secret.Reveal()})
+		return credentialOf(getToken.Path, out, err, AccessToken)
 	}
 }
 
@@ -40,8 +83,8 @@ func (t *Transport) GetSuiteToken(suiteID string, suiteSecret Secret, ticket fun
 		if err != nil {
 			return "", 0, err
 		}
-		body := map[string]string{"suite_id": suiteID, "suite_secret": suiteSecret.Reveal(), "suite_ticket": tk}
-		return t.fetchCredential(ctx, postRead("/cgi-bin/service/get_suite_token", body), nil, SuiteAccessToken, suiteSecret.Reveal(), tk)
+		out, err := getSuiteToken.Call(ctx, t.Caller(), getSuiteTokenRequest{SuiteID: suiteID, SuiteSecret: suiteSecret.Reveal(), SuiteTicket: tk})
+		return credentialOf(getSuiteToken.Path, out, err, SuiteAccessToken)
 	}
 }
 
@@ -50,8 +93,8 @@ func (t *Transport) GetSuiteToken(suiteID string, suiteSecret Secret, ticket fun
 // (https://developer.work.weixin.qq.com/document/path/91200).
 func (t *Transport) GetProviderToken(providerCorpID string, providerSecret Secret) FetchFunc {
 	return func(ctx context.Context) (string, time.Duration, error) {
-		body := map[string]string{"corpid": providerCorpID, "provider_secret": providerSecret.Reveal()}
-		return t.fetchCredential(ctx, postRead("/cgi-bin/service/get_provider_token", body), nil, ProviderAccessToken, providerSecret.Reveal())
+		out, err := getProviderToken.Call(ctx, t.Caller(), getProviderTokenRequest{CorpID: providerCorpID, ProviderSecret: providerSecret.Reveal()})
+		return credentialOf(getProviderToken.Path, out, err, ProviderAccessToken)
 	}
 }
 
@@ -61,17 +104,11 @@ func (t *Transport) GetProviderToken(providerCorpID string, providerSecret Secre
 // (https://developer.work.weixin.qq.com/document/path/90605), authorized
 // by the suite token from suite.
 func (t *Transport) GetCorpToken(suite TokenSource, authCorpID string, permanentCode Secret) FetchFunc {
-	cred := &credential{param: string(SuiteAccessToken), source: suite}
+	caller := NewCaller[SuiteToken](t, suite)
 	return func(ctx context.Context) (string, time.Duration, error) {
-		body := map[string]string{"auth_corpid": authCorpID, "permanent_code": permanentCode.Reveal()}
-		return t.fetchCredential(ctx, postRead("/cgi-bin/service/get_corp_token", body), cred, AccessToken, permanentCode.Reveal())
+		out, err := getCorpToken.Call(ctx, caller, getCorpTokenRequest{AuthCorpID: authCorpID, PermanentCode: permanentCode.Reveal()})
+		return credentialOf(getCorpToken.Path, out, err, AccessToken)
 	}
-}
-
-// postRead is a POST that only reads, so it may be repeated after a
-// transport failure.
-func postRead(path string, body any) *Request {
-	return &Request{Method: http.MethodPost, Path: path, Body: body, Idempotent: true}
 }
 
 // credentialAnswer is every credential fetch's answer: the credential under
@@ -93,16 +130,15 @@ func (a *credentialAnswer) value(kind TokenParam) string {
 	return a.AccessToken
 }
 
-// fetchCredential runs one credential request (with cred's token, if any)
-// and returns the credential of kind it answered and its lifetime.
-func (t *Transport) fetchCredential(ctx context.Context, req *Request, cred *credential, kind TokenParam, secrets ...string) (string, time.Duration, error) {
-	var out credentialAnswer
-	if err := t.do(ctx, req, cred, &out, secrets...); err != nil {
+// credentialOf returns the credential of kind a fetch answered and its
+// lifetime.
+func credentialOf(path string, out *credentialAnswer, err error, kind TokenParam) (string, time.Duration, error) {
+	if err != nil {
 		return "", 0, err
 	}
 	v := out.value(kind)
 	if v == "" {
-		return "", 0, fmt.Errorf("wecom: %s: response has no %s", req.Path, kind)
+		return "", 0, fmt.Errorf("wecom: %s: response has no %s", path, kind)
 	}
 	return v, ExpiresIn(out.ExpiresIn), nil
 }
