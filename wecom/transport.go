@@ -174,7 +174,7 @@ func (t *Transport) do(ctx context.Context, r *Request, cred *credential, out an
 		var apiErr *APIError
 		if wantFile {
 			if apiErr, err = t.decode(r.Path, data, nil); err == nil && apiErr == nil {
-				err = malformed(r.Path, "answer is JSON without an error, not a file", nil)
+				err = &kindError{msg: "wecom: " + r.Path + ": answer is JSON without an error, not a file", kind: ErrMalformedResponse}
 			}
 		} else {
 			apiErr, err = t.decode(r.Path, data, out)
