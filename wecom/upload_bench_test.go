@@ -119,4 +119,3 @@ func BenchmarkUploadBareNetHTTP(b *testing.B) {
 	b.StopTimer()
 	stop()
 }
-
