@@ -37,6 +37,41 @@
 //	var user struct{ Name string `json:"name"` }
 //	err = client.Get(ctx, "/cgi-bin/user/get", url.Values{"userid": {"zhangsan"}}, &user)
 //
+// # Endpoints
+//
+// Every WeCom endpoint the SDK calls is declared once, as data: an
+// [Endpoint] holds its whole path, its method, the kind of token it takes,
+// its request and answer types, whether it may be repeated or spends a
+// one-time credential, which request fields are secret or required
+// (struct tags), and WeCom's doc page. One generic call runs any of them:
+//
+//	type getUser struct{ UserID string `json:"-" query:"userid" wecom:"required"` }
+//	var userGet = &wecom.Endpoint[wecom.CorpToken, getUser, struct{ Name string }]{
+//		Method: http.MethodGet, Path: "/cgi-bin/user/get", Doc: 90196, Entry: "main"}
+//	corp, err := wecom.Bind[wecom.CorpToken](client)
+//	u, err := userGet.Call(ctx, corp, getUser{UserID: "zhangsan"})
+//
+// The kind of token is a type parameter ([CorpToken], [SuiteToken],
+// [ProviderToken], [NoToken]) of both the Endpoint and the [Caller] its
+// Call takes, so a call that would send the wrong kind of token — WeCom's
+// 41001, 40082 or 42009, a classic of third-party apps — does not compile.
+// We chose the compile-time check over a run-time one because the mistake
+// it prevents is made in code, by the SDK's authors as much as its users,
+// and is otherwise found only against the real WeCom; it costs one type
+// argument in each declaration and one [Bind] per client, where a
+// [Client]'s kind (known only at run time) meets the typed world. Bind
+// checks that once and, when the kinds differ, returns a
+// [*TokenKindError] — which every call of that Caller also returns, before
+// any request. The package's tests build a program that passes a
+// corporation's Caller to a suite endpoint and require the compiler to
+// refuse it.
+//
+// The same transport sends JSON, multipart uploads streamed from an
+// io.Reader ([Upload]) and receives files ([File]); each Endpoint's
+// [Endpoint.Info] feeds docs/api-coverage.md and wecomtest, which checks
+// every call against the declarations as WeCom would. [Client.Get],
+// [Client.Post] and [Client.Do] remain for endpoints not declared yet.
+//
 // Secrets and tokens never appear in errors or logs; hold them in a
 // [Secret] to keep it that way. When a call fails, [Diagnose] names the
 // cause — WeCom's errcode with advice from the one errcode table

@@ -121,3 +121,38 @@ func ExampleNewCachedToken() {
 	fmt.Println(a, b, c)
 	// Output: ticket-1 ticket-1 ticket-2
 }
+
+// An endpoint is declared once and called through a Caller of its kind of
+// token; passing a suite Caller here would not compile.
+func ExampleEndpoint() {
+	srv := exampleServer()
+	defer srv.Close()
+
+	type getUser struct {
+		UserID string `json:"-" query:"userid" wecom:"required"`
+	}
+	type user struct {
+		Name string `json:"name"`
+	}
+	userGet := &wecom.Endpoint[wecom.CorpToken, getUser, user]{
+		Method: http.MethodGet, Path: "/cgi-bin/user/get", Doc: 90196, Entry: "example",
+	}
+
+	client, err := wecom.New("ww1234567890abcdef", "app-secret", wecom.WithAgentID(1000002), wecom.WithBaseURL(srv.URL))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	corp, err := wecom.Bind[wecom.CorpToken](client)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	u, err := userGet.Call(context.Background(), corp, getUser{UserID: "zhangsan"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(u.Name)
+	// Output: 张三
+}
