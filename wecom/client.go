@@ -222,6 +222,9 @@ type Request struct {
 	Query url.Values
 	// Body is encoded as JSON for a POST; nil sends no body.
 	Body any
+	// Header holds extra request headers, such as a download's Range.
+	// The transport sets User-Agent and Content-Type itself.
+	Header http.Header
 	// Upload, instead of Body, makes a POST a multipart/form-data upload
 	// streamed from the Upload's reader (media/upload and friends).
 	Upload *Upload

@@ -151,6 +151,17 @@ func WithCallSecrets(secrets ...string) CallOption {
 	return func(r *Request) { r.Secrets = append(r.Secrets, secrets...) }
 }
 
+// WithCallHeader adds a request header to the call: a download's Range,
+// for one.
+func WithCallHeader(key, value string) CallOption {
+	return func(r *Request) {
+		if r.Header == nil {
+			r.Header = make(http.Header)
+		}
+		r.Header.Set(key, value)
+	}
+}
+
 // Info describes the endpoint for coverage reports and fakes.
 func (e *Endpoint[K, Req, Resp]) Info() EndpointInfo {
 	var k K

@@ -345,6 +345,10 @@ func TestDownloadStreamsTheFile(t *testing.T) {
 			w.Header().Set("Content-Type", "application/json; charset=UTF-8")
 			_, _ = io.WriteString(w, `{"errcode":42009,"errmsg":"suite_access_token expired"}`)
 		case "t2":
+			if r.Header.Get("Range") != "bytes=0-" {
+				http.Error(w, "no range", http.StatusBadRequest)
+				return
+			}
 			var in qrRequest
 			_ = json.NewDecoder(r.Body).Decode(&in)
 			if in.Style == 9 {
@@ -365,7 +369,7 @@ func TestDownloadStreamsTheFile(t *testing.T) {
 	tokens := &rotatingTokens{}
 	caller := wecom.NewCaller[wecom.SuiteToken](tr2, tokens)
 
-	f, err := downloadEP.Call(context.Background(), caller, qrRequest{Style: 2})
+	f, err := downloadEP.Call(context.Background(), caller, qrRequest{Style: 2}, wecom.WithCallHeader("Range", "bytes=0-"))
 	require.NoError(t, err)
 	defer f.Body.Close()
 	got, err := io.ReadAll(f.Body)
@@ -376,7 +380,7 @@ func TestDownloadStreamsTheFile(t *testing.T) {
 	require.Equal(t, int64(len(img)), f.Size)
 	require.Equal(t, []int{42009, 0}, seen, "the rejected token was replaced; the hook saw both attempts")
 
-	_, err = downloadEP.Call(context.Background(), caller, qrRequest{Style: 9})
+	_, err = downloadEP.Call(context.Background(), caller, qrRequest{Style: 9}, wecom.WithCallHeader("Range", "bytes=0-"))
 	require.ErrorIs(t, err, wecom.ErrMalformedResponse)
 }
 

@@ -265,6 +265,9 @@ func (t *Transport) attempt(ctx context.Context, r *Request, body []byte, up *up
 		return nil, nil, fmt.Errorf("wecom: %s %s: %w", r.Method, r.Path, err)
 	}
 	req.ContentLength = size
+	for k, vs := range r.Header {
+		req.Header[k] = vs
+	}
 	req.Header["User-Agent"] = []string{userAgent}
 	if ctype != "" {
 		req.Header["Content-Type"] = []string{ctype}
