@@ -29,7 +29,7 @@ func TestGetProviderToken(t *testing.T) {
 	}{
 		"unknown corp": {"wwnope", "psecret", 40013},
 		"wrong secret": {"wwprovider", "nope", 40001},
-		"no secret":    {"wwprovider", "", 40001},
+		"no secret":    {"wwprovider", "", 41004}, // 缺少secret参数, checked against the declaration
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := f.post(t, "/cgi-bin/service/get_provider_token", nil, map[string]string{"corpid": tc.corp, "provider_secret": tc.secret})

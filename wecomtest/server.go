@@ -13,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/wecomkit/wecomkit/wecom"
 )
 
 // App is a self-built app (自建应用) in a fake corporation.
@@ -40,6 +42,8 @@ type Server struct {
 	now      func() time.Time
 	tokenTTL time.Duration
 	routes   map[string]http.HandlerFunc
+	builtin  map[string]bool               // the paths of the built-in routes
+	decl     map[string]wecom.EndpointInfo // the declarations calls are checked against (catalog.go)
 	conns    atomic.Int64
 
 	mu     sync.Mutex
@@ -117,6 +121,7 @@ func NewServer(opts ...Option) *Server {
 		creds:    make(map[string]*credential),
 		calls:    make(map[string]int),
 		faults:   make(map[string][]*pendingFault),
+		decl:     declared(),
 	}
 	s.routes = map[string]http.HandlerFunc{
 		"/cgi-bin/gettoken": s.handleGettoken,
@@ -127,6 +132,10 @@ func NewServer(opts ...Option) *Server {
 	s.addSuiteRoutes()
 	s.addLicenseRoutes()
 	s.addContactRoutes()
+	s.builtin = make(map[string]bool, len(s.routes))
+	for path := range s.routes {
+		s.builtin[path] = true
+	}
 	for _, o := range opts {
 		o.apply(s)
 	}
@@ -289,12 +298,13 @@ func randomHex(n int) string {
 // param and answers the WeCom error itself when it is not accepted. kind is
 // the kind the endpoint wants: an access_token (missing 41001, unknown,
 // revoked or of another kind 40014, expired 42001), or a suite or provider
-// token, which WeCom checks together (missing 41001, unknown, revoked or of
-// another kind 40082, expired 42009; doc 90313).
+// token, which WeCom checks together (unknown, revoked or of another kind
+// 40082, expired 42009; doc 90313). A missing suite_access_token is 41022,
+// a missing provider_access_token 41001 (see missingTokenCode).
 func (s *Server) checkCredentialLocked(w http.ResponseWriter, r *http.Request, param, kind string) (*credential, bool) {
 	v := r.URL.Query().Get(param)
 	if v == "" {
-		writeError(w, 41001, param+" missing")
+		writeError(w, missingTokenCode(param), param+" missing")
 		return nil, false
 	}
 	invalid, expired := 40014, 42001
@@ -352,7 +362,8 @@ func (s *Server) handleGettoken(w http.ResponseWriter, r *http.Request) {
 	writeError(w, 40001, "")
 }
 
-// serve counts the call, applies any pending fault and routes.
+// serve counts the call, applies any pending fault, checks the call
+// against its endpoint's declaration (validate.go) and routes.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
 	s.mu.Lock()
@@ -360,8 +371,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	f := s.nextFaultLocked(path)
 	h := s.routes[path]
 	s.mu.Unlock()
+	h = s.checked(path, h)
 
-	if h != nil && f != nil && f.AfterEffect {
+	if f != nil && f.AfterEffect {
 		rec := httptest.NewRecorder()
 		h(rec, r)
 		if f.apply(w, r) {
@@ -377,11 +389,30 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if f != nil && f.apply(w, r) {
 		return
 	}
-	if h == nil {
-		http.NotFound(w, r)
-		return
-	}
 	h(w, r)
+}
+
+// checked returns h preceded by the checks of path's declaration, if it
+// has one, or the not-modelled answer when h is nil.
+func (s *Server) checked(path string, h http.HandlerFunc) http.HandlerFunc {
+	info, declared := s.decl[path]
+	switch {
+	case declared && h != nil:
+		return func(w http.ResponseWriter, r *http.Request) {
+			if s.check(w, r, &info) {
+				h(w, r)
+			}
+		}
+	case declared:
+		return func(w http.ResponseWriter, r *http.Request) {
+			if s.check(w, r, &info) {
+				writeNotModelled(w, r, &info)
+			}
+		}
+	case h != nil:
+		return h
+	}
+	return func(w http.ResponseWriter, r *http.Request) { writeNotModelled(w, r, nil) }
 }
 
 // errmsgs are the texts WeCom sends with the codes the server produces.
@@ -392,6 +423,7 @@ var errmsgs = map[int]string{
 	40014: "invalid access_token",
 	40029: "invalid code",
 	40058: "invalid parameter",
+	40063: "empty parameter",
 	40078: "invalid auth_code",
 	40082: "invalid suite_acccess_token or provider_access_token", // sic: WeCom's spelling
 	40083: "invalid suite_id",
@@ -402,6 +434,8 @@ var errmsgs = map[int]string{
 	41004: "corpsecret missing",
 	41008: "missing code",
 	41009: "missing userid",
+	41022: "suite_access_token missing",
+	44001: "empty media data",
 	42001: "access_token expired",
 	42007: "pre_auth_code expired",
 	42009: "suite_access_token expired",

@@ -174,10 +174,13 @@ func TestFaults(t *testing.T) {
 	srv.ClearFaults()
 	_, r, _ = get(t, srv, p, q)
 	require.Equal(t, 0, code(r))
-	status, _, _ = get(t, srv, "/cgi-bin/anything", nil)
-	require.Equal(t, http.StatusNotFound, status)
+	// A path the server does not model is answered, never a silent success.
+	status, r, _ = get(t, srv, "/cgi-bin/anything", nil)
+	require.Equal(t, http.StatusOK, status)
+	require.Equal(t, wecomtest.NotModelledCode, code(r))
+	require.Contains(t, r.ErrMsg, "wecomtest: GET /cgi-bin/anything is not modelled by wecomtest")
 
-	require.Equal(t, 4, srv.CallCounts()["/cgi-bin/anything"], "3 faulted calls and the 404")
+	require.Equal(t, 4, srv.CallCounts()["/cgi-bin/anything"], "3 faulted calls and the not-modelled one")
 	require.Positive(t, srv.Connections())
 	srv.ResetCalls()
 	require.Zero(t, srv.Calls(p))

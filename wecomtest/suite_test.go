@@ -217,7 +217,7 @@ func TestGetSuiteToken(t *testing.T) {
 	}{
 		"unknown suite":        {"wwnope", "ssecret", fresh, 40083},
 		"wrong secret":         {suiteID, "nope", fresh, 40001},
-		"no ticket":            {suiteID, "ssecret", "", 40085},
+		"no ticket":            {suiteID, "ssecret", "", 41023}, // 缺少suite_ticket参数
 		"unknown ticket":       {suiteID, "ssecret", "tkt_nope", 40085},
 		"31-minute-old ticket": {suiteID, "ssecret", old, 40085},
 		"other suite's ticket": {suiteID, "ssecret", dkTicket, 40085},
@@ -260,7 +260,7 @@ func TestServiceTokenKinds(t *testing.T) {
 	}{
 		"corp token as suite token":   {"/cgi-bin/service/get_pre_auth_code", sq(ctok), 40082},
 		"unknown suite token":         {"/cgi-bin/service/get_pre_auth_code", sq("sui_nope"), 40082},
-		"no suite token":              {"/cgi-bin/service/get_pre_auth_code", url.Values{}, 41001},
+		"no suite token":              {"/cgi-bin/service/get_pre_auth_code", url.Values{}, 41022}, // 缺少suite_access_token参数
 		"suite token as corp token":   {"/cgi-bin/user/get", url.Values{"access_token": {stok}, "userid": {"zhangsan"}}, 40014},
 		"suite token as access_token": {"/cgi-bin/get_jsapi_ticket", url.Values{"access_token": {stok}}, 40014},
 	} {

@@ -1,0 +1,4 @@
+package wecomtest
+
+// CheckUpload exposes checkUpload to the external tests.
+var CheckUpload = checkUpload
