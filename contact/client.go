@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"net/http"
-	"net/url"
-	"strconv"
 
 	"github.com/wecomkit/wecomkit/wecom"
 )
@@ -27,21 +24,20 @@ var ErrInvalidArgument = errors.New("contact: invalid argument")
 // after that date, may no longer call user/get, user/list or
 // department/list (https://developer.work.weixin.qq.com/document/path/96067).
 type Client struct {
-	c *wecom.Client
+	c    *wecom.Client
+	corp wecom.Caller[wecom.CorpToken] // c, bound once: a client of another kind fails each call
 }
 
-// New returns a Client calling through c.
-func New(c *wecom.Client) *Client { return &Client{c: c} }
+// New returns a Client calling through c. A c holding a suite or provider
+// token, not a corporation's, makes every call fail with a
+// [*wecom.TokenKindError] before any request.
+func New(c *wecom.Client) *Client {
+	corp, _ := wecom.Bind[wecom.CorpToken](c) // the error comes back from each call
+	return &Client{c: c, corp: corp}
+}
 
 // WeCom returns the underlying client.
 func (c *Client) WeCom() *wecom.Client { return c.c }
-
-func deptQuery(name string, id int64) url.Values {
-	if id == 0 {
-		return nil
-	}
-	return url.Values{name: {strconv.FormatInt(id, 10)}}
-}
 
 // DepartmentIDs returns department rootID and all departments below it —
 // every department the credential sees when rootID is 0 — with their
@@ -49,10 +45,8 @@ func deptQuery(name string, id int64) url.Values {
 // (https://developer.work.weixin.qq.com/document/path/95350). The
 // contact-sync helper sees the whole tree, an app its visible scope.
 func (c *Client) DepartmentIDs(ctx context.Context, rootID int64) ([]DepartmentNode, error) {
-	var out struct {
-		Departments []DepartmentNode `json:"department_id"`
-	}
-	if err := c.c.Get(ctx, "/cgi-bin/department/simplelist", deptQuery("id", rootID), &out); err != nil {
+	var out departmentSimpleListResponse
+	if err := departmentSimpleList.CallInto(ctx, c.corp, departmentTreeRequest{ID: rootID}, &out); err != nil {
 		return nil, fmt.Errorf("contact: department ids: %w", err)
 	}
 	return out.Departments, nil
@@ -65,10 +59,8 @@ func (c *Client) DepartmentIDs(ctx context.Context, rootID int64) ([]DepartmentN
 // leaves out — third-party apps get no names — are unknown
 // ([Department.Known]).
 func (c *Client) Departments(ctx context.Context, rootID int64) ([]Department, error) {
-	var out struct {
-		Departments []wireDepartment `json:"department"`
-	}
-	if err := c.c.Get(ctx, "/cgi-bin/department/list", deptQuery("id", rootID), &out); err != nil {
+	var out departmentListResponse
+	if err := departmentList.CallInto(ctx, c.corp, departmentTreeRequest{ID: rootID}, &out); err != nil {
 		return nil, fmt.Errorf("contact: departments: %w", err)
 	}
 	ds := make([]Department, len(out.Departments))
@@ -84,10 +76,8 @@ func (c *Client) Department(ctx context.Context, id int64) (*Department, error) 
 	if id <= 0 {
 		return nil, fmt.Errorf("%w: department id %d", ErrInvalidArgument, id)
 	}
-	var out struct {
-		Department wireDepartment `json:"department"`
-	}
-	if err := c.c.Get(ctx, "/cgi-bin/department/get", deptQuery("id", id), &out); err != nil {
+	var out departmentGetResponse
+	if err := departmentGet.CallInto(ctx, c.corp, departmentGetRequest{ID: id}, &out); err != nil {
 		return nil, fmt.Errorf("contact: department %d: %w", id, err)
 	}
 	d := out.Department.department()
@@ -101,11 +91,21 @@ func (c *Client) User(ctx context.Context, userID string) (*User, error) {
 		return nil, fmt.Errorf("%w: empty userid", ErrInvalidArgument)
 	}
 	var w wireUser
-	if err := c.c.Get(ctx, "/cgi-bin/user/get", url.Values{"userid": {userID}}, &w); err != nil {
+	if err := c.UserInto(ctx, userID, &w); err != nil {
 		return nil, fmt.Errorf("contact: user %q: %w", userID, err)
 	}
 	u := w.user()
 	return &u, nil
+}
+
+// UserInto reads member userID with GET /cgi-bin/user/get — the module's
+// one declaration of that call — and decodes WeCom's whole answer into
+// out, a pointer to any type encoding/json can decode it into. It is for
+// packages that keep their own view of a member (oauth's Client.User);
+// others use [Client.User]. Unlike User it neither checks userID nor wraps
+// the error: what comes back is wecom's.
+func (c *Client) UserInto(ctx context.Context, userID string, out any) error {
+	return userGet.CallInto(ctx, c.corp, userGetRequest{UserID: userID}, &userAnswer{into: out})
 }
 
 // ListOption configures [Client.UsersOfDepartment].
@@ -163,7 +163,8 @@ func (c *Client) UsersOfDepartment(ctx context.Context, deptID int64, opts ...Li
 }
 
 func (c *Client) usersOf(ctx context.Context, deptID int64) ([]User, error) {
-	ws, err := c.wireUsersOf(ctx, deptID, nil)
+	var out userListResponse
+	ws, err := c.wireUsersOf(ctx, deptID, &out)
 	if err != nil {
 		return nil, err
 	}
@@ -174,14 +175,14 @@ func (c *Client) usersOf(ctx context.Context, deptID int64) ([]User, error) {
 	return us, nil
 }
 
-// wireUsersOf decodes user/list's answer into buf, reusing its array.
-func (c *Client) wireUsersOf(ctx context.Context, deptID int64, buf []wireUser) ([]wireUser, error) {
-	clear(buf)
-	out := struct {
-		Users []wireUser `json:"userlist"`
-	}{buf[:0]}
-	if err := c.c.Get(ctx, "/cgi-bin/user/list", deptQuery("department_id", deptID), &out); err != nil {
-		return buf[:0], fmt.Errorf("contact: users of department %d: %w", deptID, err)
+// wireUsersOf decodes user/list's answer into out, reusing out and the
+// array of the members it holds from the last call, and returns them.
+func (c *Client) wireUsersOf(ctx context.Context, deptID int64, out *userListResponse) ([]wireUser, error) {
+	clear(out.Users)
+	out.Users = out.Users[:0]
+	if err := userList.CallInto(ctx, c.corp, userListRequest{DepartmentID: deptID}, out); err != nil {
+		out.Users = out.Users[:0]
+		return out.Users, fmt.Errorf("contact: users of department %d: %w", deptID, err)
 	}
 	return out.Users, nil
 }
@@ -234,20 +235,13 @@ func (c *Client) UserIDs(ctx context.Context, opts ...PageOption) iter.Seq2[Dept
 			yield(DeptUser{}, fmt.Errorf("%w: page size %d is not 1-10000", ErrInvalidArgument, cfg.limit))
 			return
 		}
-		type body struct {
-			Cursor string `json:"cursor,omitempty"`
-			Limit  int    `json:"limit"`
-		}
-		var out struct {
-			NextCursor string     `json:"next_cursor"`
-			Rows       []DeptUser `json:"dept_user"`
-		}
-		req := &wecom.Request{Method: http.MethodPost, Path: "/cgi-bin/user/list_id", Idempotent: true}
+		var out userListIDResponse
+		req := &userListIDRequest{Limit: cfg.limit}
 		cursor := ""
 		for page := 1; ; page++ {
 			out.NextCursor, out.Rows = "", out.Rows[:0]
-			req.Body = body{Cursor: cursor, Limit: cfg.limit}
-			if err := c.c.Do(ctx, req, &out); err != nil {
+			req.Cursor = cursor
+			if err := userListID.CallInto(ctx, c.corp, req, &out); err != nil {
 				yield(DeptUser{}, fmt.Errorf("contact: user ids, page %d: %w", page, err))
 				return
 			}

@@ -218,10 +218,9 @@ func (s *Source) fetchDetails(ctx context.Context, snap *Snapshot) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var buf []wireUser
+			var resp userListResponse // reused: one answer buffer per worker
 			for id := range work {
-				var err error
-				buf, err = s.details.wireUsersOf(ctx, id, buf)
+				buf, err := s.details.wireUsersOf(ctx, id, &resp)
 				if err != nil && !isNoPrivilege(err) {
 					mu.Lock()
 					if firstErr == nil {

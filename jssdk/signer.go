@@ -13,12 +13,6 @@ import (
 	"github.com/wecomkit/wecomkit/wecom"
 )
 
-// API paths (doc 90506).
-const (
-	pathCorpTicket  = "/cgi-bin/get_jsapi_ticket"
-	pathAgentTicket = "/cgi-bin/ticket/get"
-)
-
 // Config holds the parameters of wx.config, with JSON names the page can
 // pass straight to it (add jsApiList on the page).
 type Config struct {
@@ -48,6 +42,7 @@ type AgentConfig struct {
 // concurrent use.
 type Signer struct {
 	wc      *wecom.Client
+	corp    wecom.Caller[wecom.CorpToken] // wc, bound once: a client of another kind fails each fetch
 	corpID  string
 	agentID int64
 	nonce   func() string
@@ -146,8 +141,10 @@ func New(c *wecom.Client, opts ...Option) *Signer {
 			o.apply(&cfg)
 		}
 	}
+	corp, _ := wecom.Bind[wecom.CorpToken](c) // the error comes back from each ticket fetch
 	s := &Signer{
 		wc:              c,
+		corp:            corp,
 		corpID:          c.CorpID(),
 		agentID:         cfg.agentID,
 		nonce:           cfg.nonce,
@@ -250,24 +247,21 @@ func (s *Signer) invalidate(ctx context.Context, ts wecom.TokenSource, last *las
 
 // fetchCorpTicket gets a corp jsapi_ticket: GET /cgi-bin/get_jsapi_ticket.
 func (s *Signer) fetchCorpTicket(ctx context.Context) (string, time.Duration, error) {
-	return s.fetchTicket(ctx, pathCorpTicket, nil)
+	return fetchTicket(ctx, getCorpTicket, s.corp, corpTicketRequest{})
 }
 
 // fetchAgentTicket gets the app's ticket: GET /cgi-bin/ticket/get?type=agent_config.
 func (s *Signer) fetchAgentTicket(ctx context.Context) (string, time.Duration, error) {
-	return s.fetchTicket(ctx, pathAgentTicket, url.Values{"type": {"agent_config"}})
+	return fetchTicket(ctx, getAgentTicket, s.corp, agentTicketRequest{Type: "agent_config"})
 }
 
-func (s *Signer) fetchTicket(ctx context.Context, path string, q url.Values) (string, time.Duration, error) {
-	var out struct {
-		Ticket    string `json:"ticket"`
-		ExpiresIn int64  `json:"expires_in"`
-	}
-	if err := s.wc.Get(ctx, path, q, &out); err != nil {
+func fetchTicket[Req any](ctx context.Context, ep *wecom.Endpoint[wecom.CorpToken, Req, ticketResponse], c wecom.Caller[wecom.CorpToken], req Req) (string, time.Duration, error) {
+	var out ticketResponse
+	if err := ep.CallInto(ctx, c, req, &out); err != nil {
 		return "", 0, err // already names the path
 	}
 	if out.Ticket == "" {
-		return "", 0, fmt.Errorf("jssdk: %s: response has no ticket", path)
+		return "", 0, fmt.Errorf("jssdk: %s: response has no ticket", ep.Path)
 	}
 	return out.Ticket, wecom.ExpiresIn(out.ExpiresIn), nil
 }

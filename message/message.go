@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -103,7 +102,7 @@ func (r *Result) Partial() bool {
 
 // Client sends an app's messages (应用消息). It is safe for concurrent use.
 type Client struct {
-	c       *wecom.Client
+	corp    wecom.Caller[wecom.CorpToken] // the app's client, bound once: a client of another kind fails each call
 	agentID int64
 	strict  bool
 	limiter *Limiter
@@ -131,7 +130,8 @@ func WithLimiter(l *Limiter) Option { return optionFunc(func(c *Client) { c.limi
 // New returns a Client sending as the app agentID through c (the app's
 // own client).
 func New(c *wecom.Client, agentID int64, opts ...Option) *Client {
-	cl := &Client{c: c, agentID: agentID}
+	corp, _ := wecom.Bind[wecom.CorpToken](c) // the error comes back from each call
+	cl := &Client{corp: corp, agentID: agentID}
 	for _, o := range opts {
 		o.apply(cl)
 	}
@@ -140,35 +140,12 @@ func New(c *wecom.Client, agentID int64, opts ...Option) *Client {
 
 // wire is message/send's body and answer in one allocation.
 type wire struct {
-	body struct {
-		ToUser                 string        `json:"touser,omitempty"`
-		ToParty                string        `json:"toparty,omitempty"`
-		ToTag                  string        `json:"totag,omitempty"`
-		MsgType                string        `json:"msgtype"`
-		AgentID                int64         `json:"agentid"`
-		Text                   *Text         `json:"text,omitempty"`
-		Markdown               *Markdown     `json:"markdown,omitempty"`
-		TextCard               *TextCard     `json:"textcard,omitempty"`
-		News                   *News         `json:"news,omitempty"`
-		TemplateCard           *TemplateCard `json:"template_card,omitempty"`
-		Safe                   int           `json:"safe,omitempty"`
-		EnableIDTrans          int           `json:"enable_id_trans,omitempty"`
-		EnableDuplicateCheck   int           `json:"enable_duplicate_check,omitempty"`
-		DuplicateCheckInterval int           `json:"duplicate_check_interval,omitempty"`
-	}
+	body     sendRequest
 	text     Text
 	markdown Markdown
 	textcard TextCard
-	answer   struct {
-		InvalidUser    string `json:"invaliduser"`
-		InvalidParty   string `json:"invalidparty"`
-		InvalidTag     string `json:"invalidtag"`
-		UnlicensedUser string `json:"unlicenseduser"`
-		MsgID          string `json:"msgid"`
-		ResponseCode   string `json:"response_code"`
-	}
-	req    wecom.Request
-	result Result
+	answer   sendResponse
+	result   Result
 }
 
 // Send sends msg with POST /cgi-bin/message/send
@@ -204,14 +181,7 @@ func (c *Client) Send(ctx context.Context, msg *Message) (*Result, error) {
 			w.body.ToParty, w.body.ToTag = "", ""
 		}
 		first = false
-		w.answer = struct {
-			InvalidUser    string `json:"invaliduser"`
-			InvalidParty   string `json:"invalidparty"`
-			InvalidTag     string `json:"invalidtag"`
-			UnlicensedUser string `json:"unlicenseduser"`
-			MsgID          string `json:"msgid"`
-			ResponseCode   string `json:"response_code"`
-		}{}
+		w.answer = sendResponse{}
 		if err := c.post(ctx, w); err != nil {
 			return err
 		}
@@ -231,8 +201,7 @@ func (c *Client) Send(ctx context.Context, msg *Message) (*Result, error) {
 }
 
 func (c *Client) post(ctx context.Context, w *wire) error {
-	w.req = wecom.Request{Method: http.MethodPost, Path: "/cgi-bin/message/send", Body: &w.body}
-	if err := c.c.Do(ctx, &w.req, &w.answer); err != nil {
+	if err := messageSend.CallInto(ctx, c.corp, &w.body, &w.answer); err != nil {
 		return fmt.Errorf("message: send: %w", err)
 	}
 	r := &w.result
@@ -470,10 +439,7 @@ func (c *Client) Recall(ctx context.Context, msgID string) error {
 	if msgID == "" {
 		return invalid("empty msgid")
 	}
-	body := struct {
-		MsgID string `json:"msgid"`
-	}{msgID}
-	if err := c.c.Post(ctx, "/cgi-bin/message/recall", nil, &body, nil); err != nil {
+	if err := messageRecall.CallInto(ctx, c.corp, &recallRequest{MsgID: msgID}, nil); err != nil {
 		return fmt.Errorf("message: recall: %w", err)
 	}
 	return nil

@@ -6,26 +6,20 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
-	"net/url"
 	"strings"
 
+	"github.com/wecomkit/wecomkit/contact"
 	"github.com/wecomkit/wecomkit/internal/redact"
 	"github.com/wecomkit/wecomkit/wecom"
-)
-
-// API paths (docs 91023, 95833, 90196).
-const (
-	pathGetUserInfo   = "/cgi-bin/auth/getuserinfo"
-	pathGetUserDetail = "/cgi-bin/auth/getuserdetail"
-	pathUserGet       = "/cgi-bin/user/get"
 )
 
 // Client turns OAuth2 and web-login codes into members. It calls WeCom
 // through a [wecom.Client] — a self-built app's, or a per-corporation
 // client of a custom-developed app — and is safe for concurrent use.
 type Client struct {
-	wc *wecom.Client
+	wc      *wecom.Client
+	corp    wecom.Caller[wecom.CorpToken] // wc, bound once: a client of another kind fails each call
+	members *contact.Client               // user/get, declared by package contact
 }
 
 // New returns a Client calling WeCom through c, which must not be nil.
@@ -33,7 +27,8 @@ func New(c *wecom.Client) *Client {
 	if c == nil {
 		panic("oauth: New: nil *wecom.Client")
 	}
-	return &Client{wc: c}
+	corp, _ := wecom.Bind[wecom.CorpToken](c) // the error comes back from each call
+	return &Client{wc: c, corp: corp, members: contact.New(c)}
 }
 
 // UserInfo is what GET /cgi-bin/auth/getuserinfo returns for a code (doc
@@ -95,14 +90,7 @@ func (c *Client) UserInfo(ctx context.Context, code string) (*UserInfo, error) {
 		return nil, invalidArgument("oauth: getuserinfo: empty code")
 	}
 	var out UserInfo
-	req := &wecom.Request{
-		Method:    http.MethodGet,
-		Path:      pathGetUserInfo,
-		Query:     url.Values{"code": {code}},
-		SingleUse: true, // a lost answer must not be retried into a 40029
-		Secrets:   []string{code},
-	}
-	if err := c.wc.Do(ctx, req, &out); err != nil {
+	if err := authGetUserInfo.CallInto(ctx, c.corp, userInfoRequest{Code: code}, &out); err != nil {
 		if wecom.ErrorCode(err) == codeInvalidCode {
 			return nil, fmt.Errorf("oauth: getuserinfo: %w: %w", ErrInvalidCode, err)
 		}
@@ -139,14 +127,7 @@ func (c *Client) UserDetail(ctx context.Context, userTicket string) (*UserDetail
 		return nil, invalidArgument("oauth: getuserdetail: empty user ticket")
 	}
 	var out UserDetail
-	req := &wecom.Request{
-		Method:     http.MethodPost,
-		Path:       pathGetUserDetail,
-		Body:       map[string]string{"user_ticket": userTicket},
-		Idempotent: true, // a read; repeating it is harmless
-		Secrets:    []string{userTicket},
-	}
-	if err := c.wc.Do(ctx, req, &out); err != nil {
+	if err := authGetUserDetail.CallInto(ctx, c.corp, &userDetailRequest{UserTicket: userTicket}, &out); err != nil {
 		return nil, fmt.Errorf("oauth: getuserdetail: %w", err)
 	}
 	return &out, nil
@@ -185,7 +166,7 @@ func (c *Client) User(ctx context.Context, userID string) (*User, error) {
 		return nil, invalidArgument("oauth: user/get: empty userid")
 	}
 	var out User
-	if err := c.wc.Get(ctx, pathUserGet, url.Values{"userid": {userID}}, &out); err != nil {
+	if err := c.members.UserInto(ctx, userID, &out); err != nil {
 		return nil, fmt.Errorf("oauth: user/get: %w", err)
 	}
 	return &out, nil
