@@ -76,5 +76,17 @@
 //	ticket, err := srv.PushSuiteTicket(ctx, "wwsuite")
 //	authCode, err := srv.InstallQR(ctx, "wwsuite", "ww-customer", "state")
 //
+// # Declarations
+//
+// Every endpoint wecomkit declares ([Endpoints]) is checked on each call
+// before any handler runs, the way WeCom's gateway would: the token in its
+// declared parameter (missing 41001, or 41022 for a suite_access_token;
+// another kind 40014 or 40082), the HTTP method (40063), a JSON body
+// (47001), each required field (WeCom's 缺少…参数 code, else 40058) and,
+// for an upload, the multipart file part (44001). A path the server does
+// not model — no built-in route, no [Server.HandleFunc] — is answered
+// [NotModelledCode] with HTTP 200, never a silent success; [Server.Model]
+// tells which endpoints are modelled, and docs/api-coverage.md lists them.
+//
 // Nothing here talks to the real WeCom.
 package wecomtest
