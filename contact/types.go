@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
+	"unicode/utf8"
 )
 
 // Field names one attribute of a [User] or a [Department]; a set of them
@@ -151,6 +152,15 @@ func (o *optString) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] != '"' {
 		o.v = string(b)
 		return nil
+	}
+	// A string without escapes that is valid UTF-8 — nearly every one
+	// WeCom sends — is its bytes between the quotes, exactly what
+	// json.Unmarshal would make of it, without the decoder it allocates.
+	if len(b) >= 2 && b[len(b)-1] == '"' {
+		if raw := b[1 : len(b)-1]; bytes.IndexByte(raw, '\\') < 0 && bytes.IndexByte(raw, '"') < 0 && utf8.Valid(raw) {
+			o.v = string(raw)
+			return nil
+		}
 	}
 	return json.Unmarshal(b, &o.v)
 }
