@@ -3,6 +3,10 @@ package wecomtest
 import (
 	"sync"
 
+	"github.com/wecomkit/wecomkit/contact"
+	"github.com/wecomkit/wecomkit/jssdk"
+	"github.com/wecomkit/wecomkit/message"
+	"github.com/wecomkit/wecomkit/oauth"
 	"github.com/wecomkit/wecomkit/wecom"
 )
 
@@ -14,6 +18,10 @@ func Endpoints() []wecom.EndpointInfo {
 	var out []wecom.EndpointInfo
 	for _, list := range [...][]wecom.EndpointInfo{
 		wecom.Endpoints(),
+		oauth.Endpoints(),
+		jssdk.Endpoints(),
+		contact.Endpoints(),
+		message.Endpoints(),
 	} {
 		out = append(out, list...)
 	}

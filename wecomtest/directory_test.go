@@ -173,8 +173,8 @@ func TestGetUserDetail(t *testing.T) {
 	require.Equal(t, 0, errcode(detail(f.tok[legacyApp], tk)), "any app of the corporation")
 	require.Equal(t, 84015, errcode(detail(f.tok[-1], tk)), "bound to the corporation")
 	require.Equal(t, 84015, errcode(detail(f.tok[newApp], "utk_made_up")))
-	require.Equal(t, 84015, errcode(detail(f.tok[newApp], "")))
-	require.Equal(t, 47001, errcode(f.call(t, http.MethodGet, "/cgi-bin/auth/getuserdetail", f.tok[newApp], nil, nil)))
+	require.Equal(t, 84090, errcode(detail(f.tok[newApp], "")), "缺失user_ticket, checked against the declaration")
+	require.Equal(t, 40063, errcode(f.call(t, http.MethodGet, "/cgi-bin/auth/getuserdetail", f.tok[newApp], nil, nil)), "a GET of a POST endpoint")
 
 	f.clock.Advance(1800 * time.Second)
 	require.Equal(t, 84014, errcode(detail(f.tok[newApp], tk)))
