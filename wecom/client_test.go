@@ -156,13 +156,16 @@ func TestAPIError(t *testing.T) {
 
 func TestMissingErrcodeIsSuccess(t *testing.T) {
 	f := newFixture(t)
-	f.srv.HandleFunc("/cgi-bin/service/get_corp_token", func(w http.ResponseWriter, _ *http.Request, _ wecomtest.Caller) {
+	// Answered like get_corp_token, which sends no errcode on success;
+	// the path is the test's own (wecomtest checks get_corp_token's token
+	// kind, which this corp client does not hold).
+	f.srv.HandleFunc("/cgi-bin/test/no-errcode", func(w http.ResponseWriter, _ *http.Request, _ wecomtest.Caller) {
 		wecomtest.WriteJSON(w, map[string]any{"access_token": "xyz", "expires_in": 7200})
 	})
 	var out struct {
 		AccessToken string `json:"access_token"`
 	}
-	require.NoError(t, f.client.Post(context.Background(), "/cgi-bin/service/get_corp_token", nil, map[string]string{}, &out))
+	require.NoError(t, f.client.Post(context.Background(), "/cgi-bin/test/no-errcode", nil, map[string]string{}, &out))
 	require.Equal(t, "xyz", out.AccessToken)
 }
 

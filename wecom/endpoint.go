@@ -106,34 +106,50 @@ func (e *Endpoint[K, Req, Resp]) CallInto(ctx context.Context, c Caller[K], req 
 		SingleUse:  e.SingleUse,
 		TokenParam: e.TokenParam,
 	}
-	rv := reflect.ValueOf(&req).Elem()
-	if rv.Kind() == reflect.Pointer {
-		if rv.IsNil() {
-			return fmt.Errorf("wecom: %s: nil request", e.Path)
+	if p.reflects() {
+		rv := reflect.ValueOf(any(req)) // boxing a pointer request costs nothing
+		if p.pointer {
+			if rv.IsNil() {
+				return fmt.Errorf("wecom: %s: nil request", e.Path)
+			}
+			rv = rv.Elem()
 		}
-		rv = rv.Elem()
+		r.Query = p.encodeQuery(rv)
+		r.Secrets = p.secretValues(rv)
+		if p.upload != nil {
+			up := rv.FieldByIndex(p.upload).Interface().(Upload)
+			up.field = p.uploadField
+			r.Upload = &up
+		}
 	}
-	r.Query = p.encodeQuery(rv)
-	r.Secrets = p.secretValues(rv)
-	switch {
-	case p.upload != nil:
-		up := rv.FieldByIndex(p.upload).Interface().(Upload)
-		up.field = p.uploadField
-		r.Upload = &up
-	case e.Method == http.MethodPost:
+	if p.pointer && reflect.ValueOf(any(req)).IsNil() {
+		return fmt.Errorf("wecom: %s: nil request", e.Path)
+	}
+	if p.upload == nil && e.Method == http.MethodPost {
 		r.Body = req
 	}
-	for _, o := range opts {
-		o(&r)
+	if len(opts) > 0 {
+		// A copy for the options, so that r itself stays on the stack
+		// when there are none.
+		rc := new(Request)
+		*rc = r
+		for _, o := range opts {
+			o(rc)
+		}
+		return e.send(ctx, c, rc, out)
 	}
+	return e.send(ctx, c, &r, out)
+}
+
+func (e *Endpoint[K, Req, Resp]) send(ctx context.Context, c Caller[K], r *Request, out *Resp) error {
 	var dst any
 	if out != nil {
 		dst = out
 	}
 	if c.cred == nil {
-		return c.t.do(ctx, &r, nil, dst, r.Secrets...)
+		return c.t.do(ctx, r, nil, dst, r.Secrets...)
 	}
-	return c.t.do(ctx, &r, c.cred, dst, r.Secrets...)
+	return c.t.do(ctx, r, c.cred, dst, r.Secrets...)
 }
 
 // CallOption adjusts one call of an endpoint.
@@ -248,6 +264,7 @@ func typeName(t reflect.Type) string {
 // requestPlan is what an endpoint learns about its request type once:
 // which fields go where.
 type requestPlan struct {
+	pointer     bool // Req is a pointer to a struct
 	query       []queryField
 	secrets     [][]int
 	secretNames []string
@@ -270,13 +287,14 @@ func (e *Endpoint[K, Req, Resp]) requestPlan() (*requestPlan, error) {
 var uploadType = reflect.TypeFor[Upload]()
 
 func planRequest(path, method string, t reflect.Type) (*requestPlan, error) {
-	if t.Kind() == reflect.Pointer {
+	pointer := t.Kind() == reflect.Pointer
+	if pointer {
 		t = t.Elem()
 	}
 	if t.Kind() != reflect.Struct {
 		return nil, fmt.Errorf("wecom: %s: request type %s is not a struct", path, t)
 	}
-	p := &requestPlan{}
+	p := &requestPlan{pointer: pointer}
 	for _, f := range reflect.VisibleFields(t) {
 		if !f.IsExported() || f.Anonymous {
 			continue
@@ -332,6 +350,12 @@ func planRequest(path, method string, t reflect.Type) (*requestPlan, error) {
 		return nil, fmt.Errorf("wecom: %s: an upload must be a POST", path)
 	}
 	return p, nil
+}
+
+// reflects reports whether a call must look inside the request: a
+// request of JSON fields alone is sent as it is.
+func (p *requestPlan) reflects() bool {
+	return len(p.query) > 0 || len(p.secrets) > 0 || p.upload != nil
 }
 
 func (p *requestPlan) queryNames() []string {
