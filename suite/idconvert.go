@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 
 	"github.com/wecomkit/wecomkit/wecom"
 )
@@ -40,12 +39,8 @@ func (p *Provider) OpenCorpID(ctx context.Context, corpID string) (string, error
 	if corpID == "" {
 		return "", fmt.Errorf("%w: empty corp id", ErrInvalidArgument)
 	}
-	var out struct {
-		OpenCorpID string `json:"open_corpid"`
-	}
-	req := &wecom.Request{Method: http.MethodPost, Path: "/cgi-bin/service/corpid_to_opencorpid",
-		Body: map[string]string{"corpid": corpID}, Idempotent: true}
-	if err := p.client.Do(ctx, req, &out); err != nil {
+	out, err := corpIDToOpenCorpID.Call(ctx, p.call, openCorpIDRequest{CorpID: corpID})
+	if err != nil {
 		return "", fmt.Errorf("suite: corpid_to_opencorpid: %w", err)
 	}
 	if out.OpenCorpID == "" {
@@ -68,7 +63,13 @@ func (s *Suite) OpenUserIDs(ctx context.Context, corpID string, userIDs []string
 	if err != nil {
 		return nil, err
 	}
-	return convertIDs(ctx, c, "/cgi-bin/batch/userid_to_openuserid", "userid_list", nil, userIDs)
+	corp, err := wecom.Bind[wecom.CorpToken](c)
+	if err != nil {
+		return nil, fmt.Errorf("suite: userid_to_openuserid: %w", err)
+	}
+	return convertIDs(userIDs, "userid_to_openuserid", func(batch []string, out *idConversionAnswer) error {
+		return userIDToOpenUserID.CallInto(ctx, corp, openUserIDsRequest{UserIDList: batch}, out)
+	})
 }
 
 // UserIDs converts open_userids obtained by a third-party or 代开发 app
@@ -85,11 +86,18 @@ func UserIDs(ctx context.Context, corp *wecom.Client, sourceAgentID int64, openU
 	if sourceAgentID == 0 {
 		return nil, fmt.Errorf("%w: source agentid is required", ErrInvalidArgument)
 	}
-	return convertIDs(ctx, corp, "/cgi-bin/batch/openuserid_to_userid", "open_userid_list",
-		map[string]any{"source_agentid": sourceAgentID}, openUserIDs)
+	c, err := wecom.Bind[wecom.CorpToken](corp)
+	if err != nil {
+		return nil, fmt.Errorf("%w: UserIDs: %w", ErrInvalidArgument, err)
+	}
+	return convertIDs(openUserIDs, "openuserid_to_userid", func(batch []string, out *idConversionAnswer) error {
+		return openUserIDToUserID.CallInto(ctx, c, userIDsRequest{OpenUserIDList: batch, SourceAgentID: sourceAgentID}, out)
+	})
 }
 
-func convertIDs(ctx context.Context, c *wecom.Client, path, listKey string, extra map[string]any, ids []string) (*IDConversion, error) {
+// convertIDs sends ids, deduplicated, to one of the batch conversions
+// (name, for errors) in batches of MaxIDBatch, through call.
+func convertIDs(ids []string, name string, call func(batch []string, out *idConversionAnswer) error) (*IDConversion, error) {
 	if len(ids) == 0 {
 		return nil, fmt.Errorf("%w: no ids", ErrInvalidArgument)
 	}
@@ -107,22 +115,9 @@ func convertIDs(ctx context.Context, c *wecom.Client, path, listKey string, extr
 	res := &IDConversion{Converted: make(map[string]string, len(unique))}
 	for start := 0; start < len(unique); start += MaxIDBatch {
 		batch := unique[start:min(start+MaxIDBatch, len(unique))]
-		body := map[string]any{listKey: batch}
-		for k, v := range extra {
-			body[k] = v
-		}
-		var out struct {
-			OpenUserIDList []struct {
-				UserID     string `json:"userid"`
-				OpenUserID string `json:"open_userid"`
-			} `json:"open_userid_list"`
-			UserIDList []struct {
-				UserID     string `json:"userid"`
-				OpenUserID string `json:"open_userid"`
-			} `json:"userid_list"`
-		}
-		if err := c.Do(ctx, &wecom.Request{Method: http.MethodPost, Path: path, Body: body, Idempotent: true}, &out); err != nil {
-			return res, fmt.Errorf("suite: %s (ids %d to %d of %d): %w", path[len("/cgi-bin/batch/"):], start+1, start+len(batch), len(unique), err)
+		var out idConversionAnswer
+		if err := call(batch, &out); err != nil {
+			return res, fmt.Errorf("suite: %s (ids %d to %d of %d): %w", name, start+1, start+len(batch), len(unique), err)
 		}
 		for _, p := range out.OpenUserIDList {
 			res.Converted[p.UserID] = p.OpenUserID

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"net/url"
 	"slices"
 	"time"
@@ -256,10 +255,8 @@ func (a *permanentCodeAnswer) apply(to *Authorization) {
 // (https://developer.work.weixin.qq.com/document/path/90601); it lives 20
 // minutes and serves one install.
 func (s *Suite) PreAuthCode(ctx context.Context) (string, error) {
-	var out struct {
-		PreAuthCode string `json:"pre_auth_code"`
-	}
-	if err := s.service.Get(ctx, "/cgi-bin/service/get_pre_auth_code", nil, &out); err != nil {
+	out, err := getPreAuthCode.Call(ctx, s.suiteCall, struct{}{})
+	if err != nil {
 		return "", fmt.Errorf("suite: get_pre_auth_code: %w", err)
 	}
 	if out.PreAuthCode == "" {
@@ -280,8 +277,8 @@ const (
 // SetSessionInfo sets the install kind for a pre-auth code
 // (https://developer.work.weixin.qq.com/document/path/90602).
 func (s *Suite) SetSessionInfo(ctx context.Context, preAuthCode string, authType AuthType) error {
-	body := map[string]any{"pre_auth_code": preAuthCode, "session_info": map[string]any{"auth_type": int(authType)}}
-	if err := s.service.Do(ctx, &wecom.Request{Method: http.MethodPost, Path: "/cgi-bin/service/set_session_info", Body: body, Idempotent: true}, nil); err != nil {
+	req := sessionInfoRequest{PreAuthCode: preAuthCode, SessionInfo: sessionInfo{AuthType: int(authType)}}
+	if err := setSessionInfo.CallInto(ctx, s.suiteCall, req, nil); err != nil {
 		return fmt.Errorf("suite: set_session_info: %w", err)
 	}
 	return nil
@@ -648,39 +645,35 @@ func (s *Suite) finishInstall(ctx context.Context, a *Authorization, reset bool)
 }
 
 func (s *Suite) getPermanentCode(ctx context.Context, authCode string) (*permanentCodeAnswer, error) {
-	path := "/cgi-bin/service/v2/get_permanent_code"
+	ep := getPermanentCodeV2
 	if s.opts.permanentV1 {
-		path = "/cgi-bin/service/get_permanent_code"
+		ep = getPermanentCodeV1
 	}
-	var out permanentCodeAnswer
-	// The auth code is single use: never repeated after the request may
-	// have reached WeCom.
-	req := &wecom.Request{Method: http.MethodPost, Path: path, Body: map[string]string{"auth_code": authCode},
-		SingleUse: true, Secrets: []string{authCode}, Timeout: s.opts.exchangeTimeout}
-	if err := s.service.Do(ctx, req, &out); err != nil {
+	// The auth code is single use (the declaration says so): never repeated
+	// after the request may have reached WeCom.
+	out, err := ep.Call(ctx, s.suiteCall, permanentCodeRequest{AuthCode: authCode}, wecom.WithCallTimeout(s.opts.exchangeTimeout))
+	if err != nil {
 		return nil, fmt.Errorf("suite: get_permanent_code: %w", err)
 	}
 	if out.PermanentCode == "" || out.AuthCorpInfo.CorpID == "" {
 		return nil, errors.New("suite: get_permanent_code: answer has no permanent_code or corpid")
 	}
-	return &out, nil
+	return out, nil
 }
 
 func (s *Suite) getAuthInfo(ctx context.Context, corpID, permanentCode string) (*authInfoAnswer, error) {
-	path := "/cgi-bin/service/v2/get_auth_info"
+	ep := getAuthInfoV2
 	if s.opts.permanentV1 {
-		path = "/cgi-bin/service/get_auth_info"
+		ep = getAuthInfoV1
 	}
-	var out authInfoAnswer
-	req := &wecom.Request{Method: http.MethodPost, Path: path, Idempotent: true,
-		Body: map[string]string{"auth_corpid": corpID, "permanent_code": permanentCode}, Secrets: []string{permanentCode}}
-	if err := s.service.Do(ctx, req, &out); err != nil {
+	out, err := ep.Call(ctx, s.suiteCall, authInfoRequest{AuthCorpID: corpID, PermanentCode: permanentCode})
+	if err != nil {
 		return nil, fmt.Errorf("suite: get_auth_info: %w", err)
 	}
 	if out.AuthCorpInfo.CorpID == "" {
 		out.AuthCorpInfo.CorpID = corpID
 	}
-	return &out, nil
+	return out, nil
 }
 
 // AuthInfo returns the stored authorization of corpID, with its permanent

@@ -36,7 +36,6 @@ type config struct {
 	store           store.Store
 	ephemeral       bool
 	openBaseURL     string
-	httpClient      *http.Client
 	transport       *wecom.Transport
 	logger          *slog.Logger
 	now             func() time.Time
@@ -96,14 +95,8 @@ func WithOpenBaseURL(u string) Option {
 
 // WithHTTPClient sends every call through hc (never modified).
 //
-// It is shorthand for WithWeCom(wecom.WithHTTPClient(hc)), and also carries
-// the one call that does not go through the transport yet (AppQRCodePNG).
-func WithHTTPClient(hc *http.Client) Option {
-	return optionFunc(func(c *config) {
-		c.httpClient = hc
-		c.wecomOpts = append(c.wecomOpts, wecom.WithHTTPClient(hc))
-	})
-}
+// It is shorthand for WithWeCom(wecom.WithHTTPClient(hc)).
+func WithHTTPClient(hc *http.Client) Option { return WithWeCom(wecom.WithHTTPClient(hc)) }
 
 // WithWeCom builds the suite's transport with wecom's own options
 // (wecom.WithBaseURL, wecom.WithRequestTimeout, wecom.WithBackoff,

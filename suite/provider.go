@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"strings"
 	"time"
 
@@ -22,7 +21,8 @@ import (
 type Provider struct {
 	corpID string
 	tokens wecom.TokenSource
-	client *wecom.Client
+	call   wecom.Caller[wecom.ProviderToken] // provider_access_token calls (endpoints.go)
+	client *wecom.Client                     // the same token as a client, for Client
 }
 
 // NewProvider returns a Provider for the provider's corp id and its
@@ -62,7 +62,7 @@ func NewProvider(providerCorpID, providerSecret string, opts ...Option) (*Provid
 	if err != nil {
 		return nil, err
 	}
-	return &Provider{corpID: providerCorpID, tokens: ts, client: c}, nil
+	return &Provider{corpID: providerCorpID, tokens: ts, call: wecom.NewCaller[wecom.ProviderToken](t, ts), client: c}, nil
 }
 
 // CorpID returns the provider's corp id.
@@ -133,16 +133,14 @@ func (p *Provider) LoginInfo(ctx context.Context, authCode string) (*LoginInfo, 
 	if authCode == "" {
 		return nil, fmt.Errorf("%w: empty auth code", ErrInvalidArgument)
 	}
-	var out LoginInfo
-	req := &wecom.Request{Method: http.MethodPost, Path: "/cgi-bin/service/get_login_info",
-		Body: map[string]string{"auth_code": authCode}, SingleUse: true, TokenParam: wecom.AccessToken, Secrets: []string{authCode}}
-	if err := p.client.Do(ctx, req, &out); err != nil {
+	out, err := getLoginInfo.Call(ctx, p.call, loginInfoRequest{AuthCode: authCode})
+	if err != nil {
 		return nil, fmt.Errorf("suite: get_login_info: %w", err)
 	}
 	if out.Corp.CorpID == "" && out.User.UserID == "" && out.User.OpenUserID == "" {
 		return nil, errors.New("suite: get_login_info: answer names neither a user nor a corporation")
 	}
-	return &out, nil
+	return out, nil
 }
 
 // CustomizedAuthURL returns the QR-code link through which a corporation
@@ -165,12 +163,8 @@ func (p *Provider) CustomizedAuthURL(ctx context.Context, state string, template
 	if len(templateIDs) == 0 || len(templateIDs) > 9 {
 		return "", 0, fmt.Errorf("%w: 1 to 9 template ids", ErrInvalidArgument)
 	}
-	var out struct {
-		QRCodeURL string `json:"qrcode_url"`
-		ExpiresIn int64  `json:"expires_in"`
-	}
-	body := map[string]any{"state": state, "templateid_list": templateIDs}
-	if err := p.client.Post(ctx, "/cgi-bin/service/get_customized_auth_url", nil, body, &out); err != nil {
+	out, err := getCustomizedAuthURL.Call(ctx, p.call, customizedAuthURLRequest{State: state, TemplateIDs: templateIDs})
+	if err != nil {
 		return "", 0, fmt.Errorf("suite: get_customized_auth_url: %w", err)
 	}
 	if out.QRCodeURL == "" {

@@ -3,19 +3,13 @@ package suite
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
-	"net/http"
-	"net/url"
 	"strings"
-	"time"
 
 	"github.com/wecomkit/wecomkit/crypto"
-	"github.com/wecomkit/wecomkit/internal/redact"
 	"github.com/wecomkit/wecomkit/wecom"
 )
 
@@ -125,7 +119,7 @@ func WithQRStyle(style QRStyle) QROption {
 	return qrOptionFunc(func(c *qrConfig) { c.style = style })
 }
 
-func (s *Suite) qrBody(opts []QROption, resultType int) (map[string]any, error) {
+func (s *Suite) qrRequest(opts []QROption, resultType int) (appQRCodeRequest, error) {
 	c := qrConfig{style: QRSmall}
 	for _, o := range opts {
 		if o != nil {
@@ -133,16 +127,12 @@ func (s *Suite) qrBody(opts []QROption, resultType int) (map[string]any, error) 
 		}
 	}
 	if err := checkState(c.state, 32); err != nil {
-		return nil, err
+		return appQRCodeRequest{}, err
 	}
 	if c.style < QRFramedPrint || c.style > QRLarge {
-		return nil, fmt.Errorf("%w: QR style 0 to 4", ErrInvalidArgument)
+		return appQRCodeRequest{}, fmt.Errorf("%w: QR style 0 to 4", ErrInvalidArgument)
 	}
-	body := map[string]any{"suite_id": s.cfg.SuiteID, "style": int(c.style), "result_type": resultType}
-	if c.state != "" {
-		body["state"] = c.state
-	}
-	return body, nil
+	return appQRCodeRequest{SuiteID: s.cfg.SuiteID, State: c.state, Style: int(c.style), ResultType: resultType}, nil
 }
 
 // AppQRCode returns the URL of the app's install QR code
@@ -152,15 +142,18 @@ func (s *Suite) qrBody(opts []QROption, resultType int) (map[string]any, error) 
 // scans it installs the app; WeCom then pushes create_auth with the code's
 // state.
 func (s *Suite) AppQRCode(ctx context.Context, opts ...QROption) (string, error) {
-	body, err := s.qrBody(opts, 2)
+	req, err := s.qrRequest(opts, 2)
 	if err != nil {
 		return "", err
 	}
-	var out struct {
-		QRCode string `json:"qrcode"`
-	}
-	req := &wecom.Request{Method: http.MethodPost, Path: "/cgi-bin/service/get_app_qrcode", Body: body, Idempotent: true}
-	if err := s.service.Do(ctx, req, &out); err != nil {
+	// get_app_qrcode is declared once (endpoints.go), answering a file: the
+	// endpoint layer reads a JSON answer to a file declaration as an error
+	// (or, without errcode, as malformed), so this JSON variant is sent as
+	// the declaration's method and path through the suite's service
+	// client, with the same token, retries and errors.
+	var out appQRCodeAnswer
+	r := &wecom.Request{Method: getAppQRCode.Method, Path: getAppQRCode.Path, Body: req, Idempotent: getAppQRCode.Idempotent}
+	if err := s.service.Do(ctx, r, &out); err != nil {
 		return "", fmt.Errorf("suite: get_app_qrcode: %w", err)
 	}
 	if out.QRCode == "" {
@@ -175,81 +168,32 @@ const maxQRImage = 8 << 20
 
 // AppQRCodePNG returns the app's install QR code as a PNG image
 // (get_app_qrcode with result_type 1, doc 95430). WeCom answers the image
-// itself rather than JSON, so this one call is sent without the wecom
-// client: to the same base URL, through [WithHTTPClient]'s client (or a
-// default one with a 30 s timeout), with the suite token, which is replaced
-// once if WeCom rejects it (40082, 42009); errors never contain it.
-// [WithCallHook] does not see this call.
+// itself rather than JSON; the call goes through the suite's transport like
+// every other — [WithCallHook] sees it, transport failures are retried, a
+// rejected suite token (40082, 42009) is replaced once, and errors never
+// contain the token. A JSON answer is WeCom's error; an image larger than
+// 8 MiB is refused.
 func (s *Suite) AppQRCodePNG(ctx context.Context, opts ...QROption) ([]byte, error) {
-	body, err := s.qrBody(opts, 1)
+	req, err := s.qrRequest(opts, 1)
 	if err != nil {
 		return nil, err
 	}
-	payload, _ := json.Marshal(body)
-	hc := s.opts.httpClient
-	if hc == nil {
-		hc = &http.Client{Timeout: 30 * time.Second}
-	}
-	const path = "/cgi-bin/service/get_app_qrcode"
-	for attempt := 0; ; attempt++ {
-		tok, err := s.suiteTokens.Token(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("suite: get_app_qrcode: %w", err)
-		}
-		img, apiErr, err := s.fetchQR(ctx, hc, path, tok, payload)
-		if err != nil {
-			return nil, fmt.Errorf("suite: get_app_qrcode: %w", redact.Error(err, tok))
-		}
-		if apiErr == nil {
-			return img, nil
-		}
-		if attempt == 0 && wecom.IsTokenInvalid(apiErr) {
-			s.logger.LogAttrs(ctx, slog.LevelInfo, "suite: suite token rejected; retrying with a new one", slog.String("path", path), slog.Int("errcode", apiErr.Code))
-			if err := s.suiteTokens.Invalidate(ctx, tok); err != nil {
-				return nil, fmt.Errorf("suite: get_app_qrcode: %w", err)
-			}
-			continue
-		}
-		apiErr.Msg = redact.String(apiErr.Msg, tok)
-		return nil, fmt.Errorf("suite: get_app_qrcode: %w", apiErr)
-	}
-}
-
-// fetchQR sends one get_app_qrcode request: an image answer is returned as
-// is, a JSON one as its APIError (success without an image is an error).
-func (s *Suite) fetchQR(ctx context.Context, hc *http.Client, path, tok string, payload []byte) ([]byte, *wecom.APIError, error) {
-	u := s.transport.BaseURL() + path + "?" + url.Values{"suite_access_token": {tok}}.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(payload))
+	f, err := getAppQRCode.Call(ctx, s.suiteCall, req)
 	if err != nil {
-		return nil, nil, err
+		return nil, fmt.Errorf("suite: get_app_qrcode: %w", err)
 	}
-	req.Header.Set("Content-Type", "application/json; charset=utf-8")
-	resp, err := hc.Do(req)
-	if err != nil {
-		return nil, nil, err
+	defer f.Body.Close()
+	if f.Size > maxQRImage {
+		return nil, fmt.Errorf("suite: get_app_qrcode: image larger than %d bytes", maxQRImage)
 	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxQRImage+1))
-	if err != nil {
-		return nil, nil, err
-	}
+	img, err := io.ReadAll(io.LimitReader(f.Body, maxQRImage+1))
 	switch {
-	case resp.StatusCode != http.StatusOK:
-		return nil, nil, &wecom.HTTPError{StatusCode: resp.StatusCode, Method: http.MethodPost, Path: path}
-	case len(data) > maxQRImage:
-		return nil, nil, fmt.Errorf("image larger than %d bytes", maxQRImage)
-	case strings.HasPrefix(resp.Header.Get("Content-Type"), "image/") || bytes.HasPrefix(data, []byte("\x89PNG")):
-		return data, nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("suite: get_app_qrcode: read image: %w", err)
+	case len(img) > maxQRImage:
+		return nil, fmt.Errorf("suite: get_app_qrcode: image larger than %d bytes", maxQRImage)
+	case !strings.HasPrefix(f.ContentType, "image/") && !bytes.HasPrefix(img, []byte("\x89PNG")):
+		return nil, errors.New("suite: get_app_qrcode: answer is neither an image nor JSON")
 	}
-	var env struct {
-		ErrCode int    `json:"errcode"`
-		ErrMsg  string `json:"errmsg"`
-	}
-	if err := json.Unmarshal(data, &env); err != nil {
-		return nil, nil, errors.New("answer is neither an image nor JSON")
-	}
-	if env.ErrCode == 0 {
-		return nil, nil, errors.New("answer has no image")
-	}
-	return nil, &wecom.APIError{Code: env.ErrCode, Msg: env.ErrMsg, Path: path}, nil
+	return img, nil
 }

@@ -67,7 +67,7 @@ func TestAppQRCode(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 40082, testutil.ErrCodeFor(f.srv.URL, path, "suite_access_token", provTok), "a provider token is refused")
 	require.Equal(t, 40082, testutil.ErrCodeFor(f.srv.URL, path, "suite_access_token", corpTok), "a corp token is refused")
-	require.Equal(t, 41001, testutil.ErrCodeFor(f.srv.URL, path, "access_token", corpTok))
+	require.Equal(t, 41022, testutil.ErrCodeFor(f.srv.URL, path, "access_token", corpTok), "缺少suite_access_token参数")
 }
 
 func TestInstallSource(t *testing.T) {

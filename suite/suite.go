@@ -74,7 +74,8 @@ type Suite struct {
 
 	transport   *wecom.Transport
 	suiteTokens wecom.TokenSource
-	service     *wecom.Client // suite_access_token calls
+	suiteCall   wecom.Caller[wecom.SuiteToken] // suite_access_token calls (endpoints.go)
+	service     *wecom.Client                  // the same token as a client: AppQRCode's JSON answer only (qrcode.go)
 
 	mu      sync.Mutex                            // guards writers of clients
 	clients atomic.Pointer[map[string]*corpEntry] // authorized corps' clients and values, copy on write
@@ -157,6 +158,7 @@ func New(cfg Config, opts ...Option) (*Suite, error) {
 
 	s.suiteTokens = wecom.NewCachedToken("suite_access_token:"+cfg.SuiteID,
 		s.fetchSuiteToken(), s.tokenOptions(o.store)...)
+	s.suiteCall = wecom.NewCaller[wecom.SuiteToken](t, s.suiteTokens)
 	s.service, err = wecom.NewServiceClient(wecom.SuiteAccessToken, s.suiteTokens, s.clientOptions(o.store)...)
 	if err != nil {
 		return nil, err

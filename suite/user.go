@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
-	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/wecomkit/wecomkit/oauth"
@@ -85,9 +83,7 @@ func (s *Suite) UserInfo3rd(ctx context.Context, code string) (*UserInfo3rd, err
 		return nil, fmt.Errorf("%w: empty code", ErrInvalidArgument)
 	}
 	var out UserInfo3rd
-	req := &wecom.Request{Method: http.MethodGet, Path: "/cgi-bin/service/auth/getuserinfo3rd",
-		Query: url.Values{"code": {code}}, SingleUse: true, Secrets: []string{code}}
-	if err := s.service.Do(ctx, req, &out); err != nil {
+	if err := getUserInfo3rd.CallInto(ctx, s.suiteCall, userInfo3rdRequest{Code: code}, &out); err != nil {
 		if wecom.ErrorCode(err) == 40029 {
 			return nil, fmt.Errorf("suite: getuserinfo3rd: %w: %w", oauth.ErrInvalidCode, err)
 		}
@@ -117,13 +113,11 @@ func (s *Suite) UserDetail3rd(ctx context.Context, userTicket wecom.Secret) (*Us
 	if userTicket == "" {
 		return nil, fmt.Errorf("%w: empty user ticket", ErrInvalidArgument)
 	}
-	var out UserDetail3rd
-	req := &wecom.Request{Method: http.MethodPost, Path: "/cgi-bin/service/auth/getuserdetail3rd",
-		Body: map[string]string{"user_ticket": userTicket.Reveal()}, Idempotent: true, Secrets: []string{userTicket.Reveal()}}
-	if err := s.service.Do(ctx, req, &out); err != nil {
+	out, err := getUserDetail3rd.Call(ctx, s.suiteCall, userDetail3rdRequest{UserTicket: userTicket.Reveal()})
+	if err != nil {
 		return nil, fmt.Errorf("suite: getuserdetail3rd: %w", err)
 	}
-	return &out, nil
+	return out, nil
 }
 
 // Admin is an administrator of the app in an authorized corporation.
@@ -141,12 +135,12 @@ func (s *Suite) AdminList(ctx context.Context, corpID string, agentID int64) ([]
 	if err != nil {
 		return nil, err
 	}
-	var out struct {
-		Admin []Admin `json:"admin"`
+	corp, err := wecom.Bind[wecom.CorpToken](c)
+	if err != nil {
+		return nil, fmt.Errorf("suite: get_admin_list: %w", err)
 	}
-	req := &wecom.Request{Method: http.MethodPost, Path: "/cgi-bin/agent/get_admin_list",
-		Body: map[string]int64{"agentid": agentID}, Idempotent: true}
-	if err := c.Do(ctx, req, &out); err != nil {
+	out, err := getAdminList.Call(ctx, corp, adminListRequest{AgentID: agentID})
+	if err != nil {
 		return nil, fmt.Errorf("suite: get_admin_list: %w", err)
 	}
 	return out.Admin, nil

@@ -20,8 +20,7 @@ func (c *Client) Activate(ctx context.Context, corpID string, code wecom.Secret,
 	if err := errors.Join(need("corp id", corpID), need("activation code", code.Reveal()), need("userid", userID)); err != nil {
 		return err
 	}
-	body := map[string]string{"active_code": code.Reveal(), "corpid": corpID, "userid": userID}
-	return c.do(ctx, "/cgi-bin/license/active_account", body, nil, false, code.Reveal())
+	return call(ctx, c, activeAccount, activeAccountRequest{ActiveCode: code.Reveal(), CorpID: corpID, UserID: userID}, nil)
 }
 
 // ActivateByType activates an account of type typ for the member userID of
@@ -40,8 +39,7 @@ func (c *Client) ActivateByType(ctx context.Context, corpID, userID string, typ 
 	if !typ.valid() {
 		return fmt.Errorf("%w: account type must be 1 or 2, not %d", ErrInvalidArgument, int(typ))
 	}
-	body := map[string]any{"type": typ, "corpid": corpID, "userid": userID}
-	return c.do(ctx, "/cgi-bin/license/active_account_by_type", body, nil, false)
+	return call(ctx, c, activeAccountByType, activeAccountByTypeRequest{Type: typ, CorpID: corpID, UserID: userID}, nil)
 }
 
 // Activation pairs a code with the member it is for, for [Client.BatchActivate].
@@ -66,19 +64,17 @@ func (c *Client) BatchActivate(ctx context.Context, corpID string, list []Activa
 		return nil, err
 	}
 	codes := make([]string, 0, len(list))
-	items := make([]map[string]string, 0, len(list))
+	items := make([]activeItem, 0, len(list))
 	for _, a := range list {
 		if a.Code == "" || a.UserID == "" {
 			return nil, fmt.Errorf("%w: every activation needs a code and a userid", ErrInvalidArgument)
 		}
 		codes = append(codes, a.Code.Reveal())
-		items = append(items, map[string]string{"active_code": a.Code.Reveal(), "userid": a.UserID})
+		items = append(items, activeItem{ActiveCode: a.Code.Reveal(), UserID: a.UserID})
 	}
-	var out struct {
-		ActiveResult []ActivationResult `json:"active_result"`
-	}
-	body := map[string]any{"corpid": corpID, "active_list": items}
-	if err := c.do(ctx, "/cgi-bin/license/batch_active_account", body, &out, false, codes...); err != nil {
+	var out batchActiveAccountAnswer
+	req := batchActiveAccountRequest{CorpID: corpID, ActiveList: items}
+	if err := call(ctx, c, batchActiveAccount, req, &out, wecom.WithCallSecrets(codes...)); err != nil {
 		return nil, err
 	}
 	return out.ActiveResult, nil
@@ -123,11 +119,8 @@ func (c *Client) CodeInfo(ctx context.Context, corpID string, code wecom.Secret)
 	if err := errors.Join(need("corp id", corpID), need("activation code", code.Reveal())); err != nil {
 		return nil, err
 	}
-	var out struct {
-		ActiveInfo CodeInfo `json:"active_info"`
-	}
-	body := map[string]string{"corpid": corpID, "active_code": code.Reveal()}
-	if err := c.do(ctx, "/cgi-bin/license/get_active_info_by_code", body, &out, true, code.Reveal()); err != nil {
+	var out activeInfoByCodeAnswer
+	if err := call(ctx, c, getActiveInfoByCode, activeInfoByCodeRequest{CorpID: corpID, ActiveCode: code.Reveal()}, &out); err != nil {
 		return nil, err
 	}
 	return &out.ActiveInfo, nil
@@ -141,12 +134,9 @@ func (c *Client) BatchCodeInfo(ctx context.Context, corpID string, codes []wecom
 		return nil, nil, err
 	}
 	plain := reveal(codes)
-	var out struct {
-		ActiveInfoList        []CodeInfo     `json:"active_info_list"`
-		InvalidActiveCodeList []wecom.Secret `json:"invalid_active_code_list"`
-	}
-	body := map[string]any{"corpid": corpID, "active_code_list": plain}
-	if err := c.do(ctx, "/cgi-bin/license/batch_get_active_info_by_code", body, &out, true, plain...); err != nil {
+	var out batchActiveInfoByCodeAnswer
+	req := batchActiveInfoByCodeRequest{CorpID: corpID, ActiveCodeList: plain}
+	if err := call(ctx, c, batchGetActiveInfoByCode, req, &out, wecom.WithCallSecrets(plain...)); err != nil {
 		return nil, nil, err
 	}
 	return out.ActiveInfoList, out.InvalidActiveCodeList, nil
@@ -173,15 +163,8 @@ func (c *Client) ActivatedAccounts(ctx context.Context, corpID string, pageSize 
 		if err := errors.Join(need("corp id", corpID), pageLimit(pageSize)); err != nil {
 			return nil, page{}, err
 		}
-		body := map[string]any{"corpid": corpID, "cursor": cursor}
-		if pageSize > 0 {
-			body["limit"] = pageSize
-		}
-		var out struct {
-			page
-			AccountList []Account `json:"account_list"`
-		}
-		err := c.do(ctx, "/cgi-bin/license/list_actived_account", body, &out, true)
+		var out listActivedAccountAnswer
+		err := call(ctx, c, listActivedAccount, listActivedAccountRequest{CorpID: corpID, Cursor: cursor, Limit: pageSize}, &out)
 		return out.AccountList, out.page, err
 	})
 }
@@ -208,11 +191,8 @@ func (c *Client) UserActivation(ctx context.Context, corpID, userID string) (*Us
 	if err := errors.Join(need("corp id", corpID), need("userid", userID)); err != nil {
 		return nil, err
 	}
-	var out struct {
-		ActiveStatus   int           `json:"active_status"`
-		ActiveInfoList []UserAccount `json:"active_info_list"`
-	}
-	if err := c.do(ctx, "/cgi-bin/license/get_active_info_by_user", map[string]string{"corpid": corpID, "userid": userID}, &out, true); err != nil {
+	var out activeInfoByUserAnswer
+	if err := call(ctx, c, getActiveInfoByUser, corpUserRequest{CorpID: corpID, UserID: userID}, &out); err != nil {
 		return nil, err
 	}
 	return &UserActivation{Active: out.ActiveStatus == 1, Accounts: out.ActiveInfoList}, nil
@@ -246,11 +226,8 @@ func (c *Client) Transfer(ctx context.Context, corpID string, list []Transfer) (
 			return nil, fmt.Errorf("%w: every transfer needs two different userids", ErrInvalidArgument)
 		}
 	}
-	var out struct {
-		TransferResult []TransferResult `json:"transfer_result"`
-	}
-	body := map[string]any{"corpid": corpID, "transfer_list": list}
-	if err := c.do(ctx, "/cgi-bin/license/batch_transfer_license", body, &out, false); err != nil {
+	var out transferAnswer
+	if err := call(ctx, c, batchTransferLicense, transferRequest{CorpID: corpID, TransferList: list}, &out); err != nil {
 		return nil, err
 	}
 	return out.TransferResult, nil
@@ -263,10 +240,8 @@ func (c *Client) AutoActive(ctx context.Context, corpID string) (bool, error) {
 	if err := need("corp id", corpID); err != nil {
 		return false, err
 	}
-	var out struct {
-		AutoActiveStatus int `json:"auto_active_status"`
-	}
-	if err := c.do(ctx, "/cgi-bin/license/get_auto_active_status", map[string]string{"corpid": corpID}, &out, true); err != nil {
+	var out autoActiveAnswer
+	if err := call(ctx, c, getAutoActiveStatus, corpRequest{CorpID: corpID}, &out); err != nil {
 		return false, err
 	}
 	return out.AutoActiveStatus == 1, nil
@@ -283,7 +258,7 @@ func (c *Client) SetAutoActive(ctx context.Context, corpID string, on bool) erro
 	if on {
 		status = 1
 	}
-	return c.do(ctx, "/cgi-bin/license/set_auto_active_status", map[string]any{"corpid": corpID, "auto_active_status": status}, nil, true)
+	return call(ctx, c, setAutoActiveStatus, setAutoActiveRequest{CorpID: corpID, AutoActiveStatus: status}, nil)
 }
 
 // AppLicenseInfo is an app's license state in a corporation
@@ -318,7 +293,7 @@ func (c *Client) AppLicenseInfo(ctx context.Context, corpID, suiteID string) (*A
 		return nil, err
 	}
 	var out AppLicenseInfo
-	if err := c.do(ctx, "/cgi-bin/license/get_app_license_info", map[string]string{"corpid": corpID, "suite_id": suiteID}, &out, true); err != nil {
+	if err := call(ctx, c, getAppLicenseInfo, appLicenseInfoRequest{CorpID: corpID, SuiteID: suiteID}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"net/http"
 	"strings"
 	"time"
 
@@ -35,8 +34,8 @@ const (
 // Client makes the interface-license calls with a provider's
 // provider_access_token. It is safe for concurrent use.
 type Client struct {
-	c   *wecom.Client
-	now func() time.Time
+	call wecom.Caller[wecom.ProviderToken]
+	now  func() time.Time
 }
 
 // Option configures a [Client].
@@ -62,7 +61,11 @@ func New(p *suite.Provider, opts ...Option) (*Client, error) {
 	if p == nil {
 		return nil, fmt.Errorf("%w: license.New needs a *suite.Provider", suite.ErrInvalidConfig)
 	}
-	c := &Client{c: p.Client(), now: time.Now}
+	call, err := wecom.Bind[wecom.ProviderToken](p.Client())
+	if err != nil {
+		return nil, fmt.Errorf("license: %w", err)
+	}
+	c := &Client{call: call, now: time.Now}
 	for _, o := range opts {
 		if o != nil {
 			o.apply(c)
@@ -96,14 +99,14 @@ func (t AccountType) String() string {
 	return fmt.Sprintf("AccountType(%d)", int(t))
 }
 
-// do posts body to path with the provider token and decodes into out.
-// Reads are marked idempotent (safe to repeat after a transport failure);
-// orders and activations are not. secrets are scrubbed from the error.
-func (c *Client) do(ctx context.Context, path string, body, out any, idempotent bool, secrets ...string) error {
-	req := &wecom.Request{Method: http.MethodPost, Path: path, Body: body, Idempotent: idempotent, Secrets: secrets}
-	if err := c.c.Do(ctx, req, out); err != nil {
-		name := path[strings.LastIndexByte(path, '/')+1:]
-		return fmt.Errorf("license: %s: %w", name, err)
+// call sends req to ep with c's provider token and decodes into out (nil
+// to discard the answer). Whether a failed attempt is repeated is ep's
+// (endpoints.go): reads are, orders and activations are not. Secret
+// fields of req, and opts' secrets, are scrubbed from the error, which
+// names the endpoint.
+func call[Req, Resp any](ctx context.Context, c *Client, ep *wecom.Endpoint[wecom.ProviderToken, Req, Resp], req Req, out *Resp, opts ...wecom.CallOption) error {
+	if err := ep.CallInto(ctx, c.call, req, out, opts...); err != nil {
+		return fmt.Errorf("license: %s: %w", ep.Path[strings.LastIndexByte(ep.Path, '/')+1:], err)
 	}
 	return nil
 }

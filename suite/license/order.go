@@ -95,12 +95,10 @@ func (c *Client) CreateNewOrder(ctx context.Context, o NewOrder) (orderID string
 	if err := o.Duration.check(false); err != nil {
 		return "", err
 	}
-	body := map[string]any{"corpid": o.CorpID, "buyer_userid": o.BuyerUserID, "account_count": a,
-		"account_duration": Duration{Months: o.Duration.Months, Days: o.Duration.Days}}
-	var out struct {
-		OrderID string `json:"order_id"`
-	}
-	if err := c.do(ctx, "/cgi-bin/license/create_new_order", body, &out, false); err != nil {
+	req := newOrderRequest{CorpID: o.CorpID, BuyerUserID: o.BuyerUserID, AccountCount: a,
+		AccountDuration: Duration{Months: o.Duration.Months, Days: o.Duration.Days}}
+	var out orderIDAnswer
+	if err := call(ctx, c, createNewOrder, req, &out); err != nil {
 		return "", err
 	}
 	if out.OrderID == "" {
@@ -146,12 +144,8 @@ func (c *Client) CreateRenewOrderJob(ctx context.Context, corpID, jobID string, 
 			return nil, fmt.Errorf("%w: every account needs a userid and type 1 or 2", ErrInvalidArgument)
 		}
 	}
-	body := map[string]any{"corpid": corpID, "account_list": accounts}
-	if jobID != "" {
-		body["jobid"] = jobID
-	}
 	var out RenewJob
-	if err := c.do(ctx, "/cgi-bin/license/create_renew_order_job", body, &out, false); err != nil {
+	if err := call(ctx, c, createRenewOrderJob, renewOrderJobRequest{CorpID: corpID, AccountList: accounts, JobID: jobID}, &out); err != nil {
 		return nil, err
 	}
 	if out.JobID == "" {
@@ -169,12 +163,10 @@ func (c *Client) SubmitOrderJob(ctx context.Context, jobID, buyerUserID string, 
 	if err := errors.Join(need("job id", jobID), need("buyer userid", buyerUserID), d.check(true)); err != nil {
 		return "", err
 	}
-	body := map[string]any{"jobid": jobID, "buyer_userid": buyerUserID,
-		"account_duration": Duration{Months: d.Months, NewExpireTime: d.NewExpireTime}}
-	var out struct {
-		OrderID string `json:"order_id"`
-	}
-	if err := c.do(ctx, "/cgi-bin/license/submit_order_job", body, &out, false); err != nil {
+	req := submitOrderJobRequest{JobID: jobID, BuyerUserID: buyerUserID,
+		AccountDuration: Duration{Months: d.Months, NewExpireTime: d.NewExpireTime}}
+	var out orderIDAnswer
+	if err := call(ctx, c, submitOrderJob, req, &out); err != nil {
 		return "", err
 	}
 	if out.OrderID == "" {
@@ -231,10 +223,8 @@ func (c *Client) Order(ctx context.Context, orderID string) (*Order, error) {
 	if err := need("order id", orderID); err != nil {
 		return nil, err
 	}
-	var out struct {
-		Order Order `json:"order"`
-	}
-	if err := c.do(ctx, "/cgi-bin/license/get_order", map[string]string{"order_id": orderID}, &out, true); err != nil {
+	var out orderAnswer
+	if err := call(ctx, c, getOrder, orderRequest{OrderID: orderID}, &out); err != nil {
 		return nil, err
 	}
 	return &out.Order, nil
@@ -262,7 +252,6 @@ type OrderQuery struct {
 // Orders lists the provider's orders, following the cursor
 // (list_order, https://developer.work.weixin.qq.com/document/path/95647).
 func (c *Client) Orders(ctx context.Context, q OrderQuery) iter.Seq2[OrderSummary, error] {
-	body := map[string]any{}
 	var bad error
 	switch {
 	case q.Start.IsZero() != q.End.IsZero():
@@ -272,25 +261,18 @@ func (c *Client) Orders(ctx context.Context, q OrderQuery) iter.Seq2[OrderSummar
 	case q.PageSize < 0 || q.PageSize > MaxPage:
 		bad = fmt.Errorf("%w: PageSize 0 to %d", ErrInvalidArgument, MaxPage)
 	}
-	if q.CorpID != "" {
-		body["corpid"] = q.CorpID
-	}
+	req := listOrderRequest{CorpID: q.CorpID, Limit: q.PageSize}
 	if !q.Start.IsZero() {
-		body["start_time"], body["end_time"] = q.Start.Unix(), q.End.Unix()
-	}
-	if q.PageSize > 0 {
-		body["limit"] = q.PageSize
+		req.StartTime, req.EndTime = q.Start.Unix(), q.End.Unix()
 	}
 	return paginate(ctx, func(ctx context.Context, cursor string) ([]OrderSummary, page, error) {
 		if bad != nil {
 			return nil, page{}, bad
 		}
-		body["cursor"] = cursor
-		var out struct {
-			page
-			OrderList []OrderSummary `json:"order_list"`
-		}
-		err := c.do(ctx, "/cgi-bin/license/list_order", body, &out, true)
+		req := req
+		req.Cursor = cursor
+		var out listOrderAnswer
+		err := call(ctx, c, listOrder, req, &out)
 		return out.OrderList, out.page, err
 	})
 }
@@ -312,15 +294,8 @@ func (c *Client) OrderAccounts(ctx context.Context, orderID string, pageSize int
 		if err := errors.Join(need("order id", orderID), pageLimit(pageSize)); err != nil {
 			return nil, page{}, err
 		}
-		body := map[string]any{"order_id": orderID, "cursor": cursor}
-		if pageSize > 0 {
-			body["limit"] = pageSize
-		}
-		var out struct {
-			page
-			AccountList []OrderAccount `json:"account_list"`
-		}
-		err := c.do(ctx, "/cgi-bin/license/list_order_account", body, &out, true)
+		var out listOrderAccountAnswer
+		err := call(ctx, c, listOrderAccount, listOrderAccountRequest{OrderID: orderID, Cursor: cursor, Limit: pageSize}, &out)
 		return out.AccountList, out.page, err
 	})
 }
@@ -339,9 +314,5 @@ func (c *Client) CancelOrder(ctx context.Context, corpID, orderID string) error 
 	if err := need("order id", orderID); err != nil {
 		return err
 	}
-	body := map[string]string{"order_id": orderID}
-	if corpID != "" {
-		body["corpid"] = corpID
-	}
-	return c.do(ctx, "/cgi-bin/license/cancel_order", body, nil, true)
+	return call(ctx, c, cancelOrder, cancelOrderRequest{OrderID: orderID, CorpID: corpID}, nil)
 }
