@@ -39,11 +39,7 @@ var (
 		Entry: "suite.Suite.AuthInfo, suite.Suite.RefreshAuthInfo, installs",
 	}
 	// getAppQRCode answers a file (result_type 1, WeCom's default) or JSON
-	// (result_type 2). It is declared once, with the file answer; the JSON
-	// answer cannot be read through a File declaration (the transport
-	// treats a JSON answer without an errcode as malformed), so
-	// Suite.AppQRCode sends this declaration's method and path through the
-	// suite's service client instead (see qrcode.go).
+	// (result_type 2), which the transport hands over as a JSON File.
 	getAppQRCode = &wecom.Endpoint[wecom.SuiteToken, appQRCodeRequest, wecom.File]{
 		Method: http.MethodPost, Path: "/cgi-bin/service/get_app_qrcode", Doc: 95430, Idempotent: true,
 		Entry: "suite.Suite.AppQRCodePNG, suite.Suite.AppQRCode",

@@ -3,6 +3,7 @@ package suite
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -146,15 +147,16 @@ func (s *Suite) AppQRCode(ctx context.Context, opts ...QROption) (string, error)
 	if err != nil {
 		return "", err
 	}
-	// get_app_qrcode is declared once (endpoints.go), answering a file: the
-	// endpoint layer reads a JSON answer to a file declaration as an error
-	// (or, without errcode, as malformed), so this JSON variant is sent as
-	// the declaration's method and path through the suite's service
-	// client, with the same token, retries and errors.
-	var out appQRCodeAnswer
-	r := &wecom.Request{Method: getAppQRCode.Method, Path: getAppQRCode.Path, Body: req, Idempotent: getAppQRCode.Idempotent}
-	if err := s.service.Do(ctx, r, &out); err != nil {
+	// get_app_qrcode is declared once (endpoints.go), answering a file;
+	// with result_type 2 WeCom answers JSON, handed over as a JSON File.
+	f, err := getAppQRCode.Call(ctx, s.suiteCall, req)
+	if err != nil {
 		return "", fmt.Errorf("suite: get_app_qrcode: %w", err)
+	}
+	defer f.Body.Close()
+	var out appQRCodeAnswer
+	if err := json.NewDecoder(io.LimitReader(f.Body, 64<<10)).Decode(&out); err != nil {
+		return "", fmt.Errorf("suite: get_app_qrcode: answer is not the JSON result_type 2 asks for: %w", wecom.ErrMalformedResponse)
 	}
 	if out.QRCode == "" {
 		return "", errors.New("suite: get_app_qrcode: answer has no qrcode")
@@ -193,7 +195,7 @@ func (s *Suite) AppQRCodePNG(ctx context.Context, opts ...QROption) ([]byte, err
 	case len(img) > maxQRImage:
 		return nil, fmt.Errorf("suite: get_app_qrcode: image larger than %d bytes", maxQRImage)
 	case !strings.HasPrefix(f.ContentType, "image/") && !bytes.HasPrefix(img, []byte("\x89PNG")):
-		return nil, errors.New("suite: get_app_qrcode: answer is neither an image nor JSON")
+		return nil, errors.New("suite: get_app_qrcode: answer is not an image")
 	}
 	return img, nil
 }

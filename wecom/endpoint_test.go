@@ -380,8 +380,11 @@ func TestDownloadStreamsTheFile(t *testing.T) {
 	require.Equal(t, int64(len(img)), f.Size)
 	require.Equal(t, []int{42009, 0}, seen, "the rejected token was replaced; the hook saw both attempts")
 
-	_, err = downloadEP.Call(context.Background(), caller, qrRequest{Style: 9}, wecom.WithCallHeader("Range", "bytes=0-"))
-	require.ErrorIs(t, err, wecom.ErrMalformedResponse)
+	f, err = downloadEP.Call(context.Background(), caller, qrRequest{Style: 9}, wecom.WithCallHeader("Range", "bytes=0-"))
+	require.NoError(t, err, "a JSON success is handed over")
+	require.Equal(t, "application/json", f.ContentType)
+	got, _ = io.ReadAll(f.Body)
+	require.JSONEq(t, `{"errcode":0,"errmsg":"ok"}`, string(got))
 }
 
 func TestNoTokenCaller(t *testing.T) {

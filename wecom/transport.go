@@ -174,7 +174,12 @@ func (t *Transport) do(ctx context.Context, r *Request, cred *credential, out an
 		var apiErr *APIError
 		if wantFile {
 			if apiErr, err = t.decode(r.Path, data, nil); err == nil && apiErr == nil {
-				err = &kindError{msg: "wecom: " + r.Path + ": answer is JSON without an error, not a file", kind: ErrMalformedResponse}
+				// A JSON success where a file may come (get_app_qrcode
+				// answers JSON or an image, by a request field): handed
+				// over as it is, for the caller to decode.
+				t.hook(ctx, r, attempt, start, 0, nil)
+				*file = File{ContentType: "application/json", Size: int64(len(data)), Body: io.NopCloser(bytes.NewReader(data))}
+				return nil
 			}
 		} else {
 			apiErr, err = t.decode(r.Path, data, out)

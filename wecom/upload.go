@@ -143,7 +143,11 @@ func (e *exactReader) Read(p []byte) (int, error) {
 
 // File is an answer that is a file rather than JSON: a downloaded medium,
 // a QR code image. An endpoint whose Resp is File streams it: Body is
-// read straight from the connection and must be closed.
+// read straight from the connection and must be closed. When WeCom
+// answers JSON instead, an errcode becomes the call's [*APIError] as
+// usual, and a JSON success is handed over as a File whose ContentType is
+// "application/json" (an endpoint that answers either, by a request
+// field).
 type File struct {
 	// ContentType is the answer's Content-Type.
 	ContentType string
