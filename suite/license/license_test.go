@@ -563,7 +563,7 @@ func TestActivateByType(t *testing.T) {
 	require.ErrorIs(t, lic.ActivateByType(ctx, "", "u1", license.Base), license.ErrInvalidArgument)
 	require.Equal(t, before, f.srv.Calls("/cgi-bin/license/active_account_by_type"), "nothing was sent")
 	require.Equal(t, 40058, f.rawErrCode("/cgi-bin/license/active_account_by_type", map[string]any{"corpid": corpA, "userid": "u9", "type": 3}))
-	require.Equal(t, 40058, f.rawErrCode("/cgi-bin/license/active_account_by_type", map[string]any{"corpid": corpA, "type": 1}))
+	require.Equal(t, 41009, f.rawErrCode("/cgi-bin/license/active_account_by_type", map[string]any{"corpid": corpA, "type": 1}), "WeCom's missing-userid code, from the declaration's required field")
 
 	_, err = f.srv.PushSuiteTicket(ctx, suiteID) // the clock moved past the last ticket
 	require.NoError(t, err)
