@@ -7,6 +7,8 @@ import (
 	"github.com/wecomkit/wecomkit/jssdk"
 	"github.com/wecomkit/wecomkit/message"
 	"github.com/wecomkit/wecomkit/oauth"
+	"github.com/wecomkit/wecomkit/suite"
+	"github.com/wecomkit/wecomkit/suite/license"
 	"github.com/wecomkit/wecomkit/wecom"
 )
 
@@ -22,6 +24,8 @@ func Endpoints() []wecom.EndpointInfo {
 		jssdk.Endpoints(),
 		contact.Endpoints(),
 		message.Endpoints(),
+		suite.Endpoints(),
+		license.Endpoints(),
 	} {
 		out = append(out, list...)
 	}

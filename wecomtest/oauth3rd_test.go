@@ -155,7 +155,7 @@ func TestGetAdminList(t *testing.T) {
 		map[string]any{"userid": "zhangsan", "auth_type": float64(1)},
 		map[string]any{"userid": "lisi", "auth_type": float64(0)},
 	}, list["admin"])
-	require.Equal(t, 40058, errcode(f.post(t, "/cgi-bin/agent/get_admin_list", at, map[string]any{})))
+	require.Equal(t, 41011, errcode(f.post(t, "/cgi-bin/agent/get_admin_list", at, map[string]any{})), "缺少agentid参数, checked against the declaration")
 	require.Equal(t, 40014, errcode(f.post(t, "/cgi-bin/agent/get_admin_list", url.Values{"access_token": {stok}}, map[string]any{"agentid": agentID})))
 }
 
