@@ -422,3 +422,40 @@ func BenchmarkEndpointGet(b *testing.B) {
 		}
 	}
 }
+
+// A text file and a JSON error can both come as text/plain: a short JSON
+// object with an errcode is the error, anything else the file.
+func TestDownloadTextPlain(t *testing.T) {
+	text := `{"note": "a JSON file, not an error"}` + strings.Repeat(" ", 5000)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		switch r.URL.Query().Get("media_id") {
+		case "err":
+			_, _ = io.WriteString(w, `{"errcode":40007,"errmsg":"invalid media_id"}`)
+		case "json-file":
+			_, _ = io.WriteString(w, `{"note":"short JSON file"}`)
+		default:
+			_, _ = io.WriteString(w, text)
+		}
+	}))
+	defer srv.Close()
+	c, err := wecom.NewWithTokenSource(corpID, wecom.StaticToken("tok"), wecom.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	corp, _ := wecom.Bind[wecom.CorpToken](c)
+	type get struct {
+		MediaID string `json:"-" query:"media_id"`
+	}
+	ep := &wecom.Endpoint[wecom.CorpToken, get, wecom.File]{Method: http.MethodGet, Path: "/cgi-bin/media/get", Doc: 90254, Entry: "x"}
+	ctx := context.Background()
+
+	_, err = ep.Call(ctx, corp, get{"err"})
+	require.Equal(t, 40007, wecom.ErrorCode(err))
+	for id, want := range map[string]string{"json-file": `{"note":"short JSON file"}`, "long": text} {
+		f, err := ep.Call(ctx, corp, get{id})
+		require.NoError(t, err, id)
+		got, err := io.ReadAll(f.Body)
+		require.NoError(t, err)
+		require.NoError(t, f.Body.Close())
+		require.Equal(t, want, string(got), id)
+	}
+}

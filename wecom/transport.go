@@ -286,9 +286,29 @@ func (t *Transport) attempt(ctx context.Context, r *Request, body []byte, up *up
 		resp.Body.Close()
 		return nil, nil, &HTTPError{StatusCode: resp.StatusCode, Method: r.Method, Path: r.Path}
 	}
-	if wantFile && !jsonAnswer(resp.Header.Get("Content-Type")) {
+	if wantFile && !strings.Contains(resp.Header.Get("Content-Type"), "json") {
+		body := io.ReadCloser(resp.Body)
+		if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") {
+			// WeCom's errors have come as text/plain; so do text files.
+			// A short body that is a JSON object with an errcode is an
+			// error, anything else the file.
+			head, err := io.ReadAll(io.LimitReader(resp.Body, 4<<10+1))
+			if err != nil {
+				resp.Body.Close()
+				return nil, nil, fmt.Errorf("wecom: %s %s: read response: %w", r.Method, r.Path, err)
+			}
+			var env envelope
+			if len(head) <= 4<<10 && json.Unmarshal(head, &env) == nil && env.ErrCode != nil {
+				resp.Body.Close()
+				return head, nil, nil
+			}
+			body = struct {
+				io.Reader
+				io.Closer
+			}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
+		}
 		streaming = true
-		f := &File{ContentType: resp.Header.Get("Content-Type"), Size: resp.ContentLength, Body: &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}}
+		f := &File{ContentType: resp.Header.Get("Content-Type"), Size: resp.ContentLength, Body: &cancelOnClose{ReadCloser: body, cancel: cancel}}
 		if _, params, err := mime.ParseMediaType(resp.Header.Get("Content-Disposition")); err == nil {
 			f.Filename = params["filename"]
 		}
@@ -326,12 +346,6 @@ func readLimited(r io.Reader, length, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	return data, nil
-}
-
-// jsonAnswer reports whether a Content-Type is one WeCom sends JSON with:
-// a download that fails answers JSON instead of the file.
-func jsonAnswer(ct string) bool {
-	return strings.Contains(ct, "json") || strings.HasPrefix(ct, "text/plain")
 }
 
 // cancelOnClose ends a streamed answer's attempt context when its body is

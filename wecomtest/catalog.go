@@ -5,6 +5,7 @@ import (
 
 	"github.com/wecomkit/wecomkit/contact"
 	"github.com/wecomkit/wecomkit/jssdk"
+	"github.com/wecomkit/wecomkit/media"
 	"github.com/wecomkit/wecomkit/message"
 	"github.com/wecomkit/wecomkit/oauth"
 	"github.com/wecomkit/wecomkit/suite"
@@ -24,6 +25,7 @@ func Endpoints() []wecom.EndpointInfo {
 		jssdk.Endpoints(),
 		contact.Endpoints(),
 		message.Endpoints(),
+		media.Endpoints(),
 		suite.Endpoints(),
 		license.Endpoints(),
 	} {

@@ -57,6 +57,7 @@ type Server struct {
 	tp     thirdParty   // suites, providers, installs (suite.go, install.go)
 	lic    licenses     // interface licenses, id conversion, app QR codes (license.go, idconvert.go, qrcode.go)
 	con    contactState // departments, scopes, messages (contact.go, message.go)
+	med    *mediaStore  // uploaded media (media.go)
 
 	pushClient *http.Client // sends pushes to command URLs (suite.go)
 }
@@ -132,6 +133,7 @@ func NewServer(opts ...Option) *Server {
 	s.addSuiteRoutes()
 	s.addLicenseRoutes()
 	s.addContactRoutes()
+	s.addMediaRoutes()
 	s.builtin = make(map[string]bool, len(s.routes))
 	for path := range s.routes {
 		s.builtin[path] = true
