@@ -52,12 +52,16 @@ type Server struct {
 	issued uint64                 // credentials issued so far (their seq)
 	calls  map[string]int
 	faults map[string][]*pendingFault
-	dir    directory    // members, OAuth codes, user tickets (directory.go)
-	issues issueLog     // ticket issue times for WeCom's hourly limits (jsapi.go)
-	tp     thirdParty   // suites, providers, installs (suite.go, install.go)
-	lic    licenses     // interface licenses, id conversion, app QR codes (license.go, idconvert.go, qrcode.go)
-	con    contactState // departments, scopes, messages (contact.go, message.go)
-	med    *mediaStore  // uploaded media (media.go)
+	dir    directory     // members, OAuth codes, user tickets (directory.go)
+	issues issueLog      // ticket issue times for WeCom's hourly limits (jsapi.go)
+	tp     thirdParty    // suites, providers, installs (suite.go, install.go)
+	lic    licenses      // interface licenses, id conversion, app QR codes (license.go, idconvert.go, qrcode.go)
+	con    contactState  // departments, scopes, messages (contact.go, message.go)
+	med    *mediaStore   // uploaded media (media.go)
+	dw     dirWriteState // directory writes, tags, batch jobs (dirwrite.go)
+	chats  appChatState  // app group chats (appchat.go)
+	agents agentState    // app settings, menus, workbench (agent.go)
+	robots webhookState  // group robots by key (webhook.go)
 
 	pushClient *http.Client // sends pushes to command URLs (suite.go)
 }
@@ -134,6 +138,10 @@ func NewServer(opts ...Option) *Server {
 	s.addLicenseRoutes()
 	s.addContactRoutes()
 	s.addMediaRoutes()
+	s.addDirectoryWriteRoutes()
+	s.addAppChatRoutes()
+	s.addAgentRoutes()
+	s.addWebhookRoutes()
 	s.builtin = make(map[string]bool, len(s.routes))
 	for path := range s.routes {
 		s.builtin[path] = true
