@@ -51,6 +51,26 @@ func Endpoints() []wecom.EndpointInfo {
 		userGet.Info(),
 		userList.Info(),
 		userListID.Info(),
+		// write.go
+		userCreate.Info(),
+		userUpdate.Info(),
+		userDelete.Info(),
+		userBatchDelete.Info(),
+		userGetUserID.Info(),
+		userGetUserIDByEmail.Info(),
+		userConvertToOpenID.Info(),
+		userConvertToUserID.Info(),
+		departmentCreate.Info(),
+		departmentUpdate.Info(),
+		departmentDelete.Info(),
+		// tags.go
+		tagCreate.Info(),
+		tagUpdate.Info(),
+		tagDelete.Info(),
+		tagGet.Info(),
+		tagAddUsers.Info(),
+		tagDelUsers.Info(),
+		tagList.Info(),
 	}
 }
 
