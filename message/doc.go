@@ -1,10 +1,17 @@
 // Package message sends a WeCom (企业微信) app's messages (应用消息) with
-// message/send (https://developer.work.weixin.qq.com/document/path/90236)
-// and recalls them (message/recall).
+// message/send (https://developer.work.weixin.qq.com/document/path/90236),
+// recalls them (message/recall), updates template cards already sent
+// (message/update_template_card) and keeps the app's group chats
+// (appchat/create, update, get and send).
 //
 // [Client.Send] takes a [Message]: typed recipients ([Recipients]: users,
-// departments, tags, or everyone) and one [Content] — [Text], [Markdown],
-// [TextCard], [News] or a [TemplateCard] (text_notice, news_notice).
+// departments, tags, or everyone) and one [Content] — [Text], [Image],
+// [Voice], [Video], [File] (the media by the id package media's Upload
+// returns), [TextCard], [News], [MPNews], [Markdown], a
+// [MiniProgramNotice] or a [TemplateCard] (text_notice, news_notice).
+// Each content type checks itself against WeCom's limits and encodes
+// itself. [Client.SendToChat] sends the same types, but mini program
+// notices and template cards, to a chat made with [Client.CreateChat].
 //
 // Two of WeCom's behaviours lose messages without an error, and the
 // package handles both:

@@ -2,6 +2,7 @@ package message_test
 
 import (
 	"context"
+	"net/http"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -17,9 +18,14 @@ func TestEndpoints(t *testing.T) {
 		require.False(t, seen[info.Path], "%s declared twice", info.Path)
 		seen[info.Path] = true
 		require.Equal(t, wecom.AccessToken, info.Kind, info.Path)
-		require.False(t, info.Idempotent, "%s sends: it must not be repeated after a transport failure", info.Path)
+		if info.Method == http.MethodPost {
+			require.False(t, info.Idempotent, "%s sends: it must not be repeated after a transport failure", info.Path)
+		}
 	}
-	require.Equal(t, map[string]bool{"/cgi-bin/message/send": true, "/cgi-bin/message/recall": true}, seen)
+	require.Equal(t, map[string]bool{
+		"/cgi-bin/message/send": true, "/cgi-bin/message/recall": true, "/cgi-bin/message/update_template_card": true,
+		"/cgi-bin/appchat/create": true, "/cgi-bin/appchat/update": true, "/cgi-bin/appchat/get": true, "/cgi-bin/appchat/send": true,
+	}, seen)
 }
 
 func TestWrongTokenKind(t *testing.T) {

@@ -1,11 +1,13 @@
 package message_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/wecomkit/wecomkit/media"
 	"github.com/wecomkit/wecomkit/message"
 	"github.com/wecomkit/wecomkit/wecom"
 	"github.com/wecomkit/wecomkit/wecomtest"
@@ -32,6 +34,36 @@ func ExampleClient_Send() {
 	// Output:
 	// not delivered to: [lisi]
 	// cut to WeCom's limit: [text.content]
+}
+
+func ExampleClient_Send_image() {
+	// A fake WeCom; real code leaves out WithBaseURL.
+	srv := wecomtest.NewServer(wecomtest.WithApp("wwcorp", wecomtest.App{AgentID: 1000002, Secret: "app-secret"}))
+	defer srv.Close()
+	srv.AddMember("wwcorp", wecomtest.Member{UserID: "zhangsan", Name: "张三", Department: []int64{1}})
+	client, _ := wecom.New("wwcorp", "app-secret", wecom.WithAgentID(1000002), wecom.WithBaseURL(srv.URL))
+	ctx := context.Background()
+
+	// Upload the picture as a temporary medium (kept three days), then
+	// send its media id.
+	png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 100)...)
+	up, err := media.New(client).Upload(ctx, media.Image, "chart.png", bytes.NewReader(png), int64(len(png)))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, err := message.New(client, 1000002).Send(ctx, &message.Message{
+		To:      message.ToUsers("zhangsan"),
+		Content: &message.Image{MediaID: up.MediaID},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	sent := srv.Messages("wwcorp")[0]
+	fmt.Println("sent:", res.MsgID != "", sent.MsgType, "to", sent.Delivered)
+	// Output:
+	// sent: true image to [zhangsan]
 }
 
 // exampleClock stands in for the real clock: its Sleep moves time on at

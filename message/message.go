@@ -62,7 +62,7 @@ func ToUsers(userIDs ...string) Recipients { return Recipients{Users: userIDs} }
 // Message is one message to send.
 type Message struct {
 	To      Recipients
-	Content Content // *Text, *Markdown, *TextCard, *News or *TemplateCard
+	Content Content // *Text, *Image, *Voice, *Video, *File, *TextCard, *News, *MPNews, *Markdown, *MiniProgramNotice or *TemplateCard
 	// Safe marks the message confidential (safe=1: no forwarding, a
 	// watermark); WeCom honours it for text and some media types.
 	Safe bool
@@ -140,12 +140,10 @@ func New(c *wecom.Client, agentID int64, opts ...Option) *Client {
 
 // wire is message/send's body and answer in one allocation.
 type wire struct {
-	body     sendRequest
-	text     Text
-	markdown Markdown
-	textcard TextCard
-	answer   sendResponse
-	result   Result
+	body   sendRequest
+	fill   filler
+	answer sendResponse
+	result Result
 }
 
 // Send sends msg with POST /cgi-bin/message/send
@@ -292,88 +290,13 @@ func (c *Client) build(w *wire, msg *Message) error {
 		b.EnableDuplicateCheck = 1
 		b.DuplicateCheckInterval = int(msg.DuplicateCheck / time.Second)
 	}
-	var err error
-	fit := func(field string, s *string, limit int, runes bool) {
-		if err == nil {
-			err = c.fit(&w.result, field, s, limit, runes)
-		}
-	}
-	switch m := msg.Content.(type) {
-	case *Text:
-		if m == nil || m.Content == "" {
-			return invalid("empty text")
-		}
-		w.text = *m
-		fit("text.content", &w.text.Content, 2048, false)
-		b.Text = &w.text
-	case *Markdown:
-		if m == nil || m.Content == "" {
-			return invalid("empty markdown")
-		}
-		w.markdown = *m
-		fit("markdown.content", &w.markdown.Content, 2048, false)
-		b.Markdown = &w.markdown
-	case *TextCard:
-		if m == nil || m.Title == "" || m.Description == "" || m.URL == "" {
-			return invalid("a textcard needs a title, a description and a url")
-		}
-		w.textcard = *m
-		tc := &w.textcard
-		fit("textcard.title", &tc.Title, 128, false)
-		fit("textcard.description", &tc.Description, 512, false)
-		if len(tc.URL) > 2048 {
-			return invalid("textcard.url is longer than 2048 bytes") // a cut URL is a wrong URL
-		}
-		fit("textcard.btntxt", &tc.ButtonText, 4, true)
-		b.TextCard = tc
-	case *News:
-		if m == nil || len(m.Articles) == 0 || len(m.Articles) > MaxArticles {
-			n := 0
-			if m != nil {
-				n = len(m.Articles)
-			}
-			return invalid("%d news articles: 1 to %d", n, MaxArticles)
-		}
-		n := &News{Articles: append([]Article(nil), m.Articles...)}
-		for i := range n.Articles {
-			a := &n.Articles[i]
-			if a.Title == "" {
-				return invalid("news article %d has no title", i)
-			}
-			p := "news.articles." + strconv.Itoa(i)
-			fit(p+".title", &a.Title, 128, false)
-			fit(p+".description", &a.Description, 512, false)
-		}
-		b.News = n
-	case *TemplateCard:
-		if m == nil || (m.CardType != CardTextNotice && m.CardType != CardNewsNotice) {
-			return invalid("template card type must be %s or %s", CardTextNotice, CardNewsNotice)
-		}
-		switch {
-		case len(m.HorizontalContentList) > 6:
-			return invalid("%d horizontal_content_list entries: at most 6", len(m.HorizontalContentList))
-		case len(m.JumpList) > 3:
-			return invalid("%d jump_list entries: at most 3", len(m.JumpList))
-		case len(m.TaskID) > 128:
-			return invalid("task_id is longer than 128 bytes")
-		case m.MainTitle.Title == "" && m.SubTitleText == "" && m.CardType == CardTextNotice:
-			return invalid("a text_notice card needs main_title.title or sub_title_text")
-		case m.CardAction.Type == 0:
-			return invalid("a %s card needs a card_action", m.CardType)
-		}
-		tc := *m
-		fit("template_card.main_title.title", &tc.MainTitle.Title, 36, true)
-		fit("template_card.main_title.desc", &tc.MainTitle.Desc, 44, true)
-		b.TemplateCard = &tc
-	default:
-		return invalid("unsupported content %T", msg.Content)
-	}
-	return err
+	w.fill = filler{body: &b.body, strict: c.strict, result: &w.result}
+	return msg.Content.fill(&w.fill)
 }
 
-// fit cuts *s to limit bytes (or characters), at a character boundary,
-// and records the field — or, for a strict client, refuses it.
-func (c *Client) fit(r *Result, field string, s *string, limit int, runes bool) error {
+// fitField cuts *s to limit bytes (or characters), at a character
+// boundary, and records the field in r — or, if strict, refuses it.
+func fitField(r *Result, strict bool, field string, s *string, limit int, runes bool) error {
 	var cut string
 	if runes {
 		if utf8.RuneCountInString(*s) <= limit {
@@ -386,7 +309,7 @@ func (c *Client) fit(r *Result, field string, s *string, limit int, runes bool) 
 		}
 		cut = CutBytes(*s, limit)
 	}
-	if c.strict {
+	if strict {
 		unit := "bytes"
 		if runes {
 			unit = "characters"
