@@ -261,7 +261,7 @@ const (
 	maxCardJumps        = 3
 	maxCardMenuActions  = 3
 	maxTaskIDBytes      = 128
-	maxMediaIDBytes     = 256 // the server's own guard: WeCom's ids are far shorter
+	maxMediaIDBytes     = 256 // the client's own guard, not WeCom's: its ids are far shorter
 )
 
 // filler is what a [Content] fills: the request's body, scratch space

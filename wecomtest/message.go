@@ -29,7 +29,13 @@ type SentMessage struct {
 	// WeCom's byte limits the way WeCom cuts them, which can split a
 	// UTF-8 character: "text.content", "markdown.content",
 	// "textcard.title", "textcard.description", "textcard.url",
-	// "textcard.btntxt", "news.articles.N.title", "news.articles.N.description".
+	// "textcard.btntxt", "news.articles.N.title", "news.articles.N.description",
+	// "video.title", "video.description", "mpnews.articles.N.title" (and
+	// .author, .digest, .content), "miniprogram_notice.title" (and
+	// .description, .appid, .content_item.N.key, .content_item.N.value,
+	// cut in characters); media ids as "image.media_id", "voice.media_id",
+	// "video.media_id", "file.media_id", "mpnews.articles.N.thumb.media_id";
+	// a template card's type as "template_card.card_type".
 	Fields map[string]string
 	// Delivered lists the members (userids as stored) the message reached.
 	Delivered []string
