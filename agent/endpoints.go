@@ -63,5 +63,5 @@ type setRequest struct {
 
 type menuCreateRequest struct {
 	AgentID int64    `json:"-" query:"agentid" wecom:"required"`
-	Buttons []Button `json:"button" wecom:"required"`
+	Buttons []Button `json:"button"` // an empty list is WeCom's 40016 (button count), not a missing field
 }

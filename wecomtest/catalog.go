@@ -3,10 +3,12 @@ package wecomtest
 import (
 	"sync"
 
+	"github.com/wecomkit/wecomkit/agent"
 	"github.com/wecomkit/wecomkit/contact"
 	"github.com/wecomkit/wecomkit/jssdk"
 	"github.com/wecomkit/wecomkit/media"
 	"github.com/wecomkit/wecomkit/message"
+	"github.com/wecomkit/wecomkit/message/webhook"
 	"github.com/wecomkit/wecomkit/oauth"
 	"github.com/wecomkit/wecomkit/suite"
 	"github.com/wecomkit/wecomkit/suite/license"
@@ -25,7 +27,9 @@ func Endpoints() []wecom.EndpointInfo {
 		jssdk.Endpoints(),
 		contact.Endpoints(),
 		message.Endpoints(),
+		webhook.Endpoints(),
 		media.Endpoints(),
+		agent.Endpoints(),
 		suite.Endpoints(),
 		license.Endpoints(),
 	} {

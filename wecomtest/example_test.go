@@ -30,7 +30,8 @@ func ExampleNewServer() {
 	clock.Advance(3 * time.Hour) // the token has expired: fetched again
 	_, _ = client.AccessToken(ctx)
 
-	// An endpoint wecomtest does not model, with the same token checks.
+	// A handler of the test's own, in place of the built-in model, with
+	// the same token and declaration checks.
 	srv.HandleFunc("/cgi-bin/agent/get", func(w http.ResponseWriter, _ *http.Request, c wecomtest.Caller) {
 		wecomtest.WriteJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "agentid": c.AgentID})
 	})
@@ -42,7 +43,7 @@ func ExampleNewServer() {
 	var agent struct {
 		AgentID int64 `json:"agentid"`
 	}
-	err := client.Get(ctx, "/cgi-bin/agent/get", nil, &agent)
+	err := client.Get(ctx, "/cgi-bin/agent/get", url.Values{"agentid": {"1000002"}}, &agent)
 	fmt.Println(err, agent.AgentID, srv.Calls("/cgi-bin/gettoken"), srv.Calls("/cgi-bin/agent/get"))
 	// Output: <nil> 1000002 4 2
 }

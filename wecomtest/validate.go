@@ -110,6 +110,7 @@ var missingFieldCodes = map[string]int{
 	"register_code":   84021,
 	"auth_corpid":     84054,
 	"user_ticket":     84090,
+	"key":             93000, // the group robot's webhook key (the server's choice, as for an unknown key: see webhook.go)
 }
 
 // missingTokenCode is WeCom's code for a call without its token in param:

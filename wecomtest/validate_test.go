@@ -29,7 +29,7 @@ var (
 		"code": 41008, "auth_code": 41008, "userid": 41009, "url": 41010, "agentid": 41011, "title": 41016,
 		"tagid": 41017, "department": 41019, "suite_id": 41021, "suite_ticket": 41023, "suite_secret": 41024,
 		"permanent_code": 41025, "description": 41033, "external_userid": 41035, "templateid": 84019,
-		"register_code": 84021, "auth_corpid": 84054, "user_ticket": 84090,
+		"register_code": 84021, "auth_corpid": 84054, "user_ticket": 84090, "key": 93000,
 	}
 )
 

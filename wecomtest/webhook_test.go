@@ -65,9 +65,24 @@ func TestRobotAnswersAsWeCom(t *testing.T) {
 	require.Equal(t, "hi", got[0].Content)
 	require.Nil(t, srv.RobotMessages("nope"))
 
-	require.Equal(t, 93000, robotPost(t, srv, http.MethodPost, "/cgi-bin/webhook/upload_media", "nope", ""))
-	require.Equal(t, 40005, robotPost(t, srv, http.MethodPost, "/cgi-bin/webhook/upload_media", "k1&type=image", ""))
-	require.Equal(t, 41005, robotPost(t, srv, http.MethodPost, "/cgi-bin/webhook/upload_media", "k1&type=file", "not multipart"))
+	// Uploads whose file part passes the declaration checks: the robot's
+	// own answers.
+	upload := func(query string) int {
+		t.Helper()
+		body := "--b\r\nContent-Disposition: form-data; name=\"media\"; filename=\"a.txt\"; filelength=6\r\nContent-Type: application/octet-stream\r\n\r\nhello!\r\n--b--\r\n"
+		req, err := http.NewRequest(http.MethodPost, srv.URL+"/cgi-bin/webhook/upload_media?"+query, strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "multipart/form-data; boundary=b")
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		var answer struct{ Errcode int }
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&answer))
+		return answer.Errcode
+	}
+	require.Equal(t, 93000, upload("type=file&key=nope"))
+	require.Equal(t, 40005, upload("type=image&key=k1"))
+	require.Equal(t, 44001, robotPost(t, srv, http.MethodPost, "/cgi-bin/webhook/upload_media", "k1&type=file", "not multipart"), "no file part: the declaration check")
 }
 
 func md5hex(s string) string {

@@ -38,11 +38,11 @@ func main() {
 
 // domains are the packages endpoints are grouped by, in the document's
 // order; a package not listed comes after them, by name.
-var domains = []string{"wecom", "oauth", "jssdk", "contact", "message", "media", "suite", "suite/license"}
+var domains = []string{"wecom", "oauth", "jssdk", "contact", "message", "message/webhook", "media", "agent", "suite", "suite/license"}
 
 // packagePaths maps an Entry's leading package name to its domain, where
 // the two differ.
-var packagePaths = map[string]string{"license": "suite/license"}
+var packagePaths = map[string]string{"license": "suite/license", "webhook": "message/webhook"}
 
 // domainOf returns the package of the first Go entry point of info.
 func domainOf(info wecom.EndpointInfo) string {
