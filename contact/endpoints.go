@@ -44,7 +44,7 @@ var userListID = &wecom.Endpoint[wecom.CorpToken, *userListIDRequest, userListID
 // Endpoints describes the WeCom endpoints this package calls, for coverage
 // reports and fakes (wecomtest checks every call against them).
 func Endpoints() []wecom.EndpointInfo {
-	return []wecom.EndpointInfo{
+	return append([]wecom.EndpointInfo{
 		departmentSimpleList.Info(),
 		departmentList.Info(),
 		departmentGet.Info(),
@@ -71,7 +71,7 @@ func Endpoints() []wecom.EndpointInfo {
 		tagAddUsers.Info(),
 		tagDelUsers.Info(),
 		tagList.Info(),
-	}
+	}, append(batchEndpoints(), linkedEndpoints()...)...)
 }
 
 // departmentTreeRequest asks for department ID and everything below it;

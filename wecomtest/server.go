@@ -62,6 +62,8 @@ type Server struct {
 	chats  appChatState  // app group chats (appchat.go)
 	agents agentState    // app settings, menus, workbench (agent.go)
 	robots webhookState  // group robots by key (webhook.go)
+	batch  batchState    // batch import and export jobs (batch.go)
+	linked linkedState   // invites, join QR codes, linked corporations (linkedcorp.go)
 
 	pushClient *http.Client // sends pushes to command URLs (suite.go)
 }
@@ -142,6 +144,8 @@ func NewServer(opts ...Option) *Server {
 	s.addAppChatRoutes()
 	s.addAgentRoutes()
 	s.addWebhookRoutes()
+	s.addBatchRoutes()
+	s.addLinkedCorpRoutes()
 	s.builtin = make(map[string]bool, len(s.routes))
 	for path := range s.routes {
 		s.builtin[path] = true
