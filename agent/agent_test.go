@@ -195,5 +195,5 @@ func TestEndpointDeclarations(t *testing.T) {
 		require.False(t, seen[e.Path], "declared twice: %s", e.Path)
 		seen[e.Path] = true
 	}
-	require.Len(t, seen, 6)
+	require.Len(t, seen, 9)
 }

@@ -37,7 +37,10 @@ var (
 // Endpoints describes the WeCom endpoints this package calls, for coverage
 // reports and fakes (wecomtest checks every call against them).
 func Endpoints() []wecom.EndpointInfo {
-	return []wecom.EndpointInfo{get.Info(), list.Info(), set.Info(), menuCreate.Info(), menuGet.Info(), menuDelete.Info()}
+	return []wecom.EndpointInfo{
+		get.Info(), list.Info(), set.Info(), menuCreate.Info(), menuGet.Info(), menuDelete.Info(),
+		setWorkbenchTemplate.Info(), getWorkbenchTemplate.Info(), setWorkbenchData.Info(),
+	}
 }
 
 type agentIDRequest struct {

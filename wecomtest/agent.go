@@ -31,6 +31,7 @@ type agentState struct {
 	mu       sync.Mutex
 	settings map[agentKey]*agentSettings
 	menus    map[agentKey]json.RawMessage // the button array as created
+	wb       workbenchState
 }
 
 type agentKey struct {
@@ -57,6 +58,14 @@ func (s *Server) addAgentRoutes() {
 	s.routes["/cgi-bin/menu/create"] = s.authed(s.handleMenuCreate)
 	s.routes["/cgi-bin/menu/get"] = s.authed(s.handleMenuGet)
 	s.routes["/cgi-bin/menu/delete"] = s.authed(s.handleMenuDelete)
+	s.agents.wb = workbenchState{
+		templates: make(map[agentKey]json.RawMessage),
+		types:     make(map[agentKey]string),
+		data:      make(map[agentKey]map[string]json.RawMessage),
+	}
+	s.routes["/cgi-bin/agent/set_workbench_template"] = s.authed(s.handleSetWorkbenchTemplate)
+	s.routes["/cgi-bin/agent/get_workbench_template"] = s.authed(s.handleGetWorkbenchTemplate)
+	s.routes["/cgi-bin/agent/set_workbench_data"] = s.authed(s.handleSetWorkbenchData)
 }
 
 // settingsLocked returns the app's settings, made with defaults on first
@@ -340,4 +349,141 @@ func (s *Server) AgentMenu(corpID string, agentID int64) (json.RawMessage, bool)
 	defer st.mu.Unlock()
 	m, ok := st.menus[agentKey{corpID, agentID}]
 	return bytes.Clone(m), ok
+}
+
+// workbenchState holds the apps' workbench templates and the members'
+// own data (doc 92535).
+type workbenchState struct {
+	mu        sync.Mutex
+	templates map[agentKey]json.RawMessage            // the template as set, replace_user_data included
+	types     map[agentKey]string                     // the template's type
+	data      map[agentKey]map[string]json.RawMessage // member data by userid
+}
+
+// handleSetWorkbenchTemplate serves POST
+// /cgi-bin/agent/set_workbench_template.
+func (s *Server) handleSetWorkbenchTemplate(w http.ResponseWriter, r *http.Request, caller Caller) {
+	var body map[string]json.RawMessage
+	if json.NewDecoder(r.Body).Decode(&body) != nil {
+		writeError(w, 47001, "")
+		return
+	}
+	k, ok := agentFor(w, string(body["agentid"]), caller)
+	if !ok {
+		return
+	}
+	typ, ok := workbenchType(w, body)
+	if !ok {
+		return
+	}
+	delete(body, "agentid")
+	raw, _ := json.Marshal(body)
+	st := &s.agents.wb
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.templates[k], st.types[k] = raw, typ
+	var replace bool
+	_ = json.Unmarshal(body["replace_user_data"], &replace)
+	if replace || typ == "normal" {
+		delete(st.data, k)
+	}
+	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok"})
+}
+
+// handleGetWorkbenchTemplate serves POST
+// /cgi-bin/agent/get_workbench_template: type normal until one is set.
+func (s *Server) handleGetWorkbenchTemplate(w http.ResponseWriter, r *http.Request, caller Caller) {
+	var body map[string]json.RawMessage
+	if json.NewDecoder(r.Body).Decode(&body) != nil {
+		writeError(w, 47001, "")
+		return
+	}
+	k, ok := agentFor(w, string(body["agentid"]), caller)
+	if !ok {
+		return
+	}
+	st := &s.agents.wb
+	st.mu.Lock()
+	raw := st.templates[k]
+	st.mu.Unlock()
+	out := map[string]json.RawMessage{}
+	if raw != nil {
+		_ = json.Unmarshal(raw, &out)
+	} else {
+		out["type"] = json.RawMessage(`"normal"`)
+	}
+	out["errcode"], out["errmsg"] = json.RawMessage("0"), json.RawMessage(`"ok"`)
+	writeJSON(w, out)
+}
+
+// handleSetWorkbenchData serves POST /cgi-bin/agent/set_workbench_data:
+// the data's type must be the template's (40058 otherwise, the fake's
+// choice), and the member must exist (60111).
+func (s *Server) handleSetWorkbenchData(w http.ResponseWriter, r *http.Request, caller Caller) {
+	var body map[string]json.RawMessage
+	if json.NewDecoder(r.Body).Decode(&body) != nil {
+		writeError(w, 47001, "")
+		return
+	}
+	k, ok := agentFor(w, string(body["agentid"]), caller)
+	if !ok {
+		return
+	}
+	typ, ok := workbenchType(w, body)
+	if !ok {
+		return
+	}
+	var userID string
+	_ = json.Unmarshal(body["userid"], &userID)
+	s.mu.Lock()
+	known := s.memberLocked(caller.CorpID, userID) != nil
+	s.mu.Unlock()
+	if !known {
+		writeError(w, 60111, "")
+		return
+	}
+	st := &s.agents.wb
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if want := st.types[k]; want == "" || want == "normal" || want != typ {
+		writeError(w, 40058, "workbench data type does not match the template's")
+		return
+	}
+	delete(body, "agentid")
+	delete(body, "userid")
+	raw, _ := json.Marshal(body)
+	if st.data[k] == nil {
+		st.data[k] = make(map[string]json.RawMessage)
+	}
+	st.data[k][userID] = raw
+	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok"})
+}
+
+// workbenchType reads and checks a view's type and its content field.
+func workbenchType(w http.ResponseWriter, body map[string]json.RawMessage) (string, bool) {
+	var typ string
+	_ = json.Unmarshal(body["type"], &typ)
+	switch typ {
+	case "normal":
+		return typ, true
+	case "keydata", "image", "list", "webview":
+		if len(body[typ]) == 0 || string(body[typ]) == "null" {
+			writeError(w, 40058, "workbench "+typ+" without its content")
+			return "", false
+		}
+		return typ, true
+	}
+	writeError(w, 40058, "invalid workbench type")
+	return "", false
+}
+
+// WorkbenchData returns what member userID of corpID sees of app agentID
+// on the workbench (the view as set_workbench_data received it, without
+// agentid and userid), if any.
+func (s *Server) WorkbenchData(corpID string, agentID int64, userID string) (json.RawMessage, bool) {
+	st := &s.agents.wb
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	raw, ok := st.data[agentKey{corpID, agentID}][userID]
+	return raw, ok
 }
