@@ -50,6 +50,7 @@ func Endpoints() []wecom.EndpointInfo {
 	return []wecom.EndpointInfo{
 		messageSend.Info(), messageRecall.Info(), updateTemplateCard.Info(),
 		appchatCreate.Info(), appchatUpdate.Info(), appchatGet.Info(), appchatSend.Info(),
+		linkedSend.Info(), // linked.go
 	}
 }
 

@@ -25,6 +25,7 @@ func TestEndpoints(t *testing.T) {
 	require.Equal(t, map[string]bool{
 		"/cgi-bin/message/send": true, "/cgi-bin/message/recall": true, "/cgi-bin/message/update_template_card": true,
 		"/cgi-bin/appchat/create": true, "/cgi-bin/appchat/update": true, "/cgi-bin/appchat/get": true, "/cgi-bin/appchat/send": true,
+		"/cgi-bin/linkedcorp/message/send": true,
 	}, seen)
 }
 

@@ -345,7 +345,15 @@ func queryDept(w http.ResponseWriter, r *http.Request, name string, required boo
 	return id, true
 }
 
-func departmentJSON(d *Department) map[string]any {
+// departmentJSON is d as department/list and department/get describe it.
+// A third-party app gets what WeCom gives it (doc 90208): since 2020-06-30
+// no department names — the name field carries the id instead — and
+// name_en and department_leader only for third-party contact apps, which
+// the fake does not model.
+func departmentJSON(d *Department, thirdParty bool) map[string]any {
+	if thirdParty {
+		return map[string]any{"id": d.ID, "name": strconv.FormatInt(d.ID, 10), "parentid": d.ParentID, "order": d.Order}
+	}
 	leaders := d.Leaders
 	if leaders == nil {
 		leaders = []string{}
@@ -381,12 +389,13 @@ func (s *Server) listDepartments(w http.ResponseWriter, r *http.Request, c Calle
 		return
 	}
 	out := make([]map[string]any, 0, 16)
+	thirdParty := full && s.thirdPartyAgentLocked(c)
 	for _, d := range idx.subtree(id) {
 		if !idx.deptVisible(c, d.ID) {
 			continue
 		}
 		if full {
-			out = append(out, departmentJSON(d))
+			out = append(out, departmentJSON(d, thirdParty))
 		} else {
 			out = append(out, map[string]any{"id": d.ID, "parentid": d.ParentID, "order": d.Order})
 		}
@@ -414,7 +423,7 @@ func (s *Server) handleDepartmentGet(w http.ResponseWriter, r *http.Request, c C
 	case !idx.deptVisible(c, id):
 		writeError(w, 60011, "no privilege to access/modify contact/party/agent")
 	default:
-		writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "department": departmentJSON(d)})
+		writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "department": departmentJSON(d, s.thirdPartyAgentLocked(c))})
 	}
 }
 
@@ -441,7 +450,7 @@ type memberJSON struct {
 	UserID         string  `json:"userid"`
 	Name           string  `json:"name"`
 	Department     []int64 `json:"department"`
-	Position       string  `json:"position"`
+	Position       *string `json:"position,omitempty"`
 	Status         int     `json:"status"`
 	MainDepartment *int64  `json:"main_department,omitempty"`
 	Gender         *string `json:"gender,omitempty"`
@@ -452,10 +461,17 @@ type memberJSON struct {
 	OpenUserID     string  `json:"open_userid,omitempty"`
 }
 
+// memberJSONLocked is m as user/list describes it to caller c. A
+// third-party (not 代开发) app gets what WeCom gives it (docs 90196,
+// 90201): the userid in place of the name (since 2020-06-30 for every
+// third-party app: 使用userid代替name), no position and none of the
+// sensitive fields (third-party contact apps only, and not for members
+// the third party did not create), and the open_userid, which only
+// third-party apps get.
 func (s *Server) memberJSONLocked(c Caller, m *Member, legacy bool) memberJSON {
-	out := memberJSON{UserID: m.UserID, Name: m.Name, Department: m.Department, Position: m.Position, Status: 1}
+	out := memberJSON{UserID: m.UserID, Name: m.Name, Department: m.Department, Position: &m.Position, Status: 1}
 	if s.thirdPartyAgentLocked(c) {
-		// "仅第三方应用可获取" (docs 90196, 90201).
+		out.Name, out.Position, legacy = m.UserID, nil, false
 		out.OpenUserID = openUserID(c.CorpID, m.UserID)
 	}
 	if out.Department == nil {
@@ -529,14 +545,21 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, c Caller, ful
 		UserID     string  `json:"userid"`
 		Name       string  `json:"name"`
 		Department []int64 `json:"department"`
+		OpenUserID string  `json:"open_userid,omitempty"`
 	}
+	thirdParty := s.thirdPartyAgentLocked(c)
 	out := make([]simple, 0, len(members))
 	for _, m := range members {
 		dept := m.Department
 		if dept == nil {
 			dept = []int64{}
 		}
-		out = append(out, simple{m.UserID, m.Name, dept})
+		row := simple{UserID: m.UserID, Name: m.Name, Department: dept}
+		if thirdParty {
+			// The same rules as user/list (doc 90200).
+			row.Name, row.OpenUserID = m.UserID, openUserID(c.CorpID, m.UserID)
+		}
+		out = append(out, row)
 	}
 	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "userlist": out})
 }

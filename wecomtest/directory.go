@@ -226,7 +226,10 @@ func (s *Server) handleGetUserDetail(w http.ResponseWriter, r *http.Request, cal
 
 // handleUserGet serves GET /cgi-bin/user/get (doc 90196). Since
 // 2022-06-20 20:00, apps created after that moment no longer receive the
-// sensitive fields; [App.Legacy] apps still do.
+// sensitive fields; [App.Legacy] apps still do. A third-party app's token
+// gets what WeCom gives third-party apps (docs 90196, 90201; see
+// memberJSONLocked): the userid in place of the name, no position, no
+// sensitive fields, and the member's open_userid.
 func (s *Server) handleUserGet(w http.ResponseWriter, r *http.Request, caller Caller) {
 	userID := r.URL.Query().Get("userid")
 	if userID == "" {
@@ -251,7 +254,11 @@ func (s *Server) handleUserGet(w http.ResponseWriter, r *http.Request, caller Ca
 	if len(dept) > 0 {
 		out["main_department"] = dept[0]
 	}
-	if app := s.appLocked(caller); app != nil && app.Legacy {
+	if s.thirdPartyAgentLocked(caller) {
+		out["name"] = m.UserID
+		delete(out, "position")
+		out["open_userid"] = openUserID(caller.CorpID, m.UserID)
+	} else if app := s.appLocked(caller); app != nil && app.Legacy {
 		out["gender"] = gender(m)
 		out["mobile"] = m.Mobile
 		out["email"] = m.Email

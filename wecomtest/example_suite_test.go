@@ -78,6 +78,7 @@ func ExampleServer_InstallQR() {
 	var user struct {
 		Name string `json:"name"`
 	}
+	// A third-party app reads the userid in place of the name (doc 90196).
 	err = corp.Get(ctx, "/cgi-bin/user/get", map[string][]string{"userid": {"zhangsan"}}, &user)
 	fmt.Println(err, user.Name, srv.SuiteAgentID(suite, "ww-cust"), len(srv.CorpTokens(suite, "ww-cust")))
 
@@ -88,6 +89,6 @@ func ExampleServer_InstallQR() {
 	// pushed suite_ticket
 	// pushed create_auth
 	// <nil> ww-cust from-qr true
-	// <nil> 张三 1000002 2
+	// <nil> zhangsan 1000002 2
 	// 40078
 }

@@ -455,7 +455,9 @@ func TestCorpToken(t *testing.T) {
 	at := url.Values{"access_token": {ctok}}
 	require.Equal(t, 0, errcode(f.post(t, "/cgi-bin/get_jsapi_ticket", at, nil)))
 	u := f.post(t, "/cgi-bin/user/get", url.Values{"access_token": {ctok}, "userid": {"zhangsan"}}, nil)
-	require.Equal(t, "张三", u["name"])
+	// A third-party app gets the userid in place of the name (doc 90196:
+	// 使用userid代替name, for every third-party app since 2020-06-30).
+	require.Equal(t, "zhangsan", u["name"])
 
 	// Through the client.
 	tr, err := wecom.NewTransport(wecom.WithBaseURL(f.srv.URL))
