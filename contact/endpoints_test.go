@@ -22,7 +22,7 @@ func TestEndpoints(t *testing.T) {
 		seen[info.Path] = true
 		require.Equal(t, wecom.AccessToken, info.Kind, info.Path)
 	}
-	require.Len(t, seen, 24+9) // + invite.go and linked.go
+	require.Len(t, seen, 24+9+9) // + invite.go and linked.go, batch.go and export.go
 }
 
 // TestEndpointQueries pins the query each call sends: department ids of 0
