@@ -83,7 +83,12 @@ func readUpload(w http.ResponseWriter, r *http.Request) (filename string, data [
 			continue
 		}
 		_, dp, _ := mime.ParseMediaType(p.Header.Get("Content-Disposition"))
-		data, err := io.ReadAll(p)
+		var buf bytes.Buffer
+		if n, err := strconv.ParseInt(dp["filelength"], 10, 64); err == nil && n > 0 && n <= maxFakeUpload {
+			buf.Grow(int(n) + bytes.MinRead) // one allocation for the file, not a doubling series
+		}
+		_, err = buf.ReadFrom(p)
+		data := buf.Bytes()
 		if err != nil {
 			writeError(w, 41005, "media data missing")
 			return "", nil, false

@@ -146,19 +146,24 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request, info *wecom.Endpo
 	}
 	q := r.URL.Query()
 	var body map[string]json.RawMessage
-	if info.Method == http.MethodPost {
+	if info.Method == http.MethodPost && info.Upload != "" {
+		// An upload is checked from its first bytes only: the file itself
+		// streams on to the handler, never held twice.
+		var head bytes.Buffer
+		code, msg := checkUpload(r.Header.Get("Content-Type"), io.TeeReader(io.LimitReader(r.Body, maxValidatedBody), &head), info.Upload)
+		r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(head.Bytes()), r.Body))
+		if code != 0 {
+			writeError(w, code, msg)
+			return false
+		}
+	} else if info.Method == http.MethodPost {
 		b, err := io.ReadAll(io.LimitReader(r.Body, maxValidatedBody+1))
 		if err != nil || len(b) > maxValidatedBody {
 			writeError(w, codeBadJSON, "")
 			return false
 		}
 		r.Body = io.NopCloser(bytes.NewReader(b))
-		if info.Upload != "" {
-			if code, msg := checkUpload(r.Header.Get("Content-Type"), b, info.Upload); code != 0 {
-				writeError(w, code, msg)
-				return false
-			}
-		} else if json.Unmarshal(b, &body) != nil || body == nil {
+		if json.Unmarshal(b, &body) != nil || body == nil {
 			writeError(w, codeBadJSON, "")
 			return false
 		}
@@ -210,13 +215,15 @@ func emptyJSON(v json.RawMessage) bool {
 
 // checkUpload checks an upload's body: multipart/form-data with a part
 // named field that has a filename and a filelength, as WeCom's upload
-// APIs want (doc 90253). It returns 0 when the body is right.
-func checkUpload(contentType string, body []byte, field string) (int, string) {
+// APIs want (doc 90253). It returns 0 when the body is right, having
+// read no further than that part's header (and the multipart reader's
+// buffer).
+func checkUpload(contentType string, body io.Reader, field string) (int, string) {
 	mt, params, err := mime.ParseMediaType(contentType)
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
 		return codeNoMedia, "not multipart/form-data"
 	}
-	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
+	mr := multipart.NewReader(body, params["boundary"])
 	for {
 		p, err := mr.NextPart()
 		if err != nil {

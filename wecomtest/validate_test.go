@@ -295,10 +295,10 @@ func TestCheckUpload(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			ct, body := build(tc.disposition)
-			code, _ := wecomtest.CheckUpload(ct, body, "media")
+			code, _ := wecomtest.CheckUpload(ct, bytes.NewReader(body), "media")
 			require.Equal(t, tc.want, code)
 		})
 	}
-	code, _ := wecomtest.CheckUpload("application/json", []byte("{}"), "media")
+	code, _ := wecomtest.CheckUpload("application/json", bytes.NewReader([]byte("{}")), "media")
 	require.Equal(t, wantNoMedia, code)
 }
