@@ -3,10 +3,13 @@ package contact
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"runtime/metrics"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/wecomkit/wecomkit/wecom"
 )
@@ -114,10 +117,14 @@ func (s *Source) CorpID() string {
 // (60011) only leaves its members' details unknown.
 //
 // Memory stays close to the snapshot itself: list_id's rows are streamed
-// into one compact slice, and user/list answers are decoded into a
-// buffer per worker and merged at once.
+// into a compact directory (sorted ids and one array of department ids),
+// user/list answers are decoded into a buffer per worker and folded into
+// it at once, and the members — 280 bytes each — are made only at the
+// end, so that the many short-lived answers of the detail calls never
+// share the heap with them.
 func (s *Source) Fetch(ctx context.Context) (*Snapshot, error) {
 	snap := &Snapshot{Taken: s.now()}
+	var dir *compactDir
 	if s.structure != nil {
 		nodes, err := s.structure.DepartmentIDs(ctx, 0)
 		if err != nil {
@@ -127,31 +134,124 @@ func (s *Source) Fetch(ctx context.Context) (*Snapshot, error) {
 		for i, n := range nodes {
 			snap.Departments[i] = Department{ID: n.ID, ParentID: n.ParentID, Order: n.Order, Known: FieldParentID | FieldOrder}
 		}
-		var rows []DeptUser
+		// Rows gather in fixed chunks, copied once into a slice of the
+		// final size: append's growth would allocate it several times
+		// over.
+		var (
+			chunks [][]DeptUser
+			n      int
+		)
 		for row, err := range s.structure.UserIDs(ctx, WithPageSize(s.pageSize)) {
 			if err != nil {
 				return nil, err
 			}
-			rows = append(rows, row)
+			if len(chunks) == 0 || len(chunks[len(chunks)-1]) == rowChunk {
+				chunks = append(chunks, make([]DeptUser, 0, rowChunk))
+			}
+			chunks[len(chunks)-1] = append(chunks[len(chunks)-1], row)
+			n++
 		}
-		snap.Users = usersFromRows(rows)
+		rows := make([]DeptUser, 0, n)
+		for i, c := range chunks {
+			rows = append(rows, c...)
+			chunks[i] = nil
+		}
+		dir = compactRows(rows)
 	}
 	snap.Sort()
 	if s.details != nil {
-		if err := s.fetchDetails(ctx, snap); err != nil {
+		if err := s.fetchDetails(ctx, snap, dir); err != nil {
 			return nil, err
 		}
-		snap.Sort()
 	}
+	if dir != nil {
+		collectBefore(uint64(len(dir.ids)) * uint64(unsafe.Sizeof(User{})))
+		snap.Users = dir.users()
+	}
+	snap.Sort()
 	return snap, nil
 }
 
-// usersFromRows turns list_id's rows into members sorted by id, their
-// department lists sharing one backing array. A member is keyed by the
-// row's userid, or by its open_userid when the rows carry no userid (a
+// rowChunk is how many list_id rows (40 bytes each) Fetch gathers per
+// allocation.
+const rowChunk = 4096
+
+// collectBefore runs a garbage collection before an allocation of size
+// bytes that is large next to the live heap. The detail calls leave up
+// to the live heap again in garbage (their answers, the HTTP exchanges),
+// and the members' array, the largest allocation of a fetch, would
+// otherwise come on top of it and raise the peak by its own size. In a
+// process whose heap dwarfs the directory the collection would cost much
+// and save little, so it is skipped there; where it runs it takes a few
+// milliseconds against the second or more of a full fetch's calls.
+func collectBefore(size uint64) {
+	m := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/memory/classes/heap/objects:bytes"}, {Name: "/gc/heap/goal:bytes"}}
+	metrics.Read(m)
+	for _, s := range m {
+		if s.Value.Kind() != metrics.KindUint64 {
+			return
+		}
+	}
+	live, now, goal := m[0].Value.Uint64(), m[1].Value.Uint64(), m[2].Value.Uint64()
+	// Only where it pays: the array is large next to what is live, and
+	// it and the syncer's allocations after it (half as much again)
+	// would pass the collector's goal on top of the garbage there is.
+	if size >= live/4 && now+size+size/2 > goal {
+		runtime.GC()
+	}
+}
+
+// compactDir is the directory as list_id's rows describe it, with the
+// details user/list adds, in far less memory than []User: members sorted
+// by id, their departments in one array, and what user/list said of each
+// (merge) kept as a small record and strings in one arena. users turns it
+// into the snapshot's members.
+type compactDir struct {
+	ids     []string // sorted, each once
+	starts  []int32  // member i's departments are depts[starts[i]:starts[i+1]]
+	depts   []int64
+	opens   []string // OpenUserID of member i; nil while every one is ""
+	slim    []slimUser
+	arena   arena      // string fields of merged members, slimUser.off on
+	leaders [][]string // DirectLeader, slimUser.lead-1
+	intern  map[string]string
+}
+
+// arena is an append-only list of strings in fixed chunks: it never
+// copies what it holds, as a growing slice would.
+type arena struct {
+	chunks [][]string
+	n      uint32
+}
+
+const arenaChunk = 4096
+
+func (a *arena) add(s string) {
+	if a.n%arenaChunk == 0 {
+		a.chunks = append(a.chunks, make([]string, arenaChunk))
+	}
+	a.chunks[a.n/arenaChunk][a.n%arenaChunk] = s
+	a.n++
+}
+
+func (a *arena) at(k uint32) string { return a.chunks[k/arenaChunk][k%arenaChunk] }
+
+// slimUser is a member's User without its id, departments, open_userid
+// and string fields (those are in compactDir).
+type slimUser struct {
+	known  Field
+	off    uint32 // first of its string fields in arena
+	lead   uint32 // 0: DirectLeader nil, else leaders[lead-1]
+	main   int64
+	status int
+}
+
+// compactRows turns list_id's rows into a compactDir: members sorted by
+// id, their department lists ascending. A member is keyed by the row's
+// userid, or by its open_userid when the rows carry no userid (a
 // third-party app's, doc 96021): UserID is then the open_userid too, and
 // OpenUserID is known.
-func usersFromRows(rows []DeptUser) []User {
+func compactRows(rows []DeptUser) *compactDir {
 	slices.SortFunc(rows, func(a, b DeptUser) int {
 		if c := strings.Compare(a.ID(), b.ID()); c != 0 {
 			return c
@@ -165,33 +265,163 @@ func usersFromRows(rows []DeptUser) []User {
 			n++
 		}
 	}
-	users := make([]User, 0, n)
-	depts := make([]int64, len(rows))
-	start := 0
+	d := &compactDir{
+		ids:    make([]string, 0, n),
+		starts: make([]int32, 1, n+1),
+		depts:  make([]int64, len(rows)),
+		slim:   make([]slimUser, n),
+	}
 	for i := range rows {
-		depts[i] = rows[i].Department
+		d.depts[i] = rows[i].Department
 		if i == len(rows)-1 || rows[i+1].ID() != rows[i].ID() {
-			u := User{UserID: rows[i].ID(), Department: depts[start : i+1 : i+1], Known: FieldDepartment}
+			k := len(d.ids)
+			d.ids = append(d.ids, rows[i].ID())
+			d.starts = append(d.starts, int32(i+1))
+			d.slim[k].known = FieldDepartment
 			if rows[i].OpenUserID != "" {
-				u.OpenUserID = rows[i].OpenUserID
-				u.Known |= FieldOpenUserID
+				d.setOpen(k, rows[i].OpenUserID)
+				d.slim[k].known |= FieldOpenUserID
 			}
-			users = append(users, u)
-			start = i + 1
 		}
 	}
-	return users
+	return d
+}
+
+func (d *compactDir) setOpen(i int, open string) {
+	if d.opens == nil {
+		if open == "" {
+			return
+		}
+		d.opens = make([]string, len(d.slim))
+	}
+	d.opens[i] = open
+}
+
+func (d *compactDir) open(i int) string {
+	if d.opens == nil {
+		return ""
+	}
+	return d.opens[i]
+}
+
+// index returns the position of member id, or -1.
+func (d *compactDir) index(id string) int {
+	i, ok := slices.BinarySearch(d.ids, id)
+	if !ok {
+		return -1
+	}
+	return i
+}
+
+// detailStrings are the string fields of a User that user/list fills, in
+// the order they sit in the arena; interned ones repeat across members.
+var detailStrings = [...]struct {
+	bit    Field
+	intern bool
+	wire   func(*wireUser) *optString
+	user   func(*User) *string
+}{
+	{FieldName, false, func(w *wireUser) *optString { return &w.Name }, func(u *User) *string { return &u.Name }},
+	{FieldAlias, false, func(w *wireUser) *optString { return &w.Alias }, func(u *User) *string { return &u.Alias }},
+	{FieldPosition, true, func(w *wireUser) *optString { return &w.Position }, func(u *User) *string { return &u.Position }},
+	{FieldMobile, false, func(w *wireUser) *optString { return &w.Mobile }, func(u *User) *string { return &u.Mobile }},
+	{FieldGender, true, func(w *wireUser) *optString { return &w.Gender }, func(u *User) *string { return &u.Gender }},
+	{FieldEmail, false, func(w *wireUser) *optString { return &w.Email }, func(u *User) *string { return &u.Email }},
+	{FieldBizMail, false, func(w *wireUser) *optString { return &w.BizMail }, func(u *User) *string { return &u.BizMail }},
+	{FieldTelephone, false, func(w *wireUser) *optString { return &w.Telephone }, func(u *User) *string { return &u.Telephone }},
+	{FieldAddress, true, func(w *wireUser) *optString { return &w.Address }, func(u *User) *string { return &u.Address }},
+	{FieldAvatar, false, func(w *wireUser) *optString { return &w.Avatar }, func(u *User) *string { return &u.Avatar }},
+	{FieldExternalPosition, true, func(w *wireUser) *optString { return &w.ExternalPosition }, func(u *User) *string { return &u.ExternalPosition }},
+}
+
+// maxInterned bounds the strings a fetch shares: positions and genders
+// repeat, and a directory whose positions do not gains nothing from a
+// table of them.
+const maxInterned = 4096
+
+func (d *compactDir) interned(s string) string {
+	if v, ok := d.intern[s]; ok {
+		return v
+	}
+	if d.intern == nil {
+		d.intern = make(map[string]string)
+	}
+	if len(d.intern) < maxInterned {
+		d.intern[s] = s
+	}
+	return s
+}
+
+// merge puts what user/list said about member i into its entry. The
+// departments stay the structure's, and a member seen in several
+// departments is merged once. The entry keeps its id (the snapshot is
+// sorted by it): a member keyed by open_userid stays so. Members the
+// structure did not list joined between the two reads and come with the
+// next sync.
+func (d *compactDir) merge(i int, w *wireUser) {
+	sl := &d.slim[i]
+	if sl.known&^(FieldDepartment|FieldOpenUserID) != 0 {
+		return // already merged from another of the member's departments
+	}
+	known, open := sl.known, d.open(i)
+	nk := w.known()
+	sl.off = d.arena.n
+	for _, f := range &detailStrings {
+		if o := f.wire(w); o.ok {
+			v := o.v
+			if f.intern {
+				v = d.interned(v)
+			}
+			d.arena.add(v)
+		}
+	}
+	newOpen := w.OpenUserID.v // "" unless WeCom sent it
+	if newOpen == "" && known.Has(FieldOpenUserID) {
+		newOpen = open
+	}
+	d.setOpen(i, newOpen)
+	sl.main, sl.status, sl.lead = w.MainDepartment.v, int(w.Status.v), 0
+	if w.DirectLeader != nil {
+		d.leaders = append(d.leaders, w.DirectLeader)
+		sl.lead = uint32(len(d.leaders))
+	}
+	sl.known = nk | known | FieldDepartment
+}
+
+// users makes the members, sorted by id, their department lists sharing
+// one backing array.
+func (d *compactDir) users() []User {
+	us := make([]User, len(d.ids))
+	for i := range us {
+		u, sl := &us[i], &d.slim[i]
+		u.UserID = d.ids[i]
+		u.Department = d.depts[d.starts[i]:d.starts[i+1]:d.starts[i+1]]
+		u.Known = sl.known
+		u.OpenUserID = d.open(i)
+		k := sl.off
+		for _, f := range &detailStrings {
+			if sl.known&f.bit != 0 {
+				*f.user(u) = d.arena.at(k)
+				k++
+			}
+		}
+		u.MainDepartment, u.Status = sl.main, sl.status
+		if sl.lead != 0 {
+			u.DirectLeader = d.leaders[sl.lead-1]
+		}
+	}
+	return us
 }
 
 // isNoPrivilege reports WeCom's 60011: outside the app's visible scope.
 func isNoPrivilege(err error) bool { return wecom.ErrorCode(err) == 60011 }
 
-func (s *Source) fetchDetails(ctx context.Context, snap *Snapshot) error {
+func (s *Source) fetchDetails(ctx context.Context, snap *Snapshot, dir *compactDir) error {
 	depts, err := s.details.Departments(ctx, 0)
 	if err != nil {
 		return err
 	}
-	structured := s.structure != nil
+	structured := dir != nil
 	if structured {
 		for _, d := range depts {
 			if sd := snap.Department(d.ID); sd != nil {
@@ -232,17 +462,21 @@ func (s *Source) fetchDetails(ctx context.Context, snap *Snapshot) error {
 				}
 				mu.Lock()
 				for k := range buf {
-					dst := snap.User(buf[k].UserID)
-					if dst == nil && structured && buf[k].OpenUserID.v != "" {
+					if !structured {
+						if !seen[buf[k].UserID] {
+							seen[buf[k].UserID] = true
+							extra = append(extra, buf[k].user())
+						}
+						continue
+					}
+					i := dir.index(buf[k].UserID)
+					if i < 0 && buf[k].OpenUserID.v != "" {
 						// A structure from a third-party app's rows is
 						// keyed by open_userid (doc 96021).
-						dst = snap.User(buf[k].OpenUserID.v)
+						i = dir.index(buf[k].OpenUserID.v)
 					}
-					if dst != nil {
-						mergeDetails(dst, &buf[k], structured)
-					} else if !structured && !seen[buf[k].UserID] {
-						seen[buf[k].UserID] = true
-						extra = append(extra, buf[k].user())
+					if i >= 0 {
+						dir.merge(i, &buf[k])
 					}
 				}
 				mu.Unlock()
@@ -268,26 +502,4 @@ func (s *Source) fetchDetails(ctx context.Context, snap *Snapshot) error {
 	}
 	snap.Users = append(snap.Users, extra...)
 	return nil
-}
-
-// mergeDetails puts what user/list said about a member into its entry.
-// With a structure source the departments stay the structure's, and a
-// member seen in several departments is merged once. The entry keeps its
-// id (the snapshot is sorted by it): a member keyed by open_userid stays
-// so. Members the structure did not list joined between the two reads
-// and come with the next sync.
-func mergeDetails(dst *User, w *wireUser, structured bool) {
-	if dst.Known&^(FieldDepartment|FieldOpenUserID) != 0 {
-		return // already merged from another of the member's departments
-	}
-	id, depts, known, open := dst.UserID, dst.Department, dst.Known, dst.OpenUserID
-	*dst = w.user()
-	dst.UserID = id
-	if structured {
-		dst.Department = depts
-		dst.Known |= known | FieldDepartment
-		if dst.OpenUserID == "" && known.Has(FieldOpenUserID) {
-			dst.OpenUserID = open
-		}
-	}
 }

@@ -243,6 +243,26 @@ func (w *wireUser) user() User {
 	return u
 }
 
+// known returns the fields user would mark known.
+func (w *wireUser) known() Field {
+	var k Field
+	for _, f := range [...]struct {
+		bit Field
+		ok  bool
+	}{
+		{FieldName, w.Name.ok}, {FieldAlias, w.Alias.ok}, {FieldPosition, w.Position.ok}, {FieldMobile, w.Mobile.ok},
+		{FieldGender, w.Gender.ok}, {FieldEmail, w.Email.ok}, {FieldBizMail, w.BizMail.ok}, {FieldTelephone, w.Telephone.ok},
+		{FieldAddress, w.Address.ok}, {FieldAvatar, w.Avatar.ok}, {FieldOpenUserID, w.OpenUserID.ok},
+		{FieldExternalPosition, w.ExternalPosition.ok}, {FieldMainDepartment, w.MainDepartment.ok}, {FieldStatus, w.Status.ok},
+		{FieldDepartment, w.Department != nil}, {FieldDirectLeader, w.DirectLeader != nil},
+	} {
+		if f.ok {
+			k |= f.bit
+		}
+	}
+	return k
+}
+
 // wireDepartment is a department as department/list and department/get
 // send it.
 type wireDepartment struct {
