@@ -3,13 +3,10 @@ package contact
 import (
 	"context"
 	"fmt"
-	"runtime"
-	"runtime/metrics"
 	"slices"
 	"strings"
 	"sync"
 	"time"
-	"unsafe"
 
 	"github.com/wecomkit/wecomkit/wecom"
 )
@@ -165,7 +162,6 @@ func (s *Source) Fetch(ctx context.Context) (*Snapshot, error) {
 		}
 	}
 	if dir != nil {
-		collectBefore(uint64(len(dir.ids)) * uint64(unsafe.Sizeof(User{})))
 		snap.Users = dir.users()
 	}
 	snap.Sort()
@@ -175,31 +171,6 @@ func (s *Source) Fetch(ctx context.Context) (*Snapshot, error) {
 // rowChunk is how many list_id rows (40 bytes each) Fetch gathers per
 // allocation.
 const rowChunk = 4096
-
-// collectBefore runs a garbage collection before an allocation of size
-// bytes that is large next to the live heap. The detail calls leave up
-// to the live heap again in garbage (their answers, the HTTP exchanges),
-// and the members' array, the largest allocation of a fetch, would
-// otherwise come on top of it and raise the peak by its own size. In a
-// process whose heap dwarfs the directory the collection would cost much
-// and save little, so it is skipped there; where it runs it takes a few
-// milliseconds against the second or more of a full fetch's calls.
-func collectBefore(size uint64) {
-	m := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/memory/classes/heap/objects:bytes"}, {Name: "/gc/heap/goal:bytes"}}
-	metrics.Read(m)
-	for _, s := range m {
-		if s.Value.Kind() != metrics.KindUint64 {
-			return
-		}
-	}
-	live, now, goal := m[0].Value.Uint64(), m[1].Value.Uint64(), m[2].Value.Uint64()
-	// Only where it pays: the array is large next to what is live, and
-	// it and the syncer's allocations after it (half as much again)
-	// would pass the collector's goal on top of the garbage there is.
-	if size >= live/4 && now+size+size/2 > goal {
-		runtime.GC()
-	}
-}
 
 // compactDir is the directory as list_id's rows describe it, with the
 // details user/list adds, in far less memory than []User: members sorted

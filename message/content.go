@@ -2,6 +2,7 @@ package message
 
 import (
 	"strconv"
+	"unicode/utf8"
 )
 
 // Content is a message's body: [Text], [Image], [Voice], [Video], [File],
@@ -284,6 +285,23 @@ func (f *filler) fit(field string, s *string, limit int, runes bool) {
 	}
 }
 
+// fitAt is fit for the field prefix+i+suffix of a list, naming the
+// field only when it has to be cut: a message of many articles costs no
+// allocation for names it never reports.
+func (f *filler) fitAt(prefix string, i int, suffix string, s *string, limit int, runes bool) {
+	if f.err != nil || fits(*s, limit, runes) {
+		return
+	}
+	f.fit(prefix+strconv.Itoa(i)+suffix, s, limit, runes)
+}
+
+func fits(s string, limit int, runes bool) bool {
+	if runes {
+		return len(s) <= limit || utf8.RuneCountInString(s) <= limit
+	}
+	return len(s) <= limit
+}
+
 func mediaID(kind, id string) error {
 	switch {
 	case id == "":
@@ -399,9 +417,8 @@ func (m *News) fill(f *filler) error {
 		if len(a.URL) > maxURLBytes {
 			return invalid("news article %d: url is longer than %d bytes", i, maxURLBytes)
 		}
-		p := "news.articles." + strconv.Itoa(i)
-		f.fit(p+".title", &a.Title, maxTitleBytes, false)
-		f.fit(p+".description", &a.Description, maxDescriptionBytes, false)
+		f.fitAt("news.articles.", i, ".title", &a.Title, maxTitleBytes, false)
+		f.fitAt("news.articles.", i, ".description", &a.Description, maxDescriptionBytes, false)
 	}
 	f.body.News = n
 	return f.err
@@ -425,13 +442,12 @@ func (m *MPNews) fill(f *filler) error {
 		case len(a.ContentSourceURL) > maxURLBytes:
 			return invalid("mpnews article %d: content_source_url is longer than %d bytes", i, maxURLBytes)
 		}
-		if err := mediaID("mpnews article "+strconv.Itoa(i)+" thumb", a.ThumbMediaID); err != nil {
-			return err
+		if a.ThumbMediaID == "" || len(a.ThumbMediaID) > maxMediaIDBytes {
+			return mediaID("mpnews article "+strconv.Itoa(i)+" thumb", a.ThumbMediaID)
 		}
-		p := "mpnews.articles." + strconv.Itoa(i)
-		f.fit(p+".title", &a.Title, maxTitleBytes, false)
-		f.fit(p+".author", &a.Author, maxAuthorBytes, false)
-		f.fit(p+".digest", &a.Digest, maxDescriptionBytes, false)
+		f.fitAt("mpnews.articles.", i, ".title", &a.Title, maxTitleBytes, false)
+		f.fitAt("mpnews.articles.", i, ".author", &a.Author, maxAuthorBytes, false)
+		f.fitAt("mpnews.articles.", i, ".digest", &a.Digest, maxDescriptionBytes, false)
 	}
 	f.body.MPNews = n
 	return f.err
@@ -451,9 +467,8 @@ func (m *MiniProgramNotice) fill(f *filler) error {
 	f.fit("miniprogram_notice.title", &n.Title, maxNoticeTitleRunes, true)
 	f.fit("miniprogram_notice.description", &n.Description, maxNoticeTitleRunes, true)
 	for i := range n.ContentItems {
-		p := "miniprogram_notice.content_item." + strconv.Itoa(i)
-		f.fit(p+".key", &n.ContentItems[i].Key, maxNoticeKeyRunes, true)
-		f.fit(p+".value", &n.ContentItems[i].Value, maxNoticeValueRunes, true)
+		f.fitAt("miniprogram_notice.content_item.", i, ".key", &n.ContentItems[i].Key, maxNoticeKeyRunes, true)
+		f.fitAt("miniprogram_notice.content_item.", i, ".value", &n.ContentItems[i].Value, maxNoticeValueRunes, true)
 	}
 	f.body.MiniProgramNotice = &n
 	return f.err

@@ -480,5 +480,6 @@ func writeJSON(w http.ResponseWriter, v any) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b))) // as WeCom does: a client can size its buffer
 	_, _ = w.Write(b)
 }
