@@ -474,6 +474,11 @@ func (m *MiniProgramNotice) fill(f *filler) error {
 	return f.err
 }
 
+// CheckTemplateCard reports a card WeCom would refuse for its structure:
+// an unknown card type, or more list entries than the card shows. The
+// group robot (package message/webhook) checks its cards with it.
+func CheckTemplateCard(card *TemplateCard) error { return card.check() }
+
 // check applies a template card's structural limits.
 func (m *TemplateCard) check() error {
 	if m == nil || (m.CardType != CardTextNotice && m.CardType != CardNewsNotice) {

@@ -63,6 +63,8 @@ type RobotMessage struct {
 	MediaID  string
 	Filename string
 	Data     []byte
+	// CardType is a template card's card_type (Raw holds the card).
+	CardType string
 	// Raw is the JSON body as sent.
 	Raw json.RawMessage
 }
@@ -172,6 +174,14 @@ func (s *Server) handleWebhookSend(w http.ResponseWriter, r *http.Request) {
 		Voice *struct {
 			MediaID string `json:"media_id"`
 		} `json:"voice"`
+		TemplateCard *struct {
+			CardType   string `json:"card_type"`
+			TaskID     string `json:"task_id"`
+			ActionMenu any    `json:"action_menu"`
+			CardAction *struct {
+				Type int `json:"type"`
+			} `json:"card_action"`
+		} `json:"template_card"`
 	}
 	if err != nil || json.Unmarshal(raw, &body) != nil {
 		writeError(w, codeBadJSON, "")
@@ -240,6 +250,22 @@ func (s *Server) handleWebhookSend(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		msg.MediaID, msg.Filename, msg.Data = id, m.filename, bytes.Clone(m.data)
+	case body.MsgType == "template_card" && body.TemplateCard != nil:
+		// The robot's page (doc 99110) has the two notice cards only, no
+		// interaction; the codes are the fake's choice.
+		tc := body.TemplateCard
+		switch {
+		case tc.CardType != "text_notice" && tc.CardType != "news_notice":
+			writeError(w, codeInvalidParameter, "a robot's card is text_notice or news_notice")
+			return
+		case tc.CardAction == nil || tc.CardAction.Type == 0:
+			writeError(w, codeInvalidParameter, "the card needs a card_action")
+			return
+		case tc.ActionMenu != nil || tc.TaskID != "":
+			writeError(w, codeInvalidParameter, "a robot's card has no action_menu or task_id")
+			return
+		}
+		msg.CardType = tc.CardType
 	default:
 		writeError(w, codeInvalidMsgType, "invalid msgtype")
 		return

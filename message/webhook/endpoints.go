@@ -3,6 +3,7 @@ package webhook
 import (
 	"net/http"
 
+	"github.com/wecomkit/wecomkit/message"
 	"github.com/wecomkit/wecomkit/wecom"
 )
 
@@ -34,6 +35,8 @@ type sendRequest struct {
 	News     *newsBody     `json:"news,omitempty"`
 	File     *mediaBody    `json:"file,omitempty"`
 	Voice    *mediaBody    `json:"voice,omitempty"`
+	// TemplateCard is a notice card (text_notice or news_notice).
+	TemplateCard *message.TemplateCard `json:"template_card,omitempty"`
 }
 
 type markdownBody struct {

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wecomkit/wecomkit/message"
 	"github.com/wecomkit/wecomkit/wecom"
 )
 
@@ -173,6 +174,26 @@ type Article struct {
 }
 
 // SendNews sends a news message of 1 to 8 articles.
+// SendTemplateCard sends a notice card: card_type text_notice or
+// news_notice, the same card an app sends (package message's
+// TemplateCard), without the interactive parts a robot's card cannot
+// have — an ActionMenu or a TaskID
+// (https://developer.work.weixin.qq.com/document/path/99110, the robot's
+// page, lists the two notice cards). The card's structure is checked
+// first, as message.Client.Send checks it.
+func (r *Robot) SendTemplateCard(ctx context.Context, card *message.TemplateCard) error {
+	if card == nil {
+		return fmt.Errorf("%w: nil card", ErrInvalidArgument)
+	}
+	if card.ActionMenu != nil || card.TaskID != "" {
+		return fmt.Errorf("%w: a robot's card has no action menu or task id", ErrInvalidArgument)
+	}
+	if err := message.CheckTemplateCard(card); err != nil {
+		return fmt.Errorf("webhook: %w", err)
+	}
+	return r.send(ctx, &sendRequest{MsgType: "template_card", TemplateCard: card})
+}
+
 func (r *Robot) SendNews(ctx context.Context, articles ...Article) error {
 	if len(articles) == 0 || len(articles) > MaxArticles {
 		return fmt.Errorf("%w: %d news articles; WeCom takes 1 to %d", ErrLimit, len(articles), MaxArticles)
