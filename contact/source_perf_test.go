@@ -103,8 +103,8 @@ func randWireUser(r *rand.Rand, id string) wireUser {
 // entries (fields present, absent, empty; several per member, of which
 // only some stick) through both, and compares.
 func TestCompactDirMatchesUsers(t *testing.T) {
-	for seed := range uint64(300) {
-		r := rand.New(rand.NewPCG(seed, 7))
+	for draw := range uint64(300) {
+		r := rand.New(rand.NewPCG(draw, 7))
 		var rows []DeptUser
 		for range r.IntN(60) {
 			id := fmt.Sprintf("u%02d", r.IntN(30))
@@ -151,21 +151,21 @@ func TestCompactDirMatchesUsers(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			for i := range min(len(got), len(want)) {
 				if !reflect.DeepEqual(got[i], want[i]) {
-					t.Fatalf("seed %d, member %d:\n got %+v\nwant %+v", seed, i, got[i], want[i])
+					t.Fatalf("draw %d, member %d:\n got %+v\nwant %+v", draw, i, got[i], want[i])
 				}
 			}
-			t.Fatalf("seed %d: %d members, want %d", seed, len(got), len(want))
+			t.Fatalf("draw %d: %d members, want %d", draw, len(got), len(want))
 		}
 	}
 }
 
 // TestWireUserKnown checks known against user's Known.
 func TestWireUserKnown(t *testing.T) {
-	for seed := range uint64(200) {
-		r := rand.New(rand.NewPCG(seed, 9))
+	for draw := range uint64(200) {
+		r := rand.New(rand.NewPCG(draw, 9))
 		w := randWireUser(r, "u")
 		if got, want := w.known(), w.user().Known; got != want {
-			t.Fatalf("seed %d: known %v, user().Known %v", seed, got, want)
+			t.Fatalf("draw %d: known %v, user().Known %v", draw, got, want)
 		}
 	}
 }
