@@ -5,6 +5,7 @@ import (
 
 	"github.com/wecomkit/wecomkit/agent"
 	"github.com/wecomkit/wecomkit/contact"
+	"github.com/wecomkit/wecomkit/externalcontact"
 	"github.com/wecomkit/wecomkit/jssdk"
 	"github.com/wecomkit/wecomkit/media"
 	"github.com/wecomkit/wecomkit/message"
@@ -30,6 +31,7 @@ func Endpoints() []wecom.EndpointInfo {
 		webhook.Endpoints(),
 		media.Endpoints(),
 		agent.Endpoints(),
+		externalcontact.Endpoints(),
 		suite.Endpoints(),
 		license.Endpoints(),
 	} {

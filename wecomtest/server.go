@@ -64,6 +64,7 @@ type Server struct {
 	robots webhookState  // group robots by key (webhook.go)
 	batch  batchState    // batch import and export jobs (batch.go)
 	linked linkedState   // invites, join QR codes, linked corporations (linkedcorp.go)
+	ext    *extState     // customers, corp customer tags (externalcontact.go)
 
 	pushClient *http.Client // sends pushes to command URLs (suite.go)
 }
@@ -146,6 +147,7 @@ func NewServer(opts ...Option) *Server {
 	s.addWebhookRoutes()
 	s.addBatchRoutes()
 	s.addLinkedCorpRoutes()
+	s.addExternalContactRoutes()
 	s.builtin = make(map[string]bool, len(s.routes))
 	for path := range s.routes {
 		s.builtin[path] = true
