@@ -70,20 +70,12 @@ func prepareUpload(up *Upload) (*uploadBody, error) {
 			return nil, fmt.Errorf("wecom: upload: %w", err)
 		}
 		ub.start = cur
-		if up.Size <= 0 {
-			end, err := s.Seek(0, io.SeekEnd)
-			if err != nil {
-				return nil, fmt.Errorf("wecom: upload: %w", err)
-			}
-			if _, err := s.Seek(cur, io.SeekStart); err != nil {
-				return nil, fmt.Errorf("wecom: upload: %w", err)
-			}
-			up.Size = end - cur
-		}
 	}
-	if up.Size <= 0 {
-		return nil, errors.New("wecom: upload Size must be positive (or Body an io.Seeker)")
+	size, err := up.Length()
+	if err != nil {
+		return nil, err
 	}
+	up.Size = size
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	boundary := "wecomkit" + hex.EncodeToString(b[:])
@@ -93,6 +85,39 @@ func prepareUpload(up *Upload) (*uploadBody, error) {
 	ub.tail = "\r\n--" + boundary + "--\r\n"
 	ub.contentType = "multipart/form-data; boundary=" + boundary
 	return ub, nil
+}
+
+// ErrUploadSize is returned by [Upload.Length] for an upload whose size
+// is neither given nor measurable.
+var ErrUploadSize = errors.New("wecom: upload Size must be positive (or Body an io.Seeker)")
+
+// Length returns the number of bytes the upload will send: Size when it
+// is positive, otherwise what remains of a Body that is an [io.Seeker]
+// (measured without moving it). Packages that check WeCom's size limits
+// before an upload use it, so the size is found one way everywhere.
+func (u *Upload) Length() (int64, error) {
+	if u.Size > 0 {
+		return u.Size, nil
+	}
+	s, ok := u.Body.(io.Seeker)
+	if !ok {
+		return 0, ErrUploadSize
+	}
+	cur, err := s.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return 0, fmt.Errorf("wecom: upload: %w", err)
+	}
+	end, err := s.Seek(0, io.SeekEnd)
+	if err != nil {
+		return 0, fmt.Errorf("wecom: upload: %w", err)
+	}
+	if _, err := s.Seek(cur, io.SeekStart); err != nil {
+		return 0, fmt.Errorf("wecom: upload: %w", err)
+	}
+	if end-cur <= 0 {
+		return 0, ErrUploadSize
+	}
+	return end - cur, nil
 }
 
 // rewindable reports whether the body can be sent again.

@@ -363,12 +363,7 @@ type workbenchState struct {
 // handleSetWorkbenchTemplate serves POST
 // /cgi-bin/agent/set_workbench_template.
 func (s *Server) handleSetWorkbenchTemplate(w http.ResponseWriter, r *http.Request, caller Caller) {
-	var body map[string]json.RawMessage
-	if json.NewDecoder(r.Body).Decode(&body) != nil {
-		writeError(w, 47001, "")
-		return
-	}
-	k, ok := agentFor(w, string(body["agentid"]), caller)
+	body, k, ok := workbenchBody(w, r, caller)
 	if !ok {
 		return
 	}
@@ -393,12 +388,7 @@ func (s *Server) handleSetWorkbenchTemplate(w http.ResponseWriter, r *http.Reque
 // handleGetWorkbenchTemplate serves POST
 // /cgi-bin/agent/get_workbench_template: type normal until one is set.
 func (s *Server) handleGetWorkbenchTemplate(w http.ResponseWriter, r *http.Request, caller Caller) {
-	var body map[string]json.RawMessage
-	if json.NewDecoder(r.Body).Decode(&body) != nil {
-		writeError(w, 47001, "")
-		return
-	}
-	k, ok := agentFor(w, string(body["agentid"]), caller)
+	_, k, ok := workbenchBody(w, r, caller)
 	if !ok {
 		return
 	}
@@ -420,12 +410,7 @@ func (s *Server) handleGetWorkbenchTemplate(w http.ResponseWriter, r *http.Reque
 // the data's type must be the template's (40058 otherwise, the fake's
 // choice), and the member must exist (60111).
 func (s *Server) handleSetWorkbenchData(w http.ResponseWriter, r *http.Request, caller Caller) {
-	var body map[string]json.RawMessage
-	if json.NewDecoder(r.Body).Decode(&body) != nil {
-		writeError(w, 47001, "")
-		return
-	}
-	k, ok := agentFor(w, string(body["agentid"]), caller)
+	body, k, ok := workbenchBody(w, r, caller)
 	if !ok {
 		return
 	}
@@ -457,6 +442,18 @@ func (s *Server) handleSetWorkbenchData(w http.ResponseWriter, r *http.Request, 
 	}
 	st.data[k][userID] = raw
 	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok"})
+}
+
+// workbenchBody reads a workbench call's JSON body and the app its
+// agentid names, answering the error itself.
+func workbenchBody(w http.ResponseWriter, r *http.Request, caller Caller) (map[string]json.RawMessage, agentKey, bool) {
+	var body map[string]json.RawMessage
+	if json.NewDecoder(r.Body).Decode(&body) != nil {
+		writeError(w, 47001, "")
+		return nil, agentKey{}, false
+	}
+	k, ok := agentFor(w, string(body["agentid"]), caller)
+	return body, k, ok
 }
 
 // workbenchType reads and checks a view's type and its content field.

@@ -284,27 +284,18 @@ func (r *Robot) UploadMedia(ctx context.Context, t MediaType, filename string, b
 	return &Uploaded{Type: t, MediaID: out.MediaID, CreatedAt: time.Time(out.CreatedAt)}, nil
 }
 
-// measure returns r's remaining length when size is 0 and r can seek.
+// measure returns r's length: size when positive, else what remains of
+// an io.Seeker (wecom.Upload.Length), so the limits can be checked
+// before the upload.
 func measure(r io.Reader, size int64) (int64, error) {
-	if size > 0 {
-		return size, nil
-	}
-	s, ok := r.(io.Seeker)
-	if !ok {
+	n, err := (&wecom.Upload{Body: r, Size: size}).Length()
+	if errors.Is(err, wecom.ErrUploadSize) {
 		return 0, fmt.Errorf("%w: the size of a reader that cannot seek must be given", ErrInvalidArgument)
 	}
-	cur, err := s.Seek(0, io.SeekCurrent)
 	if err != nil {
 		return 0, fmt.Errorf("webhook: %w", err)
 	}
-	end, err := s.Seek(0, io.SeekEnd)
-	if err != nil {
-		return 0, fmt.Errorf("webhook: %w", err)
-	}
-	if _, err := s.Seek(cur, io.SeekStart); err != nil {
-		return 0, fmt.Errorf("webhook: %w", err)
-	}
-	return end - cur, nil
+	return n, nil
 }
 
 // unixTime decodes created_at, a string of seconds or a number.
