@@ -53,10 +53,12 @@ var (
 // Endpoints describes the WeCom endpoints this package calls, for coverage
 // reports and fakes (wecomtest checks every call against them).
 func Endpoints() []wecom.EndpointInfo {
-	return []wecom.EndpointInfo{
+	out := []wecom.EndpointInfo{
 		getFollowUserList.Info(), list.Info(), get.Info(), batchGetByUser.Info(), remark.Info(),
 		getCorpTagList.Info(), addCorpTag.Info(), editCorpTag.Info(), delCorpTag.Info(), markTag.Info(),
 	}
+	out = append(out, wayEndpoints()...)
+	return append(out, opsEndpoints()...)
 }
 
 type followUsersAnswer struct {

@@ -4,12 +4,15 @@ import (
 	"sync"
 
 	"github.com/wecomkit/wecomkit/agent"
+	"github.com/wecomkit/wecomkit/checkin"
 	"github.com/wecomkit/wecomkit/contact"
 	"github.com/wecomkit/wecomkit/externalcontact"
 	"github.com/wecomkit/wecomkit/jssdk"
+	"github.com/wecomkit/wecomkit/kf"
 	"github.com/wecomkit/wecomkit/media"
 	"github.com/wecomkit/wecomkit/message"
 	"github.com/wecomkit/wecomkit/message/webhook"
+	"github.com/wecomkit/wecomkit/oa"
 	"github.com/wecomkit/wecomkit/oauth"
 	"github.com/wecomkit/wecomkit/suite"
 	"github.com/wecomkit/wecomkit/suite/license"
@@ -32,6 +35,9 @@ func Endpoints() []wecom.EndpointInfo {
 		media.Endpoints(),
 		agent.Endpoints(),
 		externalcontact.Endpoints(),
+		kf.Endpoints(),
+		oa.Endpoints(),
+		checkin.Endpoints(),
 		suite.Endpoints(),
 		license.Endpoints(),
 	} {

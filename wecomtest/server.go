@@ -65,6 +65,11 @@ type Server struct {
 	batch  batchState    // batch import and export jobs (batch.go)
 	linked linkedState   // invites, join QR codes, linked corporations (linkedcorp.go)
 	ext    *extState     // customers, corp customer tags (externalcontact.go)
+	extWay extWayState   // contact ways, customer groups, welcome messages (extway.go)
+	extOps extOpsState   // mass messages, moments, transfers, acquisition links (extops.go)
+	kf     kfState       // WeChat customer service (kf.go)
+	oa     oaState       // approvals and leave (oa.go)
+	chk    checkinState  // check-in rules and records (checkin.go)
 
 	pushClient *http.Client // sends pushes to command URLs (suite.go)
 }
@@ -148,6 +153,11 @@ func NewServer(opts ...Option) *Server {
 	s.addBatchRoutes()
 	s.addLinkedCorpRoutes()
 	s.addExternalContactRoutes()
+	s.addExtWayRoutes()
+	s.addExtOpsRoutes()
+	s.addKFRoutes()
+	s.addOARoutes()
+	s.addCheckinRoutes()
 	s.builtin = make(map[string]bool, len(s.routes))
 	for path := range s.routes {
 		s.builtin[path] = true

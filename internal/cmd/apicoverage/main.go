@@ -38,7 +38,7 @@ func main() {
 
 // domains are the packages endpoints are grouped by, in the document's
 // order; a package not listed comes after them, by name.
-var domains = []string{"wecom", "oauth", "jssdk", "contact", "message", "message/webhook", "media", "agent", "externalcontact", "suite", "suite/license"}
+var domains = []string{"wecom", "oauth", "jssdk", "contact", "message", "message/webhook", "media", "agent", "externalcontact", "kf", "oa", "checkin", "suite", "suite/license"}
 
 // packagePaths maps an Entry's leading package name to its domain, where
 // the two differ.

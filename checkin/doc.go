@@ -1,0 +1,3 @@
+// Package checkin is WeCom's check-in (打卡): rules, records, day and month
+// reports, schedules.
+package checkin
