@@ -71,6 +71,8 @@ type Server struct {
 	oa     oaState       // approvals and leave (oa.go)
 	chk    checkinState  // check-in rules and records (checkin.go)
 
+	appCallbacks map[appKey]AppCallback // self-built apps' callbacks (apppush.go)
+
 	pushClient *http.Client // sends pushes to command URLs (suite.go)
 }
 
