@@ -462,7 +462,8 @@ func (s *Server) handleCancelGroupMsg(w http.ResponseWriter, r *http.Request, ca
 	}
 }
 
-// MassMessageReminders returns how many reminders mass message msgID got.
+// MassMessageReminders returns how many reminders mass message msgID got
+// in the 24 hours before the last one.
 func (s *Server) MassMessageReminders(corpID, msgID string) int {
 	s.ext.mu.Lock()
 	defer s.ext.mu.Unlock()
