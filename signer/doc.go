@@ -24,7 +24,8 @@
 //	sign:           b59fb1656fca40b1caa9f43720bd7de7faf1bdad03b225454c132526da191920
 //
 // ts is Unix time in seconds and must lie within ±[DefaultWindow] (300 s) of
-// the verifier's clock, so that a captured URL stops working soon.
+// the verifier's clock, so that a captured URL stops working soon;
+// [WithWindow] sets another window.
 //
 // # Which parameters are signed
 //
