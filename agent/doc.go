@@ -1,8 +1,11 @@
-// Package agent reads and changes a WeCom app's (应用) settings and menu:
+// Package agent reads and changes a WeCom app's (应用) settings, menu and
+// workbench:
 // its name, description, logo, trusted domain, home page and reporting
 // flags ([Client.Get], [Client.List], [Client.Set]), and the custom menu
 // members see under the app's chat ([Client.CreateMenu], [Client.Menu],
-// [Client.DeleteMenu]).
+// [Client.DeleteMenu]), and the workbench (工作台) display
+// ([Client.SetWorkbenchTemplate], [Client.WorkbenchTemplate],
+// [Client.SetWorkbenchData]).
 //
 //	a := agent.New(client)
 //	info, err := a.Get(ctx, 1000002)
@@ -20,8 +23,4 @@
 // 90228, 90231, 90232, 90233) take a corporation's access_token. A
 // self-built app's token reaches only the app itself; a third-party app's
 // only the apps authorized to it.
-//
-// The workbench endpoints (agent/set_workbench_template,
-// get_workbench_template, set_workbench_data, doc 92535) are not here yet:
-// their template types' fields were not confirmed.
 package agent

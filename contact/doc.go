@@ -1,6 +1,19 @@
 // Package contact reads a WeCom (企业微信) corporation's directory
 // (通讯录) and keeps a copy of it in step, reporting what changed.
 //
+//	dir := contact.New(client) // any *wecom.Client: an app's, the contact-sync secret's, suite.Corp's
+//	u, err := dir.User(ctx, "zhangsan")
+//	err = dir.CreateUser(ctx, &contact.UserInput{UserID: "lisi", Name: "李四", Department: []int64{1}})
+//
+//	src := contact.NewSource(contactSyncClient, appClient)
+//	syncer, err := contact.NewSyncer(src, st, func(ctx context.Context, ch contact.Changes) error {
+//		for _, c := range ch {
+//			fmt.Println(c.Op, c.Kind, c.ID, c.Fields) // added user zhangsan [] · changed user lisi [department position]
+//		}
+//		return nil // an error keeps the old snapshot: the same changes come again
+//	})
+//	go syncer.Run(ctx) // every 10 minutes (±10%); syncer.Trigger() after a change_contact callback
+//
 // [Client] wraps the read APIs on any *wecom.Client: department/simplelist
 // ([Client.DepartmentIDs]), department/list ([Client.Departments]),
 // department/get, user/get, user/list ([Client.UsersOfDepartment], with
@@ -31,12 +44,17 @@
 // removed members; [Syncer.Trigger] starts one soon after a
 // change_contact callback.
 //
-//	src := contact.NewSource(contactSyncClient, appClient)
-//	syncer, _ := contact.NewSyncer(src, store, func(ctx context.Context, ch contact.Changes) error {
-//		for _, c := range ch {
-//			fmt.Println(c.Op, c.Kind, c.ID, c.Fields)
-//		}
-//		return nil
-//	})
-//	go syncer.Run(ctx)
+// The directory can be written too: [Client.CreateUser] and
+// [Client.UpdateUser] take a [*UserInput] (an update sends only the fields
+// set), with [Client.DeleteUser], [Client.DeleteUsers],
+// [Client.UserIDByMobile], [Client.UserIDByEmail], departments and tags
+// ([Client.AddTagMembers] returns WeCom's invalidlist/invalidparty as a
+// value). A create that timed out is retried once, and WeCom's 60102
+// ("userid existed") then counts as success only when the stored member
+// matches. [ParseEvent] types a change_contact callback. A directory
+// mastered elsewhere is pushed with the batch jobs ([Client.SyncUsers],
+// [Client.ReplaceUsers], [Client.ReplaceDepartments]: a CSV streamed up, a
+// [*Job] to Wait on); the exports are decrypted as they stream. More, with
+// the sync drawn and its measurements, is in the repository's
+// docs/contacts.md.
 package contact

@@ -4,6 +4,13 @@
 // (message/update_template_card) and keeps the app's group chats
 // (appchat/create, update, get and send).
 //
+//	sender := message.New(client, 1000002, message.WithLimiter(message.NewLimiter()))
+//	res, err := sender.Send(ctx, &message.Message{
+//		To:      message.ToUsers("zhangsan", "lisi"),
+//		Content: &message.TextCard{Title: "合同待签署", Description: "请于今天签署", URL: "https://example.com/c/42"},
+//	})
+//	// err is nil even if lisi is unknown: res.InvalidUsers is [lisi], res.Partial() is true
+//
 // [Client.Send] takes a [Message]: typed recipients ([Recipients]: users,
 // departments, tags, or everyone) and one [Content] — [Text], [Image],
 // [Voice], [Video], [File] (the media by the id package media's Upload
@@ -32,4 +39,13 @@
 // Recipients WeCom could not reach — invaliduser, invalidparty, invalidtag,
 // unlicenseduser — are listed in the [Result]; that is a partial success,
 // not an error. Only when no recipient is valid does WeCom answer 81013.
+//
+// A [Message] also carries Safe, EnableIDTrans and DuplicateCheck.
+// [Client.Recall] recalls a message; [Client.UpdateTemplateCard] updates a
+// card already sent; [ParseCardEvent] types a card click (with the
+// ResponseCode the update needs); [Client.SendLinked] messages linked
+// corporations (互联企业). Media for Image, Voice, Video and File come from
+// package media's Upload, streamed. The group robot (群机器人) is package
+// message/webhook. Send of a text message allocates no more than the bare
+// wecom.Client.Post of the same body (64 against 65 allocations).
 package message

@@ -2,6 +2,15 @@
 // company's WeCom bridge (GET /userinfo and GET /js-sdk, see the bridge's
 // CONTRACT.md, "Request signature"), and it signs such requests for callers and tests.
 //
+//	v, err := signer.NewVerifier(os.Getenv("TAXCLOUD_SIGN_SECRET")) // an empty secret is an error
+//	http.Handle("/userinfo", v.Middleware(userinfo,
+//		signer.OnError(answerError), // how a refusal is answered
+//		signer.OnVerified(func(r *http.Request, f signer.Form) { log.Println("signed over", f) })))
+//
+//	// A caller (or a test) signs a request:
+//	q := signer.SignQuery(url.Values{"appid": {corpID}, "code": {code}}, secret, time.Now())
+//	resp, err := http.Get("https://bridge.example.com/userinfo?" + q.Encode())
+//
 // # Algorithm
 //
 // Both sides agree on a secret (the tax cloud calls it appsecret, e.g. "pwd"). The
@@ -15,7 +24,8 @@
 //	sign:           b59fb1656fca40b1caa9f43720bd7de7faf1bdad03b225454c132526da191920
 //
 // ts is Unix time in seconds and must lie within ±[DefaultWindow] (300 s) of
-// the verifier's clock, so that a captured URL stops working soon.
+// the verifier's clock, so that a captured URL stops working soon;
+// [WithWindow] sets another window.
 //
 // # Which parameters are signed
 //
@@ -46,14 +56,11 @@
 // make integration harder). Signatures are compared in constant time. No error
 // ever contains the secret or the expected signature.
 //
-// # Example
-//
-//	v, err := signer.NewVerifier(os.Getenv("TAXCLOUD_SIGN_SECRET"))
-//	http.Handle("/userinfo", v.Middleware(userinfo))
-//
-//	// A caller (or a test) signs a request:
-//	q := signer.SignQuery(url.Values{"appid": {corpID}, "code": {code}}, secret, time.Now())
-//	resp, err := http.Get("https://bridge.example.com/userinfo?" + q.Encode())
+// [Verifier.Match] tells which parameter set a signature covered;
+// [WithQueryParser] verifies the values your own parser returned, so a
+// query is parsed once; [Verifier.Explain] says why a request was refused
+// (as `wecomkit verify` does). Verify costs about 0.75 µs and no
+// allocation.
 //
 // The package imports only the standard library, so it can be copied on its own.
 package signer

@@ -1,6 +1,22 @@
 // Package suite runs a WeCom third-party app's (第三方应用) lifecycle for a
 // service provider: one app installed into many corporations.
 //
+//	st, _ := boltstore.Open("suite.db") // durable: or redisstore for several instances
+//	s, err := suite.New(suite.Config{SuiteID: id, SuiteSecret: secret, Token: token, EncodingAESKey: key},
+//		suite.WithStore(st),
+//		suite.OnAuthorized(func(ctx context.Context, a *suite.Authorization) { log.Println("installed by", a.CorpName) }))
+//	http.Handle("/callback/command", s.CommandHandler()) // 指令回调
+//	http.Handle("/callback/data", s.DataHandler(h))      // 数据回调: the corporations' members' events
+//	link, err := s.InstallURL(ctx, "https://provider.example.com/install/callback", state)
+//	a, err := s.Authorize(ctx, authCode) // on the install redirect
+//	corp, err := s.Corp(ctx, corpID) // a *wecom.Client for that corporation
+//	signer := jssdk.New(corp)
+//
+// [New] refuses to run without a durable store unless given
+// [WithEphemeralStore] (for tests). The lifecycle drawn, the guarantees
+// with their measurements, and interface licenses are in the repository's
+// docs/suite.md.
+//
 // # The state machine
 //
 //	suite_ticket pushed every 10 min (valid 30 min) ──► stored durably (newest wins)
@@ -74,7 +90,25 @@
 // [OnUnlicensed] on the job queue. [Provider.OpenCorpID], [Suite.OpenUserIDs]
 // and [UserIDs] convert ids; [Suite.AppQRCode] and [Suite.AppQRCodePNG] give
 // the install QR code; [Authorization.Source] records how a corporation
-// installed. [Suite.TicketHealth] reports a silent suite_ticket.
+// installed. [Suite.TicketHealth] reports a silent suite_ticket: its age,
+// and Degraded after 20 minutes without one.
+//
+// # More
+//
+// [Suite.Stats] counts unhandleable pushes, refused tickets, lost installs
+// (alert on any) and the job queue's retries, drops and late starts;
+// [Suite.CheckStore] is a write probe for readiness; [CorpValue] keeps a
+// per-corporation value (a jssdk signer, say) exactly as long as the
+// corporation's client. Also here: [Suite.PreAuthCode],
+// [Suite.SetSessionInfo], [Suite.AuthInfo], [Suite.RefreshAuthInfo],
+// [Suite.Corps], [Suite.UserInfo3rd] and [Suite.UserDetail3rd] (the legacy
+// capitalised keys accepted), [Suite.AdminList],
+// [Suite.CustomizedAuthURL], and [NewProvider] for the provider token and
+// [Provider.LoginInfo] (login from the provider's website). Hooks:
+// [OnAuthorized], [OnAuthChanged], [OnAuthCancelled], [OnContactChange],
+// [OnEvent]. [Suite.Corp] is lock-free when warm (about 4 ns, no
+// allocation); [Suite.SuiteToken] fails with [ErrNoSuiteTicket], which says
+// how to force a push, until a ticket arrives.
 //
 // # Storage
 //
@@ -83,15 +117,4 @@
 // requires a durable store (store/boltstore, or store/redisstore for several
 // instances, which then share one ticket, one suite token and one token per
 // corporation). Nothing secret is ever logged or part of an error.
-//
-// # Example
-//
-//	st, _ := boltstore.Open("suite.db")
-//	s, err := suite.New(suite.Config{SuiteID: id, SuiteSecret: secret, Token: token, EncodingAESKey: key},
-//		suite.WithStore(st),
-//		suite.OnAuthorized(func(ctx context.Context, a *suite.Authorization) { log.Println("installed by", a.CorpName) }))
-//	http.Handle("/callback/command", s.CommandHandler())
-//	…
-//	corp, err := s.Corp(ctx, corpID) // a *wecom.Client for that corporation
-//	signer := jssdk.New(corp)
 package suite

@@ -157,3 +157,38 @@ func ExampleSuite_OpenUserIDs() {
 	// true [nosuchuser]
 	// true <nil>
 }
+
+// New with the hooks a provider needs first: OnAuthorized runs once a
+// corporation's install is exchanged and stored, so a program can wait for
+// an install on it. (WithEphemeralStore is for tests and examples: a real
+// suite keeps its permanent codes in boltstore or redisstore.)
+func ExampleNew() {
+	fake := wecomtest.NewServer(wecomtest.WithSuite(wecomtest.Suite{
+		ID: "wwexamplesuite01", Secret: "suite-secret", Token: "token", EncodingAESKey: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C",
+	}))
+	defer fake.Close()
+	installed := make(chan *suite.Authorization, 1)
+	s, err := suite.New(suite.Config{SuiteID: "wwexamplesuite01", SuiteSecret: "suite-secret", Token: "token",
+		EncodingAESKey: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"},
+		suite.WithEphemeralStore(), suite.WithBaseURL(fake.URL),
+		suite.OnAuthorized(func(_ context.Context, a *suite.Authorization) { installed <- a }))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer s.Close()
+	cb := httptest.NewServer(s.CommandHandler()) // the command callback URL (指令回调)
+	defer cb.Close()
+	fake.SetCommandURL("wwexamplesuite01", cb.URL)
+	ctx := context.Background()
+
+	if _, err := fake.PushSuiteTicket(ctx, "wwexamplesuite01"); err != nil {
+		log.Fatal(err)
+	}
+	if _, err := fake.InstallQR(ctx, "wwexamplesuite01", "wwcustomercorp01", "fair2026"); err != nil {
+		log.Fatal(err)
+	}
+	a := <-installed
+	fmt.Println(a.CorpID, a.State, a.Source, len(a.Agents))
+	// Output:
+	// wwcustomercorp01 fair2026 qrcode 1
+}

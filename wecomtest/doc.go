@@ -1,6 +1,15 @@
 // Package wecomtest runs a fake WeCom server for tests: yours and
 // wecomkit's own.
 //
+//	srv := wecomtest.NewServer(wecomtest.WithApp("ww-corp", wecomtest.App{AgentID: 1000002, Secret: "s3cret"}))
+//	defer srv.Close()
+//	client, _ := wecom.New("ww-corp", "s3cret", wecom.WithAgentID(1000002), wecom.WithBaseURL(srv.URL))
+//	// … exercise your code, then look and break things:
+//	n := srv.Calls("/cgi-bin/gettoken")              // how often a path was called
+//	srv.FailNext("/cgi-bin/auth/getuserinfo", 2, -1) // WeCom busy twice
+//	srv.Inject(wecomtest.AnyPath, 1, wecomtest.Fault{Status: 502, Latency: time.Second})
+//	srv.RevokeTokens("ww-corp", 1000002) // tokens revoked early: 40014
+//
 // A [Server] is an httptest server on loopback that speaks WeCom's API for
 // the endpoints wecomkit uses. It keeps corporations with apps, issues
 // tokens that expire on an injectable clock, counts calls per path and
@@ -8,9 +17,10 @@
 // HTTP 5xx, latency, malformed JSON, reset connections — so that the
 // unhappy paths of an integration can be tested as easily as the happy one.
 //
-//	srv := wecomtest.NewServer(wecomtest.WithApp("ww-corp", wecomtest.App{AgentID: 1000002, Secret: "s3cret"}))
-//	defer srv.Close()
-//	client, _ := wecom.New("ww-corp", "s3cret", wecom.WithAgentID(1000002), wecom.WithBaseURL(srv.URL))
+// Give the server a [Clock] ([NewClock], [WithClock]) and advance it to
+// expire tokens (42001), codes and tickets without waiting.
+// [Server.HandleFunc] adds an endpoint the server does not model, with the
+// same token checks and faults.
 //
 // # Directory, OAuth2 and JS-SDK
 //

@@ -13,7 +13,7 @@ import (
 
 // README's settings table for this server and its flags are the same list.
 func TestREADMESettingsMatchFlags(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
+	readme, err := os.ReadFile("../../docs/operations.md")
 	require.NoError(t, err)
 	text := string(readme)
 	start := strings.Index(text, "\n## examples/oauth-login\n")

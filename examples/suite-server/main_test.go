@@ -137,7 +137,7 @@ func TestHelp(t *testing.T) {
 
 // README's settings table for the server and its flags are one list.
 func TestREADMESettingsMatchFlags(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
+	readme, err := os.ReadFile("../../docs/operations.md")
 	require.NoError(t, err)
 	text := string(readme)
 	start := strings.Index(text, "## examples/suite-server\n")

@@ -16,7 +16,7 @@ import (
 // row names a flag that exists, with the same environment variable, and a
 // row whose default is `false` is a boolean flag (and only those are).
 func TestREADMESettingsMatchFlags(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
+	readme, err := os.ReadFile("../../docs/operations.md")
 	require.NoError(t, err)
 	row := regexp.MustCompile("(?m)^\\| (?:`([A-Z_]+)` )?\\(`-([a-z-]+)`\\) \\| ([^|]+) \\|")
 	rows := row.FindAllStringSubmatch(string(readme), -1)

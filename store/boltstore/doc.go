@@ -1,17 +1,17 @@
 // Package boltstore keeps wecomkit's credentials in a local bbolt file, so
 // that one process remembers them across restarts.
 //
-// A suite server must not forget suite tickets (WeCom pushes one every ten
-// minutes; without it no suite token can be had) nor permanent codes (lost,
-// they lose a customer's installation). A [Store] is a durable
-// [store.Store], [store.Adder] and [store.Index] for a single process:
-// every write is committed to disk (fsync) before it returns.
-//
 //	s, err := boltstore.Open("/var/lib/suite-server/wecomkit.db")
 //	if err != nil { … } // another process holding the file: errors.Is(err, boltstore.ErrLocked)
 //	                    // a damaged file: errors.Is(err, boltstore.ErrCorrupt)
 //	defer s.Close()
 //	client, err := wecom.New(corpID, secret, wecom.WithStore(s))
+//
+// A suite server must not forget suite tickets (WeCom pushes one every ten
+// minutes; without it no suite token can be had) nor permanent codes (lost,
+// they lose a customer's installation). A [Store] is a durable
+// [store.Store], [store.Adder] and [store.Index] for a single process:
+// every write is committed to disk (fsync) before it returns.
 //
 // Which store to use:
 //

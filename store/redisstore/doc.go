@@ -1,20 +1,19 @@
 // Package redisstore shares wecomkit's credentials between processes on
 // Redis: access tokens, jsapi tickets, suite tickets, permanent codes.
 //
+//	s, err := redisstore.FromURL(os.Getenv("REDIS_URL")) // redis:// or rediss://
+//	if err != nil { … }
+//	defer s.Close()
+//	client, err := wecom.New(corpID, secret, wecom.WithAgentID(agentID), wecom.WithStore(s))
+//
 // Several bridge or suite-server instances behind a load balancer must use
 // one access token per app — WeCom limits gettoken, and a corporation gets
 // 400 jsapi tickets an hour — and a suite_ticket pushed to one instance must
 // be seen by all. A [Store] is a [store.Store], a [store.Locker], a
 // [store.Adder] and a [store.Index] on go-redis v9, for a single node,
 // Sentinel or Cluster alike (all three are tested against real
-// redis-server processes):
-//
-//	s, err := redisstore.FromURL(os.Getenv("REDIS_URL")) // redis:// or rediss://
-//	if err != nil { … }
-//	defer s.Close()
-//	client, err := wecom.New(corpID, secret, wecom.WithAgentID(agentID), wecom.WithStore(s))
-//
-// or, with a client you configure and own, redisstore.New(universalClient).
+// redis-server processes). [FromURL] builds the client from a URL; with a
+// client you configure and own, use [New].
 //
 // # Which store
 //

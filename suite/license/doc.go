@@ -3,6 +3,21 @@
 // an activated account before a third-party or 代开发 app's API calls reach
 // them (WeCom answers such calls with the member in "unlicenseduser").
 //
+//	p, err := suite.NewProvider(providerCorpID, providerSecret)
+//	lic, err := license.New(p)
+//	orderID, err := lic.CreateNewOrder(ctx, license.NewOrder{CorpID: customer, BuyerUserID: "sales",
+//		Accounts: license.AccountCount{Base: 50}, Duration: license.Duration{Months: 12}})
+//	// … paid in the admin console; WeCom pushes license_pay_success …
+//	var codes []wecom.Secret
+//	for acct, err := range lic.OrderAccounts(ctx, orderID, 0) {
+//		if err != nil {
+//			return err
+//		}
+//		codes = append(codes, acct.Code) // prints as [redacted]
+//	}
+//	err = lic.Activate(ctx, customer, codes[0], userID)
+//	report, err := lic.Reconcile(ctx, customer, wanted, 30*24*time.Hour) // active, expiring, missing
+//
 // A [Client] is built from the provider's credential, [suite.Provider]: every
 // call here takes the provider_access_token, so a suite or corp token cannot
 // be sent by mistake (WeCom would answer 40082, 40014 or 41001). The calls
