@@ -83,6 +83,10 @@ func (c *Client) ApprovalNumbers(ctx context.Context, q ApprovalQuery) iter.Seq2
 					return
 				}
 				for _, n := range a.SpNoList {
+					if err := ctx.Err(); err != nil {
+						yield("", fmt.Errorf("oa: approval numbers: %w", err))
+						return
+					}
 					if !yield(n, nil) {
 						return
 					}
