@@ -225,14 +225,14 @@ func TestReports(t *testing.T) {
 	add := func(d, h, m int) {
 		f.srv.AddCheckinRecord(corpID, checkin.Record{UserID: "zhangsan", CheckinTime: mon.AddDate(0, 0, d).Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute).Unix()})
 	}
-	add(0, 8, 55)  // Monday: on time
-	add(0, 18, 1)  //
-	add(1, 9, 30)  // Tuesday: 30 minutes late
-	add(1, 18, 0)  //
-	add(2, 9, 0)   // Wednesday: one check-in only
-	add(3, 8, 50)  // Thursday: left an hour early
-	add(3, 17, 0)  //
-	add(5, 10, 0)  // Saturday: rest day
+	add(0, 8, 55) // Monday: on time
+	add(0, 18, 1) //
+	add(1, 9, 30) // Tuesday: 30 minutes late
+	add(1, 18, 0) //
+	add(2, 9, 0)  // Wednesday: one check-in only
+	add(3, 8, 50) // Thursday: left an hour early
+	add(3, 17, 0) //
+	add(5, 10, 0) // Saturday: rest day
 	// Friday: nothing, absent.
 
 	days, err := f.chk.DayReports(ctx, mon, mon.AddDate(0, 0, 6), []string{"zhangsan"})
