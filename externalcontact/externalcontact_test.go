@@ -254,5 +254,7 @@ func TestEndpointDeclarations(t *testing.T) {
 		require.False(t, seen[e.Path], "declared twice: %s", e.Path)
 		seen[e.Path] = true
 	}
-	require.Len(t, seen, 10)
+	// The first slice declared 10; later slices (contact ways, groups,
+	// welcome messages, acquisition; operations) add theirs.
+	require.GreaterOrEqual(t, len(seen), 10)
 }
