@@ -86,10 +86,13 @@ type AcquisitionCustomer struct {
 type AcquisitionQuota struct {
 	Total     int `json:"total"`   // bought
 	Balance   int `json:"balance"` // left
-	QuotaList []struct {
-		ExpireDate int64 `json:"expire_date"` // unix seconds
-		Balance    int   `json:"balance"`
-	} `json:"quota_list"`
+	QuotaList []QuotaGrant `json:"quota_list"` // the grants not yet expired
+}
+
+// QuotaGrant is a part of the quota that expires on one date.
+type QuotaGrant struct {
+	ExpireDate int64 `json:"expire_date"` // unix seconds
+	Balance    int   `json:"balance"`
 }
 
 // AcquisitionStats is a link's use over a time span

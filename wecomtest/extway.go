@@ -57,7 +57,6 @@ type wayCorp struct {
 	welcomeCodes map[string]*welcomeCode
 	welcomes     []WelcomeMessage
 	templates    map[string]*externalcontact.GroupWelcomeTemplate
-	tmplOrder    []string
 
 	links     map[string]*wayLink
 	linkOrder []string

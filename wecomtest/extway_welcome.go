@@ -207,7 +207,6 @@ func (s *Server) handleAddTemplate(w http.ResponseWriter, r *http.Request, calle
 	}
 	id := c.nextID("msg")
 	c.templates[id] = t
-	c.tmplOrder = append(c.tmplOrder, id)
 	writeOK(w, map[string]any{"template_id": id})
 }
 
@@ -281,6 +280,5 @@ func (s *Server) handleDelTemplate(w http.ResponseWriter, r *http.Request, calle
 		return
 	}
 	delete(c.templates, b.TemplateID)
-	c.tmplOrder = slices.DeleteFunc(c.tmplOrder, func(id string) bool { return id == b.TemplateID })
 	writeOK(w, nil)
 }
