@@ -84,8 +84,8 @@ type AcquisitionCustomer struct {
 // AcquisitionQuota is the corporation's acquisition quota: each customer
 // a link brings uses one (customer_acquisition_quota, doc 97375).
 type AcquisitionQuota struct {
-	Total     int `json:"total"`   // bought
-	Balance   int `json:"balance"` // left
+	Total     int          `json:"total"`      // bought
+	Balance   int          `json:"balance"`    // left
 	QuotaList []QuotaGrant `json:"quota_list"` // the grants not yet expired
 }
 
