@@ -117,6 +117,7 @@ func TestAddContactWayLimits(t *testing.T) {
 	require.Equal(t, 40058, post(`{"type":2,"scene":2,"user":["a","b"],"is_temp":true}`), "a temporary chat is for one member")
 	require.Equal(t, 40058, post(`{"type":1,"scene":2,"user":["a"],"state":"`+strings.Repeat("长", 31)+`"}`), "state: 30 characters")
 	require.Equal(t, 40058, post(`{"type":1,"scene":3,"user":["a"]}`))
+	require.Equal(t, 40058, post(`{"type":1,"scene":2,"user":["a"],"is_temp":true,"expires_in":1209601}`), "14 days at most")
 }
 
 func TestListContactWays(t *testing.T) {

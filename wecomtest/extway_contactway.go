@@ -17,6 +17,7 @@ const (
 	wayUsersMax    = 100
 	wayListMax     = 1000
 	wayListDefault = 100
+	tempMaxSeconds = 14 * 24 * 3600 // a temporary chat's code and chat live at most 14 days
 )
 
 // TempChat is a temporary chat ended with close_temp_chat.
@@ -95,6 +96,10 @@ func (s *Server) handleAddContactWay(w http.ResponseWriter, r *http.Request, cal
 	}
 	if tooLong(b.Remark) || tooLong(b.State) {
 		writeError(w, 40058, "remark and state: at most 30 characters")
+		return
+	}
+	if b.ExpiresIn < 0 || b.ExpiresIn > tempMaxSeconds || b.ChatExpiresIn < 0 || b.ChatExpiresIn > tempMaxSeconds {
+		writeError(w, 40058, "expires_in and chat_expires_in: at most 14 days")
 		return
 	}
 	now := s.now()
