@@ -195,6 +195,25 @@ func TestUpdateAndDeleteContactWay(t *testing.T) {
 	}
 }
 
+// A customer who comes through a contact way carries its state.
+func TestContactWayState(t *testing.T) {
+	f := newWayFixture(t)
+	ctx := context.Background()
+	w, err := f.ec.AddContactWay(ctx, externalcontact.ContactWayConfig{Type: 2, Scene: 2, State: "expo", User: []string{"zhangsan", "lisi"}})
+	require.NoError(t, err)
+	u1, ok := f.srv.AddCustomerThroughContactWay(corpID, w.ConfigID, wecomtest.Customer{ExternalUserID: "wmA", Name: "甲"})
+	require.True(t, ok)
+	u2, _ := f.srv.AddCustomerThroughContactWay(corpID, w.ConfigID, wecomtest.Customer{ExternalUserID: "wmB", Name: "乙"})
+	require.Equal(t, []string{"zhangsan", "lisi"}, []string{u1, u2}, "the members take turns")
+	d, err := f.ec.Customer(ctx, "wmB")
+	require.NoError(t, err)
+	require.Equal(t, "lisi", d.FollowUsers[0].UserID)
+	require.Equal(t, "expo", d.FollowUsers[0].State)
+	require.Equal(t, 1, d.FollowUsers[0].AddWay, "scanned a QR code")
+	_, ok = f.srv.AddCustomerThroughContactWay(corpID, "cw-none", wecomtest.Customer{ExternalUserID: "wmC"})
+	require.False(t, ok)
+}
+
 func TestCloseTempChat(t *testing.T) {
 	f := newWayFixture(t)
 	ctx := context.Background()

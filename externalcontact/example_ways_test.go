@@ -38,7 +38,18 @@ func ExampleClient_AddContactWay() {
 		return
 	}
 	fmt.Println(got.State, got.User, way.QRCode != "")
-	// Output: expo-2026 [zhangsan] true
+
+	// A customer scans the code (in real life; here the fake plays it).
+	srv.AddCustomerThroughContactWay("ww-corp", way.ConfigID, wecomtest.Customer{ExternalUserID: "wmA", Name: "李四"})
+	d, err := ec.Customer(ctx, "wmA")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(d.FollowUsers[0].UserID, d.FollowUsers[0].State)
+	// Output:
+	// expo-2026 [zhangsan] true
+	// zhangsan expo-2026
 }
 
 // Walk the customer groups of some owners, with each group's members.

@@ -48,6 +48,7 @@ type wayCorp struct {
 	ways     map[string]*externalcontact.ContactWay // by config_id
 	wayTimes map[string]time.Time                   // creation times
 	wayOrder []string
+	wayTurns map[string]int // the next member of each contact way, by config_id
 	closed   []TempChat
 
 	groups     map[string]*CustomerGroup // by chat_id
@@ -69,7 +70,7 @@ func (e *extWayState) corpLocked(corpID string) *wayCorp {
 	}
 	c := e.corps[corpID]
 	if c == nil {
-		c = &wayCorp{ways: map[string]*externalcontact.ContactWay{}, wayTimes: map[string]time.Time{},
+		c = &wayCorp{ways: map[string]*externalcontact.ContactWay{}, wayTimes: map[string]time.Time{}, wayTurns: map[string]int{},
 			groups: map[string]*CustomerGroup{}, joinWays: map[string]*externalcontact.JoinWay{},
 			welcomeCodes: map[string]*welcomeCode{}, templates: map[string]*externalcontact.GroupWelcomeTemplate{},
 			links: map[string]*wayLink{}}

@@ -38,6 +38,30 @@ func (s *Server) ContactWay(corpID, configID string) (externalcontact.ContactWay
 	return cloneContactWay(cw), true
 }
 
+// AddCustomerThroughContactWay makes c a customer who added a member
+// through the contact way configID, as when they scan its QR code: the
+// members take turns (the first, the second, …), and the member's side
+// carries the way's state, so externalcontact/get answers it. It returns
+// the member's userid, or false when corpID has no such contact way or it
+// has no members (only departments, which the fake does not expand).
+func (s *Server) AddCustomerThroughContactWay(corpID, configID string, c Customer) (string, bool) {
+	w, unlock := s.lockWay(corpID)
+	cw := w.ways[configID]
+	if cw == nil || len(cw.User) == 0 {
+		unlock()
+		return "", false
+	}
+	user := cw.User[w.wayTurns[configID]%len(cw.User)]
+	w.wayTurns[configID]++
+	c.State = cw.State
+	if c.AddWay == 0 && cw.Scene == externalcontact.SceneQRCode {
+		c.AddWay = 1 // 扫描二维码
+	}
+	unlock()
+	s.AddCustomer(corpID, user, c)
+	return user, true
+}
+
 // ClosedTempChats returns the temporary chats corpID ended, in order.
 func (s *Server) ClosedTempChats(corpID string) []TempChat {
 	c, unlock := s.lockWay(corpID)
