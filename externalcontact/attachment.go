@@ -128,17 +128,34 @@ func (a *Attachment) Check() error {
 	if !ok || bodies != 1 {
 		return fmt.Errorf("%w: a %s attachment needs its %s body alone, complete", ErrInvalidArgument, a.MsgType, a.MsgType)
 	}
+	switch {
+	case a.Link != nil && (len(a.Link.Title) > maxLinkTitle || len(a.Link.Desc) > maxLinkDesc):
+		return fmt.Errorf("%w: a link's title is at most %d bytes, its desc %d", ErrInvalidArgument, maxLinkTitle, maxLinkDesc)
+	case a.MiniProgram != nil && len(a.MiniProgram.Title) > maxMiniProgramTitle:
+		return fmt.Errorf("%w: a mini program's title is at most %d bytes", ErrInvalidArgument, maxMiniProgramTitle)
+	}
 	return nil
 }
 
-// MaxTextBytes is the most bytes a welcome message's or a group welcome
-// template's text may hold (text.content, docs 92137 and 92366: 4000
-// bytes).
-const MaxTextBytes = 4000
+// Attachment text limits (doc 92366, as the welcome and mass-message
+// pages give them too): a link's title 128 bytes and description 512, a
+// mini program's title 64.
+const (
+	maxLinkTitle        = 128
+	maxLinkDesc         = 512
+	maxMiniProgramTitle = 64
+)
 
-func checkText(s string) error {
-	if len(s) > MaxTextBytes || !utf8.ValidString(s) {
-		return fmt.Errorf("%w: text of %d bytes (at most %d, valid UTF-8)", ErrInvalidArgument, len(s), MaxTextBytes)
+// Text limits: a welcome message's text.content holds at most 4000 bytes
+// (doc 92137), a group welcome template's 3000 (doc 92366).
+const (
+	MaxTextBytes         = 4000
+	MaxTemplateTextBytes = 3000
+)
+
+func checkText(s string, limit int) error {
+	if len(s) > limit || !utf8.ValidString(s) {
+		return fmt.Errorf("%w: text of %d bytes (at most %d, valid UTF-8)", ErrInvalidArgument, len(s), limit)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package externalcontact_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -43,6 +44,9 @@ func TestAttachmentCheck(t *testing.T) {
 		"two bodies":       {MsgType: "video", Video: &externalcontact.AttachmentMedia{MediaID: "V"}, File: &externalcontact.AttachmentMedia{MediaID: "F"}},
 		"link without url": externalcontact.LinkAttachment(externalcontact.AttachmentLink{Title: "T"}),
 		"mini without app": externalcontact.MiniProgramAttachment(externalcontact.AttachmentMiniProgram{Title: "T", PicMediaID: "P", Page: "/"}),
+		"long link title":  externalcontact.LinkAttachment(externalcontact.AttachmentLink{Title: strings.Repeat("标", 43), URL: "u"}),
+		"long link desc":   externalcontact.LinkAttachment(externalcontact.AttachmentLink{Title: "T", URL: "u", Desc: strings.Repeat("a", 513)}),
+		"long mini title":  externalcontact.MiniProgramAttachment(externalcontact.AttachmentMiniProgram{Title: strings.Repeat("a", 65), PicMediaID: "P", AppID: "wx", Page: "/"}),
 	} {
 		require.ErrorIs(t, a.Check(), externalcontact.ErrInvalidArgument, name)
 	}

@@ -33,6 +33,14 @@ var (
 	}
 )
 
+// The errcodes send_welcome_msg answers a welcome_code another call took
+// (doc 92137): the message went out, or another app is sending it — which
+// may still fail, so a retry within the code's 20 seconds may succeed.
+const (
+	CodeWelcomeSent         = 41051 // externaluser has started chatting: done, do not retry
+	CodeWelcomeDistributing = 41096 // welcome msg is being distributed: another app is sending
+)
+
 // MaxWelcomeAttachments is the most attachments a welcome message carries
 // (doc 92137: 9).
 const MaxWelcomeAttachments = 9
@@ -56,9 +64,11 @@ type welcomeRequest struct {
 // once, within 20 seconds of the event, so SendWelcome never repeats the
 // call after the request may have reached WeCom, and the code stays out
 // of errors and logs. When several apps received the code, only the first
-// to send succeeds: the others get 41051 (externaluser has started
-// chatting). No welcome_code is given when the member has a welcome
-// message configured in the admin console.
+// to send succeeds: the others get [CodeWelcomeDistributing] while it is
+// being sent (it may still fail: they may retry) and [CodeWelcomeSent]
+// once it went out (see wecom.ErrorCode). No welcome_code is given when
+// the member has a welcome message configured in the admin console, and
+// members who have not logged in for long cannot send one.
 func (c *Client) SendWelcome(ctx context.Context, welcomeCode string, m WelcomeMessage) error {
 	if err := required("welcome_code", welcomeCode); err != nil {
 		return err
@@ -66,7 +76,7 @@ func (c *Client) SendWelcome(ctx context.Context, welcomeCode string, m WelcomeM
 	if m.Text == "" && len(m.Attachments) == 0 {
 		return fmt.Errorf("%w: a welcome message needs a text or attachments", ErrInvalidArgument)
 	}
-	if err := checkText(m.Text); err != nil {
+	if err := checkText(m.Text, MaxTextBytes); err != nil {
 		return err
 	}
 	if len(m.Attachments) > MaxWelcomeAttachments {
@@ -85,13 +95,16 @@ func (c *Client) SendWelcome(ctx context.Context, welcomeCode string, m WelcomeM
 }
 
 // GroupWelcomeTemplate is a group welcome template (入群欢迎语素材): a
-// text, one attachment, or both, which members pick when they set up a
-// group's welcome message. A corporation holds at most 100.
+// text, one attachment, or both (sent as two messages), which members
+// pick when they set up a group's welcome message. A corporation holds at
+// most 100.
 type GroupWelcomeTemplate struct {
+	// Text, at most MaxTemplateTextBytes; each %NICKNAME% in it becomes
+	// the customer's nickname.
 	Text       string
-	Attachment *Attachment // image, link, mini program, file or video
-	// AgentID is the app the template belongs to; a third-party app must
-	// set it (agentid).
+	Attachment *Attachment // image (media_id or pic_url), link, mini program, file or video
+	// AgentID is the installed app's agentid, which only the old
+	// third-party multi-app suites set (agentid).
 	AgentID int64
 	// NoNotify: do not tell the corporation's members about a new template
 	// (notify 0). Add only.
@@ -127,7 +140,7 @@ func (t *GroupWelcomeTemplate) body() (templateBody, error) {
 	if t.Text == "" && t.Attachment == nil {
 		return templateBody{}, fmt.Errorf("%w: a template needs a text or an attachment", ErrInvalidArgument)
 	}
-	if err := checkText(t.Text); err != nil {
+	if err := checkText(t.Text, MaxTemplateTextBytes); err != nil {
 		return templateBody{}, err
 	}
 	b := templateBody{Text: textOf(t.Text)}

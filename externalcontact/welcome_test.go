@@ -40,6 +40,24 @@ func TestSendWelcome(t *testing.T) {
 	require.Len(t, f.srv.WelcomeMessages(corpID), 1)
 }
 
+// Another app's call while the first is being distributed gets 41096 (it
+// may retry); once the message went out, 41051.
+func TestSendWelcomeTwoApps(t *testing.T) {
+	f := newWayFixture(t)
+	ctx := context.Background()
+	other := f.otherApp(t)
+	f.srv.SetWelcomeDistribution(3 * time.Second)
+	code := f.srv.NewWelcomeCode(corpID, "zhangsan", "wmA")
+	require.NoError(t, f.ec.SendWelcome(ctx, code, externalcontact.WelcomeMessage{Text: "first"}))
+	f.clock.Advance(2 * time.Second)
+	require.Equal(t, externalcontact.CodeWelcomeDistributing, wecom.ErrorCode(other.SendWelcome(ctx, code, externalcontact.WelcomeMessage{Text: "second"})))
+	f.clock.Advance(time.Second)
+	require.Equal(t, externalcontact.CodeWelcomeSent, wecom.ErrorCode(other.SendWelcome(ctx, code, externalcontact.WelcomeMessage{Text: "second"})))
+	msgs := f.srv.WelcomeMessages(corpID)
+	require.Len(t, msgs, 1)
+	require.Equal(t, "first", msgs[0].Text)
+}
+
 func TestSendWelcomeIsNotRepeated(t *testing.T) {
 	f := newWayFixture(t)
 	code := f.srv.NewWelcomeCode(corpID, "zhangsan", "wmA")
@@ -125,6 +143,10 @@ func TestGroupWelcomeTemplates(t *testing.T) {
 
 	_, err = f.ec.AddGroupWelcomeTemplate(ctx, externalcontact.GroupWelcomeTemplate{})
 	require.ErrorIs(t, err, externalcontact.ErrInvalidArgument)
+	_, err = f.ec.AddGroupWelcomeTemplate(ctx, externalcontact.GroupWelcomeTemplate{Text: strings.Repeat("a", externalcontact.MaxTemplateTextBytes+1)})
+	require.ErrorIs(t, err, externalcontact.ErrInvalidArgument, "3000 bytes at most")
+	require.Equal(t, 40058, rawPost(t, f.srv, "/cgi-bin/externalcontact/group_welcome_template/add",
+		`{"text":{"content":"`+strings.Repeat("a", 3001)+`"}}`))
 	require.Equal(t, 40058, rawPost(t, f.srv, "/cgi-bin/externalcontact/group_welcome_template/add",
 		`{"image":{"media_id":"a"},"file":{"media_id":"b"}}`), "one attachment at most")
 	require.Equal(t, 40058, wecom.ErrorCode(f.ec.EditGroupWelcomeTemplate(ctx, "msgNone", externalcontact.GroupWelcomeTemplate{Text: "x"})))

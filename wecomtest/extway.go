@@ -25,7 +25,7 @@ import (
 // directory.
 //
 // Errcodes: WeCom's where its pages name them — 41051 for a welcome code
-// already used (doc 92137), 41037 for a contact way without a valid type
+// whose message went out and 41096 while it is going out (doc 92137), 41037 for a contact way without a valid type
 // (WeCom's answer "missing contact way type"), 40031 and 40032 (不合法的
 // UserID列表 / 列表长度, the global table) for a contact way's members,
 // 81017 for groupchat/list without owners when the app sees more than
@@ -38,8 +38,9 @@ import (
 // extWayState is the fake's model of contact ways, customer groups and
 // join ways, welcome messages and customer acquisition.
 type extWayState struct {
-	mu    sync.Mutex
-	corps map[string]*wayCorp
+	mu           sync.Mutex
+	corps        map[string]*wayCorp
+	distribution time.Duration // how long a welcome message takes to go out
 }
 
 type wayCorp struct {

@@ -9,26 +9,44 @@ import (
 )
 
 // Welcome messages (doc 92137): a welcome_code lives 20 s from the
-// add_external_contact event and is taken once. A code used again, even
-// by another app, is answered 41051 (externaluser has started chatting),
-// as the page says; an unknown or expired code 40058 (the fake's choice:
-// the page names no code for it). A message needs a text or attachments,
-// at most 9 attachments, a text of at most 4000 bytes.
+// add_external_contact event and is taken once. Once the message went
+// out, a call with the same code, from any app, is answered 41051
+// (externaluser has started chatting); while it is being distributed
+// (see [Server.SetWelcomeDistribution]; by default it goes out at once)
+// 41096 (welcome msg is being distributed), as the page says. An unknown
+// or expired code is answered 40058 (the fake's choice: the page names no
+// code for it). A message needs a text or attachments, at most 9
+// attachments, a text of at most 4000 bytes.
 //
-// Group welcome templates (doc 92366): at most 100 a corporation; a text,
-// one attachment, or both; an unknown template_id is answered 40058.
+// Group welcome templates (doc 92366): at most 100 a corporation; a text
+// of at most 3000 bytes, one attachment, or both; an unknown template_id
+// is answered 40058.
 const (
 	welcomeCodeTTL     = 20 * time.Second
 	welcomeAttachMax   = 9
 	welcomeTextMax     = 4000
 	welcomeTemplateMax = 100
+	templateTextMax    = 3000
 	codeChatStarted    = 41051
+	codeDistributing   = 41096
 )
 
 type welcomeCode struct {
 	userID, externalUserID string
 	expires                time.Time
 	used                   bool
+	delivered              time.Time // when the message has gone out (used only)
+}
+
+// SetWelcomeDistribution makes a welcome message take d on the server's
+// clock to go out: until then, other calls with its code are answered
+// 41096 instead of 41051 (doc 92137: 41096 means another app is sending
+// and may still fail, so the caller may retry; 41051 means it went out).
+func (s *Server) SetWelcomeDistribution(d time.Duration) {
+	e := &s.extWay
+	e.mu.Lock()
+	e.distribution = d
+	e.mu.Unlock()
 }
 
 // WelcomeMessage is a welcome message the fake accepted.
@@ -111,6 +129,9 @@ func (s *Server) handleSendWelcome(w http.ResponseWriter, r *http.Request, calle
 	defer unlock()
 	wc := c.welcomeCodes[b.WelcomeCode]
 	switch {
+	case wc != nil && wc.used && now.Before(wc.delivered):
+		writeError(w, codeDistributing, "welcome msg is being distributed")
+		return
 	case wc != nil && wc.used:
 		writeError(w, codeChatStarted, "externaluser has started chatting")
 		return
@@ -118,7 +139,7 @@ func (s *Server) handleSendWelcome(w http.ResponseWriter, r *http.Request, calle
 		writeError(w, 40058, "invalid welcome_code")
 		return
 	}
-	wc.used = true
+	wc.used, wc.delivered = true, now.Add(s.extWay.distribution)
 	c.welcomes = append(c.welcomes, WelcomeMessage{UserID: wc.userID, ExternalUserID: wc.externalUserID, Text: text,
 		Attachments: slices.Clone(b.Attachments), Sent: now})
 	writeOK(w, nil)
@@ -172,8 +193,8 @@ func (b *templateWire) template(w http.ResponseWriter) *externalcontact.GroupWel
 	case t.Text == "" && len(atts) == 0:
 		writeError(w, 40058, "text or an attachment required")
 		return nil
-	case len(t.Text) > welcomeTextMax:
-		writeError(w, 40058, "text: at most 4000 bytes")
+	case len(t.Text) > templateTextMax:
+		writeError(w, 40058, "text: at most 3000 bytes")
 		return nil
 	}
 	if len(atts) == 1 {
