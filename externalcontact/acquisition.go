@@ -84,14 +84,16 @@ type AcquisitionCustomer struct {
 // AcquisitionQuota is the corporation's acquisition quota: each customer
 // a link brings uses one (customer_acquisition_quota, doc 97375).
 type AcquisitionQuota struct {
-	Total     int          `json:"total"`      // bought
+	Total     int          `json:"total"`      // used so far (历史累计使用量)
 	Balance   int          `json:"balance"`    // left
 	QuotaList []QuotaGrant `json:"quota_list"` // the grants not yet expired
 }
 
 // QuotaGrant is a part of the quota that expires on one date.
 type QuotaGrant struct {
-	ExpireDate int64 `json:"expire_date"` // unix seconds
+	// ExpireDate is the midnight of the day it expires (unix seconds);
+	// the exact time depends on when it was bought.
+	ExpireDate int64 `json:"expire_date"`
 	Balance    int   `json:"balance"`
 }
 
@@ -307,8 +309,9 @@ func (c *Client) AcquisitionQuota(ctx context.Context) (*AcquisitionQuota, error
 // [Client.AcquisitionStatistic] covers in one call (doc 97375: 30 days).
 const MaxAcquisitionStatSpan = 30 * 24 * time.Hour
 
-// AcquisitionStatistic returns how the link linkID was used between start
-// and end (customer_acquisition/statistic, doc 97375).
+// AcquisitionStatistic returns how the link linkID was used from start's
+// day to end's day, both included (customer_acquisition/statistic, doc
+// 97375): WeCom counts whole days and keeps 180 of them.
 func (c *Client) AcquisitionStatistic(ctx context.Context, linkID string, start, end time.Time) (*AcquisitionStats, error) {
 	if err := required("link_id", linkID); err != nil {
 		return nil, err

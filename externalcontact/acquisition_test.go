@@ -119,16 +119,21 @@ func TestAcquisitionCustomersQuotaAndStatistic(t *testing.T) {
 	// The grant that expires first is used first.
 	q, err = f.ec.AcquisitionQuota(ctx)
 	require.NoError(t, err)
-	require.Equal(t, 1002, q.Total)
+	require.Equal(t, 1001, q.Total, "units used")
 	require.Equal(t, 1, q.Balance)
-	require.Equal(t, []externalcontact.QuotaGrant{{ExpireDate: later.Unix(), Balance: 1}}, q.QuotaList)
+	y, m, d := later.Date()
+	require.Equal(t, []externalcontact.QuotaGrant{{ExpireDate: time.Date(y, m, d, 0, 0, 0, 0, later.Location()).Unix(), Balance: 1}}, q.QuotaList,
+		"the midnight of the day it expires")
 
 	st, err := f.ec.AcquisitionStatistic(ctx, l.LinkID, wayStart.Add(-time.Hour), wayStart.Add(time.Hour))
 	require.NoError(t, err)
 	require.Equal(t, externalcontact.AcquisitionStats{ClickLinkCustomerCnt: 1002, NewCustomerCnt: 1001}, *st)
-	st, err = f.ec.AcquisitionStatistic(ctx, l.LinkID, wayStart.Add(time.Hour), wayStart.Add(2*time.Hour))
+	st, err = f.ec.AcquisitionStatistic(ctx, l.LinkID, wayStart.Add(11*time.Hour), wayStart.Add(11*time.Hour))
 	require.NoError(t, err)
-	require.Equal(t, externalcontact.AcquisitionStats{}, *st)
+	require.Equal(t, externalcontact.AcquisitionStats{ClickLinkCustomerCnt: 1002, NewCustomerCnt: 1001}, *st, "whole days: 23:00 counts its day")
+	st, err = f.ec.AcquisitionStatistic(ctx, l.LinkID, wayStart.Add(-24*time.Hour), wayStart.Add(-24*time.Hour))
+	require.NoError(t, err)
+	require.Equal(t, externalcontact.AcquisitionStats{}, *st, "the day before")
 	_, err = f.ec.AcquisitionStatistic(ctx, l.LinkID, wayStart.Add(-31*24*time.Hour), wayStart)
 	require.ErrorIs(t, err, externalcontact.ErrInvalidArgument)
 	require.Equal(t, 40058, rawPost(t, f.srv, "/cgi-bin/externalcontact/customer_acquisition/statistic",

@@ -63,6 +63,7 @@ type wayCorp struct {
 	links     map[string]*wayLink
 	linkOrder []string
 	quota     []quotaGrant
+	quotaUsed int
 }
 
 func (e *extWayState) corpLocked(corpID string) *wayCorp {

@@ -16,8 +16,11 @@ import (
 // 97297 says links are "当前应用创建". Each customer a link brings uses one
 // unit of the corporation's quota (doc 97375), taken from the grant that
 // expires first; with no quota left the link brings no one
-// ([Server.AddAcquisitionCustomer] fails). list_link answers at most 100
-// ids, customer at most 1000 rows; statistic covers at most 30 days.
+// ([Server.AddAcquisitionCustomer] fails). The quota's total is the units
+// used so far (doc 97375: 历史累计使用量). list_link answers at most 100
+// ids, customer at most 1000 rows; statistic counts whole China days, both
+// ends included, within the last 180 days, at most 30 of them (the span is
+// our reading).
 const (
 	linkListMax     = 100
 	linkCustomerMax = 1000
@@ -41,8 +44,8 @@ type acqCustomer struct {
 }
 
 type quotaGrant struct {
-	total, balance int
-	expires        time.Time
+	balance int
+	expires time.Time
 }
 
 // AddAcquisitionQuota grants corpID n units of acquisition quota that
@@ -50,7 +53,7 @@ type quotaGrant struct {
 func (s *Server) AddAcquisitionQuota(corpID string, n int, expires time.Time) {
 	c, unlock := s.lockWay(corpID)
 	defer unlock()
-	c.quota = append(c.quota, quotaGrant{total: n, balance: n, expires: expires})
+	c.quota = append(c.quota, quotaGrant{balance: n, expires: expires})
 	slices.SortStableFunc(c.quota, func(a, b quotaGrant) int { return a.expires.Compare(b.expires) })
 }
 
@@ -100,6 +103,7 @@ func (s *Server) AddAcquisitionCustomer(corpID, linkID string, cu externalcontac
 	for i := range c.quota {
 		if g := &c.quota[i]; g.balance > 0 && now.Before(g.expires) {
 			g.balance--
+			c.quotaUsed++
 			l.clicks = append(l.clicks, now)
 			l.customers = append(l.customers, acqCustomer{AcquisitionCustomer: cu, added: now})
 			return nil
@@ -294,22 +298,22 @@ func (s *Server) handleLinkCustomers(w http.ResponseWriter, r *http.Request, cal
 }
 
 // handleAcquisitionQuota serves GET externalcontact/customer_acquisition_quota:
-// total is every unit granted, balance the units left in grants not yet
-// expired, quota_list those grants.
+// total is the units used so far, balance the units left in grants not
+// yet expired, quota_list those grants with the midnight (China time) of
+// their expiry day.
 func (s *Server) handleAcquisitionQuota(w http.ResponseWriter, _ *http.Request, caller Caller) {
 	now := s.now()
 	c, unlock := s.lockWay(caller.CorpID)
 	defer unlock()
-	total, balance := 0, 0
+	balance := 0
 	list := []map[string]int64{}
 	for _, g := range c.quota {
-		total += g.total
 		if now.Before(g.expires) && g.balance > 0 {
 			balance += g.balance
-			list = append(list, map[string]int64{"expire_date": g.expires.Unix(), "balance": int64(g.balance)})
+			list = append(list, map[string]int64{"expire_date": chinaDay(g.expires).Unix(), "balance": int64(g.balance)})
 		}
 	}
-	writeOK(w, map[string]any{"total": total, "balance": balance, "quota_list": list})
+	writeOK(w, map[string]any{"total": c.quotaUsed, "balance": balance, "quota_list": list})
 }
 
 // handleLinkStatistic serves POST customer_acquisition/statistic: clicks
@@ -323,9 +327,9 @@ func (s *Server) handleLinkStatistic(w http.ResponseWriter, r *http.Request, cal
 	if !decodeBody(w, r, &b) {
 		return
 	}
-	start, end := time.Unix(b.StartTime, 0), time.Unix(b.EndTime, 0)
-	if end.Before(start) || end.Sub(start) > linkStatSpan {
-		writeError(w, 40058, "at most 30 days, in order")
+	start, end := chinaDay(time.Unix(b.StartTime, 0)), chinaDay(time.Unix(b.EndTime, 0)).AddDate(0, 0, 1)
+	if end.Before(start) || end.Sub(start) > linkStatSpan || start.Before(chinaDay(s.now()).AddDate(0, 0, -statKeepDays)) {
+		writeError(w, 40058, "at most 30 days of the last 180, in order")
 		return
 	}
 	c, unlock := s.lockWay(caller.CorpID)
@@ -335,7 +339,7 @@ func (s *Server) handleLinkStatistic(w http.ResponseWriter, r *http.Request, cal
 		writeError(w, 40058, "invalid link_id")
 		return
 	}
-	in := func(t time.Time) bool { return !t.Before(start) && !t.After(end) }
+	in := func(t time.Time) bool { return !t.Before(start) && t.Before(end) }
 	clicks, added := 0, 0
 	for _, t := range l.clicks {
 		if in(t) {
