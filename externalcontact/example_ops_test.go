@@ -39,8 +39,8 @@ func ExampleClient_AddMassMessage() {
 	res, err := ec.AddMassMessage(ctx, externalcontact.MassMessage{
 		TagFilter: &externalcontact.TagFilter{GroupList: []externalcontact.TagFilterGroup{{TagList: []string{gold}}}},
 		Text:      "金牌客户专享活动",
-		Attachments: []externalcontact.Attachment{{MsgType: externalcontact.AttachLink,
-			Link: &externalcontact.LinkAttachment{Title: "活动详情", URL: "https://example.com/vip"}}},
+		Attachments: []externalcontact.Attachment{{MsgType: externalcontact.MsgTypeLink,
+			Link: &externalcontact.AttachmentLink{Title: "活动详情", URL: "https://example.com/vip"}}},
 	})
 	if err != nil {
 		fmt.Println(err)

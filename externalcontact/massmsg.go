@@ -131,7 +131,7 @@ func (m *MassMessage) check() error {
 		return fmt.Errorf("%w: %d groups, at most %d", ErrInvalidArgument, len(m.ChatIDs), MaxMassChats)
 	}
 	for i := range m.Attachments {
-		if err := m.Attachments[i].check(); err != nil {
+		if err := m.Attachments[i].Check(); err != nil {
 			return err
 		}
 	}

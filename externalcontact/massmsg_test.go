@@ -31,8 +31,8 @@ func TestAddMassMessageToTaggedCustomers(t *testing.T) {
 		TagFilter: &externalcontact.TagFilter{GroupList: []externalcontact.TagFilterGroup{{TagList: []string{gold}}}},
 		Text:      "春季新品上市",
 		Attachments: []externalcontact.Attachment{
-			{MsgType: externalcontact.AttachImage, Image: &externalcontact.ImageAttachment{MediaID: "MEDIA"}},
-			{MsgType: externalcontact.AttachLink, Link: &externalcontact.LinkAttachment{Title: "新品", URL: "https://example.com/new"}},
+			{MsgType: externalcontact.MsgTypeImage, Image: &externalcontact.AttachmentImage{MediaID: "MEDIA"}},
+			{MsgType: externalcontact.MsgTypeLink, Link: &externalcontact.AttachmentLink{Title: "新品", URL: "https://example.com/new"}},
 		},
 	})
 	require.NoError(t, err)
@@ -126,8 +126,8 @@ func TestMassMessageToGroups(t *testing.T) {
 	f.srv.SetGroupChatOwner(corpID, "wrB", "zhangsan")
 	f.srv.SetGroupChatOwner(corpID, "wrC", "lisi")
 	res, err := f.ec.AddMassMessage(ctx, externalcontact.MassMessage{ChatType: externalcontact.ChatGroup, Sender: "zhangsan", ChatIDs: []string{"wrA", "wrC"},
-		Attachments: []externalcontact.Attachment{{MsgType: externalcontact.AttachMiniProgram,
-			MiniProgram: &externalcontact.MiniProgramAttachment{Title: "小程序", PicMediaID: "PIC", AppID: "wx1", Page: "/index"}}}})
+		Attachments: []externalcontact.Attachment{{MsgType: externalcontact.MsgTypeMiniProgram,
+			MiniProgram: &externalcontact.AttachmentMiniProgram{Title: "小程序", PicMediaID: "PIC", AppID: "wx1", Page: "/index"}}}})
 	require.NoError(t, err)
 	require.Equal(t, []string{"wrC"}, res.FailList, "not the sender's group")
 	seen := f.rec.last(t, "/cgi-bin/externalcontact/add_msg_template")
@@ -170,15 +170,15 @@ func TestRemindAndCancelMassMessage(t *testing.T) {
 func TestMassMessageChecks(t *testing.T) {
 	f := newOpsFixture(t)
 	ctx := context.Background()
-	img := externalcontact.Attachment{MsgType: externalcontact.AttachImage, Image: &externalcontact.ImageAttachment{PicURL: "https://p/1"}}
+	img := externalcontact.Attachment{MsgType: externalcontact.MsgTypeImage, Image: &externalcontact.AttachmentImage{PicURL: "https://p/1"}}
 	for name, m := range map[string]externalcontact.MassMessage{
 		"empty":             {},
 		"long text":         {Text: strings.Repeat("字", 1400)},
 		"ten attachments":   {Attachments: []externalcontact.Attachment{img, img, img, img, img, img, img, img, img, img}},
 		"group, no sender":  {ChatType: externalcontact.ChatGroup, Text: "x"},
 		"chats for single":  {ChatIDs: []string{"wr"}, Text: "x"},
-		"mismatched":        {Attachments: []externalcontact.Attachment{{MsgType: externalcontact.AttachVideo, Image: img.Image}}},
-		"two fields":        {Attachments: []externalcontact.Attachment{{MsgType: externalcontact.AttachFile, File: &externalcontact.FileAttachment{MediaID: "m"}, Video: &externalcontact.VideoAttachment{MediaID: "v"}}}},
+		"mismatched":        {Attachments: []externalcontact.Attachment{{MsgType: externalcontact.MsgTypeVideo, Image: img.Image}}},
+		"two fields":        {Attachments: []externalcontact.Attachment{{MsgType: externalcontact.MsgTypeFile, File: &externalcontact.AttachmentMedia{MediaID: "m"}, Video: &externalcontact.AttachmentMedia{MediaID: "v"}}}},
 		"unknown chat type": {ChatType: "all", Text: "x"},
 	} {
 		_, err := f.ec.AddMassMessage(ctx, m)
@@ -202,11 +202,11 @@ func TestMassMessageRecordCreateTime(t *testing.T) {
 // An attachment encodes under WeCom's names and decodes back.
 func TestAttachmentRoundTrip(t *testing.T) {
 	a := []externalcontact.Attachment{
-		{MsgType: "image", Image: &externalcontact.ImageAttachment{MediaID: "M", PicURL: "P"}},
-		{MsgType: "link", Link: &externalcontact.LinkAttachment{Title: "T", PicURL: "P", Desc: "D", URL: "U"}},
-		{MsgType: "miniprogram", MiniProgram: &externalcontact.MiniProgramAttachment{Title: "T", PicMediaID: "M", AppID: "A", Page: "P"}},
-		{MsgType: "video", Video: &externalcontact.VideoAttachment{MediaID: "V"}},
-		{MsgType: "file", File: &externalcontact.FileAttachment{MediaID: "F"}},
+		{MsgType: "image", Image: &externalcontact.AttachmentImage{MediaID: "M", PicURL: "P"}},
+		{MsgType: "link", Link: &externalcontact.AttachmentLink{Title: "T", PicURL: "P", Desc: "D", URL: "U"}},
+		{MsgType: "miniprogram", MiniProgram: &externalcontact.AttachmentMiniProgram{Title: "T", PicMediaID: "M", AppID: "A", Page: "P"}},
+		{MsgType: "video", Video: &externalcontact.AttachmentMedia{MediaID: "V"}},
+		{MsgType: "file", File: &externalcontact.AttachmentMedia{MediaID: "F"}},
 	}
 	b, err := json.Marshal(a)
 	require.NoError(t, err)

@@ -108,19 +108,19 @@ func (m *Moment) check() error {
 	kinds := map[string]int{}
 	for i := range m.Attachments {
 		a := &m.Attachments[i]
-		if a.MsgType != AttachImage && a.MsgType != AttachVideo && a.MsgType != AttachLink {
+		if a.MsgType != MsgTypeImage && a.MsgType != MsgTypeVideo && a.MsgType != MsgTypeLink {
 			return fmt.Errorf("%w: a moment takes image, video or link attachments, not %q", ErrInvalidArgument, a.MsgType)
 		}
-		if a.MsgType == AttachLink {
+		if a.MsgType == MsgTypeLink {
 			if a.Link == nil || a.Link.URL == "" {
 				return fmt.Errorf("%w: a moment link needs a URL", ErrInvalidArgument)
 			}
-		} else if err := a.check(); err != nil {
+		} else if err := a.Check(); err != nil {
 			return err
 		}
 		kinds[a.MsgType]++
 	}
-	if len(kinds) > 1 || kinds[AttachImage] > MaxMomentImages || kinds[AttachVideo] > 1 || kinds[AttachLink] > 1 {
+	if len(kinds) > 1 || kinds[MsgTypeImage] > MaxMomentImages || kinds[MsgTypeVideo] > 1 || kinds[MsgTypeLink] > 1 {
 		return fmt.Errorf("%w: a moment takes up to %d images, or one video, or one link", ErrInvalidArgument, MaxMomentImages)
 	}
 	return nil

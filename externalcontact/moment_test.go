@@ -36,8 +36,8 @@ func TestMomentLifecycle(t *testing.T) {
 
 	job, err := f.ec.AddMoment(ctx, externalcontact.Moment{
 		Text: "新茶上市",
-		Attachments: []externalcontact.Attachment{{MsgType: externalcontact.AttachImage, Image: &externalcontact.ImageAttachment{MediaID: "IMG1"}},
-			{MsgType: externalcontact.AttachImage, Image: &externalcontact.ImageAttachment{MediaID: "IMG2"}}},
+		Attachments: []externalcontact.Attachment{{MsgType: externalcontact.MsgTypeImage, Image: &externalcontact.AttachmentImage{MediaID: "IMG1"}},
+			{MsgType: externalcontact.MsgTypeImage, Image: &externalcontact.AttachmentImage{MediaID: "IMG2"}}},
 		Users: []string{"zhangsan", "wangwu"}, Departments: []int64{2, 9}, Tags: []string{tea, "etNone"},
 	})
 	require.NoError(t, err)
@@ -141,10 +141,10 @@ func TestMomentJobWaitStops(t *testing.T) {
 func TestMomentChecks(t *testing.T) {
 	f := newOpsFixture(t)
 	ctx := context.Background()
-	img := externalcontact.Attachment{MsgType: externalcontact.AttachImage, Image: &externalcontact.ImageAttachment{MediaID: "M"}}
-	video := externalcontact.Attachment{MsgType: externalcontact.AttachVideo, Video: &externalcontact.VideoAttachment{MediaID: "V"}}
-	link := externalcontact.Attachment{MsgType: externalcontact.AttachLink, Link: &externalcontact.LinkAttachment{URL: "https://e/"}}
-	file := externalcontact.Attachment{MsgType: externalcontact.AttachFile, File: &externalcontact.FileAttachment{MediaID: "F"}}
+	img := externalcontact.Attachment{MsgType: externalcontact.MsgTypeImage, Image: &externalcontact.AttachmentImage{MediaID: "M"}}
+	video := externalcontact.Attachment{MsgType: externalcontact.MsgTypeVideo, Video: &externalcontact.AttachmentMedia{MediaID: "V"}}
+	link := externalcontact.Attachment{MsgType: externalcontact.MsgTypeLink, Link: &externalcontact.AttachmentLink{URL: "https://e/"}}
+	file := externalcontact.Attachment{MsgType: externalcontact.MsgTypeFile, File: &externalcontact.AttachmentMedia{MediaID: "F"}}
 	for name, m := range map[string]externalcontact.Moment{
 		"empty":        {},
 		"long text":    {Text: strings.Repeat("字", 2001)},
@@ -153,7 +153,7 @@ func TestMomentChecks(t *testing.T) {
 		"two videos":   {Attachments: []externalcontact.Attachment{video, video}},
 		"two links":    {Attachments: []externalcontact.Attachment{link, link}},
 		"a file":       {Attachments: []externalcontact.Attachment{file}},
-		"link, no url": {Attachments: []externalcontact.Attachment{{MsgType: "link", Link: &externalcontact.LinkAttachment{Title: "t"}}}},
+		"link, no url": {Attachments: []externalcontact.Attachment{{MsgType: "link", Link: &externalcontact.AttachmentLink{Title: "t"}}}},
 	} {
 		_, err := f.ec.AddMoment(ctx, m)
 		require.ErrorIs(t, err, externalcontact.ErrInvalidArgument, name)

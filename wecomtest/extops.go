@@ -121,6 +121,7 @@ func limitOf(n, def, most int) int {
 	return n
 }
 
+// writeOK answers success (errcode 0) with the given fields beside it.
 func writeOK(w http.ResponseWriter, fields map[string]any) {
 	m := map[string]any{"errcode": 0, "errmsg": "ok"}
 	for k, v := range fields {
