@@ -372,3 +372,12 @@ func TestCommandHelpAndUnknownFlags(t *testing.T) {
 	require.Equal(t, 2, code)
 	require.Contains(t, stderr, "-nope")
 }
+
+func TestAddrBeforeTheCommand(t *testing.T) {
+	f := startInProcess(t)
+	for _, args := range [][]string{{"-addr", f.base, "calls"}, {"--addr=" + f.base, "calls"}, {"calls", "-addr", f.base}} {
+		var out, errb bytes.Buffer
+		code := run(context.Background(), args, func(string) string { return "" }, &out, &errb)
+		require.Equal(t, 0, code, "%v: %s", args, errb.String())
+	}
+}

@@ -51,8 +51,27 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if len(args) == 1 && args[0] == "help" {
 		args = []string{"-h"}
 	}
+	// "wecomfake -addr URL calls" is "wecomfake calls -addr URL".
+	if n := addrFlagLen(args); n > 0 && len(args) > n && !strings.HasPrefix(args[n], "-") {
+		args = append(append([]string(nil), args[n:]...), args[:n]...)
+	}
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		return runCommand(ctx, args, getenv, stdout, stderr)
 	}
 	return serve(ctx, args, stdout, stderr)
+}
+
+// addrFlagLen is how many leading arguments are an -addr flag with its
+// value: 2 for "-addr URL", 1 for "-addr=URL", 0 otherwise.
+func addrFlagLen(args []string) int {
+	if len(args) == 0 {
+		return 0
+	}
+	switch a := strings.TrimPrefix(args[0], "-"); {
+	case a == "-addr" || a == "addr":
+		return 2
+	case strings.HasPrefix(a, "-addr=") || strings.HasPrefix(a, "addr="):
+		return 1
+	}
+	return 0
 }
