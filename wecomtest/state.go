@@ -182,12 +182,12 @@ type stateFollow struct {
 // check refuses a document whose keys collide or are empty: restoring it
 // would lose part of it silently.
 func (d *stateDoc) check() error {
-	corps := make(map[string]bool)
+	corps := make(map[string]bool) // id → a corporation, not a directory only
 	for _, c := range d.Corps {
-		if c.ID == "" || corps[c.ID] {
+		if _, seen := corps[c.ID]; c.ID == "" || seen {
 			return fmt.Errorf("corporation %q is empty or repeated", c.ID)
 		}
-		corps[c.ID] = true
+		corps[c.ID] = !c.DirectoryOnly
 	}
 	suites := make(map[string]bool)
 	for _, st := range d.Suites {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +19,7 @@ import (
 )
 
 // getJSON calls the fake's API and decodes its answer.
-func getJSON(t *testing.T, method, u string, body any) map[string]any {
+func getJSON(t testing.TB, method, u string, body any) map[string]any {
 	t.Helper()
 	var rd io.Reader
 	if body != nil {
@@ -40,7 +41,7 @@ func getJSON(t *testing.T, method, u string, body any) map[string]any {
 // keeps: an app, the contact-sync secret, a directory, a suite with a
 // ticket and an install exchanged for a permanent code, a provider,
 // callbacks and customers.
-func stateServer(t *testing.T, clock *wecomtest.Clock) (srv *wecomtest.Server, permanentCode string) {
+func stateServer(t testing.TB, clock *wecomtest.Clock) (srv *wecomtest.Server, permanentCode string) {
 	t.Helper()
 	ok := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "success") }))
 	t.Cleanup(ok.Close)
@@ -73,7 +74,7 @@ func stateServer(t *testing.T, clock *wecomtest.Clock) (srv *wecomtest.Server, p
 	return srv, out["permanent_code"].(string)
 }
 
-func suiteAccessToken(t *testing.T, srv *wecomtest.Server, ticket string) string {
+func suiteAccessToken(t testing.TB, srv *wecomtest.Server, ticket string) string {
 	t.Helper()
 	out := getJSON(t, http.MethodPost, srv.URL+"/cgi-bin/service/get_suite_token",
 		map[string]string{"suite_id": suiteID, "suite_secret": "suite-secret", "suite_ticket": ticket})
@@ -146,10 +147,58 @@ func TestLoadStateRefusesBadDocuments(t *testing.T) {
 		"unknown field":     `{"version":1,"tokens":[]}`,
 		"repeated corp":     `{"version":1,"corps":[{"id":"a"},{"id":"a"}]}`,
 		"install of nobody": `{"version":1,"installs":[{"suite_id":"x","corp_id":"y","agentid":1}]}`,
+		"install in a directory": `{"version":1,"corps":[{"id":"y","directory_only":true}],"suites":[{"suite":{"ID":"x"}}],` +
+			`"installs":[{"suite_id":"x","corp_id":"y","agentid":1}]}`,
 	} {
 		require.Error(t, srv.LoadState(strings.NewReader(doc)), name)
 	}
 	// Nothing changed.
 	out := getJSON(t, http.MethodGet, srv.URL+"/cgi-bin/gettoken?corpid=wwkeep&corpsecret=s", nil)
 	require.EqualValues(t, 0, out["errcode"], out)
+}
+
+// Whatever a state file holds, LoadState refuses it or loads a state that
+// saves and loads again unchanged; it never panics.
+func FuzzLoadState(f *testing.F) {
+	clock := wecomtest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	srv, _ := stateServer(f, clock)
+	var doc bytes.Buffer
+	if err := srv.SaveState(&doc); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(doc.Bytes())
+	f.Add([]byte(`{"version":1,"corps":[{"id":"a","directory_only":true,"members":[{"UserID":"x"}]}]}`))
+	// Two servers for every input: LoadState replaces what it keeps.
+	s := wecomtest.NewServer(wecomtest.WithClock(clock.Now))
+	f.Cleanup(s.Close)
+	again := wecomtest.NewServer(wecomtest.WithClock(clock.Now))
+	f.Cleanup(again.Close)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if s.LoadState(bytes.NewReader(b)) != nil {
+			return
+		}
+		var first, second bytes.Buffer
+		require.NoError(t, s.SaveState(&first))
+		require.NoError(t, again.LoadState(bytes.NewReader(first.Bytes())))
+		require.NoError(t, again.SaveState(&second))
+		require.JSONEq(t, first.String(), second.String())
+	})
+}
+
+func BenchmarkSaveState(b *testing.B) {
+	srv := wecomtest.NewServer(wecomtest.WithApp("wwbench", wecomtest.App{AgentID: 1, Secret: "s"}))
+	defer srv.Close()
+	srv.AddDepartment("wwbench", wecomtest.Department{ID: 1, Name: "Root"})
+	for i := 0; i < 1000; i++ {
+		id := "user" + strconv.Itoa(i)
+		srv.AddMember("wwbench", wecomtest.Member{UserID: id, Name: id, Department: []int64{1}})
+		srv.AddCustomer("wwbench", id, wecomtest.Customer{ExternalUserID: "wm" + strconv.Itoa(i%100), Name: "c", Type: 1})
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := srv.SaveState(io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
