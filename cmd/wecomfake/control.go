@@ -59,10 +59,25 @@ func newControl(logger *slog.Logger) *control {
 	return c
 }
 
-// start hands the control its server; calls wait for it.
+// start hands the control its server, once its state is loaded; calls
+// wait for it.
 func (c *control) start(srv *wecomtest.Server, store *stateStore) {
 	c.srv, c.store = srv, store
 	close(c.ready)
+}
+
+// abort releases the calls waiting for a fake that will not start: they
+// are answered 503.
+func (c *control) abort() { close(c.ready) }
+
+// wait blocks until start or abort and reports whether the fake started.
+func (c *control) wait(w http.ResponseWriter) bool {
+	<-c.ready
+	if c.srv == nil {
+		writeControl(w, http.StatusServiceUnavailable, errorAnswer{Error: "the fake is stopping"})
+		return false
+	}
+	return true
 }
 
 // middleware answers the control paths and passes everything else —
@@ -70,7 +85,9 @@ func (c *control) start(srv *wecomtest.Server, store *stateStore) {
 func (c *control) middleware(api http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == pathEnv {
-			<-c.ready
+			if !c.wait(w) {
+				return
+			}
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			printEnv(w, c.srv.URL)
 			return
@@ -80,7 +97,9 @@ func (c *control) middleware(api http.Handler) http.Handler {
 			api.ServeHTTP(w, r)
 			return
 		}
-		<-c.ready
+		if !c.wait(w) {
+			return
+		}
 		if r.Method != rt.method {
 			w.Header().Set("Allow", rt.method)
 			writeControl(w, http.StatusMethodNotAllowed, errorAnswer{Error: rt.method + " only"})

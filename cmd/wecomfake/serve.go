@@ -87,6 +87,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	store := &stateStore{path: cfg.stateFile, srv: srv}
 	loaded, err := store.load()
 	if err != nil {
+		ctl.abort()
 		logger.Error("cannot load the state file", slog.String("file", cfg.stateFile), slog.String("error", err.Error()))
 		return exitFailure
 	}
@@ -122,6 +123,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	for {
 		select {
 		case <-ctx.Done():
+			// Requests first, so that the last state file has their changes.
+			srv.Close()
 			status := exitOK
 			if err := store.save(); err != nil {
 				logger.Error("cannot write the state file", slog.String("error", err.Error()))
