@@ -74,6 +74,7 @@ type Server struct {
 	appCallbacks map[appKey]AppCallback // self-built apps' callbacks (apppush.go)
 
 	pushClient *http.Client // sends pushes to command URLs (suite.go)
+	front      front        // WithListener, WithMiddleware (listen.go)
 }
 
 type corp struct {
@@ -170,14 +171,15 @@ func NewServer(opts ...Option) *Server {
 	if s.pushClient == nil {
 		s.pushClient = &http.Client{Timeout: 30 * time.Second}
 	}
-	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.srv = httptest.NewUnstartedServer(s.front.handler(http.HandlerFunc(s.serve)))
+	s.front.listen(s.srv)
 	s.srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
 		if st == http.StateNew {
 			s.conns.Add(1)
 		}
 	}
 	s.srv.Start()
-	s.URL = s.srv.URL
+	s.URL = s.front.baseURL(s.srv)
 	return s
 }
 
