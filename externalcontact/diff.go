@@ -240,11 +240,7 @@ func sortedStrings(ss []string) []string {
 }
 
 func sortedFollows(fs []Follow) []Follow {
-	sorted := true
-	for i := 1; i < len(fs) && sorted; i++ {
-		sorted = cmpFollow(&fs[i-1], &fs[i]) <= 0
-	}
-	if sorted {
+	if followsSorted(fs) {
 		return fs
 	}
 	c := slices.Clone(fs)

@@ -80,7 +80,9 @@ func cmpFollow(a, b *Follow) int {
 func (s *Snapshot) Sort() {
 	slices.Sort(s.Followers)
 	s.Followers = slices.Compact(s.Followers)
-	slices.SortStableFunc(s.Follows, func(a, b Follow) int { return cmpFollow(&a, &b) })
+	if !followsSorted(s.Follows) {
+		slices.SortStableFunc(s.Follows, func(a, b Follow) int { return cmpFollow(&a, &b) })
+	}
 	if len(s.Follows) < 2 {
 		return
 	}
@@ -94,6 +96,16 @@ func (s *Snapshot) Sort() {
 	}
 	clear(s.Follows[len(out):])
 	s.Follows = out
+}
+
+// followsSorted reports whether fs is in order (repeats allowed).
+func followsSorted(fs []Follow) bool {
+	for i := 1; i < len(fs); i++ {
+		if cmpFollow(&fs[i-1], &fs[i]) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // Follow returns the relation of member userID with customer

@@ -72,6 +72,13 @@ func (s *Source) Fetch(ctx context.Context) (*Snapshot, error) {
 	if len(members) == 0 {
 		return snap, nil
 	}
+	// Rows are gathered in fixed-size chunks and copied once into a slice
+	// of the exact size: appending to one slice would allocate about five
+	// times the final size (large slices grow by a quarter) and hold the
+	// old and the new array at once while growing.
+	var chunks [][]Follow
+	cur := make([]Follow, 0, followChunk)
+	n := 0
 	for row, err := range s.c.CustomersOf(ctx, members) {
 		if err != nil {
 			return nil, err
@@ -79,11 +86,25 @@ func (s *Source) Fetch(ctx context.Context) (*Snapshot, error) {
 		if len(row.FollowUsers) == 0 || row.Customer.ExternalUserID == "" {
 			continue
 		}
-		snap.Follows = append(snap.Follows, followFrom(row.Customer.ExternalUserID, &row.FollowUsers[0]))
+		if len(cur) == cap(cur) {
+			chunks = append(chunks, cur)
+			cur = make([]Follow, 0, followChunk)
+		}
+		cur = append(cur, followFrom(row.Customer.ExternalUserID, &row.FollowUsers[0]))
+		n++
 	}
+	snap.Follows = make([]Follow, 0, n)
+	for i, c := range chunks {
+		snap.Follows = append(snap.Follows, c...)
+		chunks[i] = nil
+	}
+	snap.Follows = append(snap.Follows, cur...)
 	snap.Sort()
 	return snap, nil
 }
+
+// followChunk is how many relations Fetch gathers per allocation.
+const followChunk = 4096
 
 // Relations reads customer externalUserID with every follower; a
 // customer WeCom does not know (40096) has none.
