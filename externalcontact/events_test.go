@@ -13,6 +13,7 @@ import (
 
 	"github.com/wecomkit/wecomkit/crypto"
 	"github.com/wecomkit/wecomkit/externalcontact"
+	"github.com/wecomkit/wecomkit/store"
 	"github.com/wecomkit/wecomkit/suite"
 	"github.com/wecomkit/wecomkit/wecomtest"
 )
@@ -226,9 +227,9 @@ func TestRouterSelfBuiltApp(t *testing.T) {
 }
 
 // A third-party app: the data callback (sealed for the corp, Event form)
-// and the command callback (sealed for the suite, InfoType form, as
-// suite.OnEvent hands it over) give the same typed events, with the
-// authorizing corp as CorpID.
+// and the command callback (sealed for the suite, InfoType form, served
+// by suite.Suite.CommandHandler and handed over by suite.OnEvent) give the
+// same typed events, with the authorizing corp as CorpID.
 func TestRouterThirdParty(t *testing.T) {
 	const suiteID, authCorp = "wwsuite-ec", "ww-customer-corp"
 	srv := wecomtest.NewServer(wecomtest.WithSuite(wecomtest.Suite{ID: suiteID, Secret: "s", Token: cbToken, EncodingAESKey: cbKey}))
@@ -242,24 +243,23 @@ func TestRouterThirdParty(t *testing.T) {
 	t.Cleanup(data.Close)
 	srv.SetDataURL(suiteID, data.URL)
 
-	// The command URL as suite.CommandHandler would deliver: decrypted
-	// with the suite id, then handed to the router without a reply.
-	var dispatch func(context.Context, *crypto.Event) = r.Dispatch
-	_ = suite.OnEvent(r.Dispatch) // the shape suite.OnEvent takes
-	cmdMC, err := crypto.New(cbToken, cbKey, suiteID)
+	// The command URL served by package suite: the push is recorded, then
+	// a worker hands it to suite.OnEvent — here the router.
+	st, err := suite.New(suite.Config{SuiteID: suiteID, SuiteSecret: "s", Token: cbToken, EncodingAESKey: cbKey},
+		suite.WithStore(store.NewMemory()), suite.WithEphemeralStore(), suite.WithBaseURL(srv.URL), suite.OnEvent(r.Dispatch))
 	require.NoError(t, err)
-	cmd := httptest.NewServer(crypto.NewHandler(cmdMC, crypto.HandlerFunc(func(ctx context.Context, ev *crypto.Event) ([]byte, error) {
-		dispatch(ctx, ev)
-		return nil, nil
-	})))
+	t.Cleanup(func() { _ = st.Close() })
+	cmd := httptest.NewServer(st.CommandHandler())
 	t.Cleanup(cmd.Close)
 	srv.SetCommandURL(suiteID, cmd.URL)
 
 	ctx := context.Background()
 	add := wecomtest.ExternalContactEvent{ChangeType: externalcontact.ChangeAddCustomer, UserID: "u1", ExternalUserID: "wmX", State: "st", WelcomeCode: "WC"}
 	require.NoError(t, srv.PushExternalContactEvent(ctx, wecomtest.Target{CorpID: authCorp, SuiteID: suiteID, Data: true}, add))
-	require.NoError(t, srv.PushExternalContactEvent(ctx, wecomtest.Target{CorpID: authCorp, SuiteID: suiteID}, add))
 	want := "add_external_contact " + authCorp + " u1 wmX st WC"
+	require.Equal(t, []string{want}, rec.list())
+	require.NoError(t, srv.PushExternalContactEvent(ctx, wecomtest.Target{CorpID: authCorp, SuiteID: suiteID}, add))
+	require.Eventually(t, func() bool { return len(rec.list()) == 2 }, 10*time.Second, time.Millisecond, "the suite's worker ran")
 	require.Equal(t, []string{want, want}, rec.list())
 
 	require.ErrorIs(t, srv.PushExternalContactEvent(ctx, wecomtest.Target{CorpID: authCorp}, add), wecomtest.ErrNoTarget)
