@@ -234,9 +234,8 @@ func (r *EventRouter) HandleEvent(ctx context.Context, ev *crypto.Event) ([]byte
 	return nil, nil
 }
 
-// Dispatch routes one callback without a reply: the shape of suite.OnEvent
-// and suite.OnContactChange's functions, for a third-party app's command
-// callback. A suite job whose function returned is done, so an error of
+// Dispatch routes one callback without a reply: the shape of the function
+// suite.OnEvent takes, for a third-party app's command callback. A suite job whose function returned is done, so an error of
 // a registered function goes to [EventRouter.OnDropped]'s function
 // instead of being lost silently.
 func (r *EventRouter) Dispatch(ctx context.Context, ev *crypto.Event) {

@@ -44,7 +44,7 @@ type ExternalContactEvent struct {
 	UserID         string
 	ExternalUserID string
 	State          string
-	WelcomeCode    string // e.g. from the welcome-message model of the fake
+	WelcomeCode    string // e.g. one the fake issued for its welcome-message endpoint
 	Source         string
 	FailReason     string
 
