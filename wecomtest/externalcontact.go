@@ -341,21 +341,24 @@ func (s *Server) handleExtBatch(w http.ResponseWriter, r *http.Request, caller C
 	defer e.mu.Unlock()
 	ec := e.corpLocked(caller.CorpID)
 	type pair struct{ user, ext string }
-	var all []pair
+	var page []pair // only this page's pairs: a 100-member list may hold 100,000
+	total := 0
 	for _, u := range b.UserIDList {
-		for _, x := range ec.byUser[u] {
-			all = append(all, pair{u, x})
+		ids := ec.byUser[u]
+		for _, x := range ids[min(max(off-total, 0), len(ids)):max(min(off+limit-total, len(ids)), 0)] {
+			page = append(page, pair{u, x})
 		}
+		total += len(ids)
 	}
-	end := min(off+limit, len(all))
+	end := min(off+limit, total)
 	rows := []map[string]any{}
-	for _, p := range all[min(off, end):end] {
+	for _, p := range page {
 		cu := ec.customers[p.ext]
 		rows = append(rows, map[string]any{"external_contact": customerJSON(cu.profile),
 			"follow_info": ec.followJSON(p.user, cu.follows[p.user], false)})
 	}
 	next := ""
-	if end < len(all) {
+	if end < total {
 		next = "wecomtest-" + strconv.Itoa(end)
 	}
 	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "external_contact_list": rows, "next_cursor": next})

@@ -1,0 +1,309 @@
+package externalcontact
+
+import (
+	"bufio"
+	"bytes"
+	"compress/flate"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Follow is one follow relation: member UserID follows customer
+// ExternalUserID, with what the member noted about them. It is the unit a
+// [Snapshot] holds and a [Change] reports.
+type Follow struct {
+	UserID         string
+	ExternalUserID string
+	Remark         string
+	Description    string
+	RemarkCorpName string
+	RemarkMobiles  []string
+	// TagIDs are the member's tags on the customer (corp and rule-group
+	// tags, by id), sorted.
+	TagIDs     []string
+	CreateTime int64 // unix seconds the member added the customer
+	AddWay     int
+	State      string
+}
+
+// followFrom makes the relation of member f with customer ext; tag ids
+// come from TagIDs (batch/get_by_user) or, when it is empty, from Tags
+// (externalcontact/get).
+func followFrom(ext string, f *FollowUser) Follow {
+	out := Follow{UserID: f.UserID, ExternalUserID: ext, Remark: f.Remark, Description: f.Description,
+		RemarkCorpName: f.RemarkCorpName, CreateTime: f.CreateTime, AddWay: f.AddWay, State: f.State}
+	if len(f.RemarkMobiles) > 0 {
+		out.RemarkMobiles = f.RemarkMobiles
+	}
+	ids := f.TagIDs
+	if len(ids) == 0 && len(f.Tags) > 0 {
+		for _, t := range f.Tags {
+			if t.TagID != "" {
+				ids = append(ids, t.TagID)
+			}
+		}
+	}
+	if len(ids) > 0 {
+		out.TagIDs = slices.Compact(slices.Sorted(slices.Values(ids)))
+	}
+	return out
+}
+
+// Snapshot is who follows which customer at one moment. [Source.Fetch]
+// makes them, [Diff] compares two, [Syncer] keeps the last one in a
+// store.
+type Snapshot struct {
+	// Taken is when the snapshot was made.
+	Taken time.Time
+	// Followers are the members allowed to have customers
+	// (get_follow_user_list), sorted, each once.
+	Followers []string
+	// Follows are sorted by UserID, then ExternalUserID; each pair once.
+	Follows []Follow
+}
+
+func cmpFollow(a, b *Follow) int {
+	if c := strings.Compare(a.UserID, b.UserID); c != 0 {
+		return c
+	}
+	return strings.Compare(a.ExternalUserID, b.ExternalUserID)
+}
+
+// Sort puts Followers and Follows in the order [Snapshot] promises and
+// drops repeated entries (the later of two follows of one pair wins).
+// Code that builds a snapshot by hand calls it once before [Diff].
+func (s *Snapshot) Sort() {
+	slices.Sort(s.Followers)
+	s.Followers = slices.Compact(s.Followers)
+	if !followsSorted(s.Follows) {
+		slices.SortStableFunc(s.Follows, func(a, b Follow) int { return cmpFollow(&a, &b) })
+	}
+	if len(s.Follows) < 2 {
+		return
+	}
+	out := s.Follows[:1]
+	for i := 1; i < len(s.Follows); i++ {
+		if cmpFollow(&out[len(out)-1], &s.Follows[i]) == 0 {
+			out[len(out)-1] = s.Follows[i]
+			continue
+		}
+		out = append(out, s.Follows[i])
+	}
+	clear(s.Follows[len(out):])
+	s.Follows = out
+}
+
+// followsSorted reports whether fs is in order (repeats allowed).
+func followsSorted(fs []Follow) bool {
+	for i := 1; i < len(fs); i++ {
+		if cmpFollow(&fs[i-1], &fs[i]) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Follow returns the relation of member userID with customer
+// externalUserID, or nil.
+func (s *Snapshot) Follow(userID, externalUserID string) *Follow {
+	key := Follow{UserID: userID, ExternalUserID: externalUserID}
+	i, ok := slices.BinarySearchFunc(s.Follows, &key, func(f Follow, k *Follow) int { return cmpFollow(&f, k) })
+	if !ok {
+		return nil
+	}
+	return &s.Follows[i]
+}
+
+// CustomersOf returns member userID's relations, a sub-slice of Follows.
+func (s *Snapshot) CustomersOf(userID string) []Follow {
+	lo, _ := slices.BinarySearchFunc(s.Follows, userID, func(f Follow, u string) int { return strings.Compare(f.UserID, u) })
+	hi := lo
+	for hi < len(s.Follows) && s.Follows[hi].UserID == userID {
+		hi++
+	}
+	return s.Follows[lo:hi:hi]
+}
+
+// ErrCorruptSnapshot is matched by the error of [Snapshot.UnmarshalBinary]
+// for data that is not a snapshot this package wrote.
+var ErrCorruptSnapshot = errors.New("externalcontact: corrupt snapshot")
+
+// The encoding: a magic and version, then a deflate stream of varints and
+// length-prefixed strings. 100,000 relations take a few megabytes.
+const (
+	snapshotMagic   = "WKES\x01"
+	maxSnapshotSize = 1 << 30 // decoded; guards against a deflate bomb
+)
+
+// MarshalBinary encodes the snapshot compactly, for a store. It
+// implements encoding.BinaryMarshaler.
+func (s *Snapshot) MarshalBinary() ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString(snapshotMagic)
+	fw, err := flate.NewWriter(&buf, flate.BestSpeed)
+	if err != nil {
+		return nil, err
+	}
+	w := &encoder{w: bufio.NewWriterSize(fw, 64<<10)}
+	w.varint(s.Taken.UnixNano())
+	w.strs(s.Followers)
+	w.uvarint(uint64(len(s.Follows)))
+	for i := range s.Follows {
+		f := &s.Follows[i]
+		for _, p := range [...]*string{&f.UserID, &f.ExternalUserID, &f.Remark, &f.Description, &f.RemarkCorpName, &f.State} {
+			w.str(*p)
+		}
+		w.strs(f.RemarkMobiles)
+		w.strs(f.TagIDs)
+		w.varint(f.CreateTime)
+		w.varint(int64(f.AddWay))
+	}
+	if err := w.w.Flush(); err != nil {
+		return nil, err
+	}
+	if err := fw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+type encoder struct {
+	w   *bufio.Writer
+	tmp [binary.MaxVarintLen64]byte
+}
+
+func (e *encoder) uvarint(v uint64) { e.w.Write(binary.AppendUvarint(e.tmp[:0], v)) }
+func (e *encoder) varint(v int64)   { e.w.Write(binary.AppendVarint(e.tmp[:0], v)) }
+func (e *encoder) str(s string) {
+	e.uvarint(uint64(len(s)))
+	e.w.WriteString(s)
+}
+func (e *encoder) strs(ss []string) {
+	e.uvarint(uint64(len(ss)))
+	for _, s := range ss {
+		e.str(s)
+	}
+}
+
+// UnmarshalBinary decodes what [Snapshot.MarshalBinary] wrote; anything
+// else is refused with an error matching [ErrCorruptSnapshot]. It
+// implements encoding.BinaryUnmarshaler.
+func (s *Snapshot) UnmarshalBinary(data []byte) error {
+	rest, ok := bytes.CutPrefix(data, []byte(snapshotMagic))
+	if !ok {
+		return fmt.Errorf("%w: unknown format", ErrCorruptSnapshot)
+	}
+	raw, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(rest)), maxSnapshotSize+1))
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrCorruptSnapshot, err)
+	}
+	if len(raw) > maxSnapshotSize {
+		return fmt.Errorf("%w: larger than %d bytes", ErrCorruptSnapshot, maxSnapshotSize)
+	}
+	d := decoder{b: string(raw)}
+	var out Snapshot
+	if taken := d.varint(); taken != 0 {
+		out.Taken = time.Unix(0, taken)
+	}
+	out.Followers = d.strs()
+	for i := 1; i < len(out.Followers) && d.err == nil; i++ {
+		if out.Followers[i] <= out.Followers[i-1] {
+			d.fail("followers out of order")
+		}
+	}
+	n := d.count(10)
+	out.Follows = make([]Follow, n)
+	for i := range out.Follows {
+		f := &out.Follows[i]
+		for _, p := range [...]*string{&f.UserID, &f.ExternalUserID, &f.Remark, &f.Description, &f.RemarkCorpName, &f.State} {
+			*p = d.str()
+		}
+		f.RemarkMobiles = d.strs()
+		f.TagIDs = d.strs()
+		f.CreateTime = d.varint()
+		f.AddWay = int(d.varint())
+		if i > 0 && d.err == nil && cmpFollow(&out.Follows[i-1], f) >= 0 {
+			d.fail("follows out of order")
+		}
+		if d.err != nil {
+			break
+		}
+	}
+	if d.err == nil && len(d.b) != 0 {
+		d.fail("trailing bytes")
+	}
+	if d.err != nil {
+		return fmt.Errorf("%w: %s", ErrCorruptSnapshot, d.err)
+	}
+	*s = out
+	return nil
+}
+
+// decoder reads the encoding from one string, so that every decoded
+// string is a substring of it and costs no allocation; the first problem
+// sticks in err and every later read returns zero values.
+type decoder struct {
+	b   string
+	err error
+}
+
+func (d *decoder) fail(msg string) {
+	if d.err == nil {
+		d.err = errors.New(msg)
+	}
+	d.b = ""
+}
+
+func (d *decoder) uvarint() uint64 {
+	v, n := binary.Uvarint([]byte(d.b[:min(len(d.b), binary.MaxVarintLen64)]))
+	if n <= 0 {
+		d.fail("truncated")
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) varint() int64 {
+	u := d.uvarint()
+	v := int64(u >> 1)
+	if u&1 != 0 {
+		v = ^v
+	}
+	return v
+}
+
+// count reads a length whose elements take at least minBytes each, so a
+// corrupt length cannot make the decoder allocate more than the data.
+func (d *decoder) count(minBytes int) int {
+	v := d.uvarint()
+	if v > uint64(len(d.b)/minBytes) {
+		d.fail("bad length")
+		return 0
+	}
+	return int(v)
+}
+
+func (d *decoder) str() string {
+	n := d.count(1)
+	s := d.b[:n]
+	d.b = d.b[n:]
+	return s
+}
+
+func (d *decoder) strs() []string {
+	n := d.count(1)
+	if n == 0 {
+		return nil
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = d.str()
+	}
+	return out
+}
