@@ -194,7 +194,6 @@ func stripCode(md string) string {
 	return regexp.MustCompile("(?ms)^```.*?^```$").ReplaceAllString(md, "")
 }
 
-
 // rel is path relative to root.
 func rel(t *testing.T, root, path string) string {
 	t.Helper()
