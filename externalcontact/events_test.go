@@ -109,19 +109,19 @@ func TestParseEventRefuses(t *testing.T) {
 	require.ErrorContains(t, err, "not well-formed XML")
 }
 
-// recorder collects what a router's functions saw.
-type recorder struct {
+// eventLog collects what a router's functions saw.
+type eventLog struct {
 	mu  sync.Mutex
 	got []string
 }
 
-func (r *recorder) add(s string) {
+func (r *eventLog) add(s string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.got = append(r.got, s)
 }
 
-func (r *recorder) list() []string {
+func (r *eventLog) list() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]string(nil), r.got...)
@@ -134,7 +134,7 @@ const (
 
 // newRouter registers every typed function, recording kind/change and
 // the corp.
-func newRouter(rec *recorder) *externalcontact.EventRouter {
+func newRouter(rec *eventLog) *externalcontact.EventRouter {
 	cust := func(ctx context.Context, ev *externalcontact.CustomerEvent) error {
 		rec.add(string(ev.Change) + " " + ev.CorpID + " " + ev.UserID + " " + ev.ExternalUserID + " " + ev.State + " " + ev.WelcomeCode)
 		return nil
@@ -163,7 +163,7 @@ func newRouter(rec *recorder) *externalcontact.EventRouter {
 func TestRouterSelfBuiltApp(t *testing.T) {
 	srv := wecomtest.NewServer(wecomtest.WithApp(corpID, wecomtest.App{AgentID: agentID, Secret: secret}))
 	t.Cleanup(srv.Close)
-	rec := &recorder{}
+	rec := &eventLog{}
 	var other []string
 	var mu sync.Mutex
 	r := newRouter(rec).Fallback(crypto.HandlerFunc(func(_ context.Context, ev *crypto.Event) ([]byte, error) {
@@ -234,7 +234,7 @@ func TestRouterThirdParty(t *testing.T) {
 	const suiteID, authCorp = "wwsuite-ec", "ww-customer-corp"
 	srv := wecomtest.NewServer(wecomtest.WithSuite(wecomtest.Suite{ID: suiteID, Secret: "s", Token: cbToken, EncodingAESKey: cbKey}))
 	t.Cleanup(srv.Close)
-	rec := &recorder{}
+	rec := &eventLog{}
 	r := newRouter(rec)
 
 	dataMC, err := crypto.New(cbToken, cbKey, authCorp)
