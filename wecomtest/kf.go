@@ -408,4 +408,3 @@ func okJSON(extra map[string]any) map[string]any {
 	}
 	return m
 }
-
