@@ -2,8 +2,8 @@ package kf_test
 
 import (
 	"bytes"
-	"encoding/xml"
 	"context"
+	"encoding/xml"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
