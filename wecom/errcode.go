@@ -33,13 +33,15 @@ type CodeInfo struct {
 	// Official is WeCom's 错误说明 for the code, in Chinese as WeCom
 	// writes it; "" for a code the official table does not list.
 	Official string
-	// Hint is WeCom's 排查方法 for the code, in Chinese as WeCom writes it;
-	// "" where the page gives none (or only a link).
+	// Hint is WeCom's 排查方法 for the code, in Chinese as WeCom writes it,
+	// on one line: where the page's cell is a "查看帮助" link, the help text
+	// the link opens. It is "" where the page gives none ("-").
 	Hint string
 }
 
 // officialTSV is WeCom's global error code table (see CodeInfo): code,
-// 错误说明, 排查方法 and an English gloss, tab-separated.
+// 错误说明, 排查方法 and an English gloss (possibly empty), tab-separated,
+// one code a line. It holds every code of WeCom's page as of 2023-08.
 //
 //go:embed errcode_official.tsv
 var officialTSV string
@@ -48,29 +50,71 @@ func init() {
 	for code, a := range adviceTable {
 		codeTable[code] = CodeInfo{Code: a.code, Meaning: a.meaning, Advice: a.advice}
 	}
-	for i, line := range strings.Split(officialTSV, "\n") {
+	if err := loadOfficial(codeTable, officialTSV); err != nil {
+		panic("wecom: errcode_official.tsv: " + err.Error())
+	}
+}
+
+// loadOfficial adds WeCom's words from tsv (the form of officialTSV) to
+// table: to a code the project has advice for, Official and Hint; any
+// other code gets a CodeInfo of WeCom's words alone. It fails on a line
+// without exactly four fields, a code that is not an integer or not above
+// the one before it, or an empty 错误说明.
+func loadOfficial(table map[int]CodeInfo, tsv string) error {
+	prev, first := 0, true
+	for i := 1; tsv != ""; i++ {
+		var line string
+		line, tsv, _ = strings.Cut(tsv, "\n")
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		f := strings.Split(line, "\t")
-		code, err := strconv.Atoi(f[0])
-		if len(f) != 4 || err != nil || f[1] == "" || f[3] == "" {
-			panic(fmt.Sprintf("wecom: errcode_official.tsv line %d: want code, 错误说明, 排查方法, gloss", i+1))
+		var f [4]string
+		n := 0
+		for rest, more := line, true; more; n++ {
+			if n == len(f) {
+				return fmt.Errorf("line %d: more than 4 fields, want code, 错误说明, 排查方法, gloss", i)
+			}
+			f[n], rest, more = strings.Cut(rest, "\t")
 		}
-		info, ok := codeTable[code]
+		if n != len(f) {
+			return fmt.Errorf("line %d: %d fields, want code, 错误说明, 排查方法, gloss", i, n)
+		}
+		code, err := strconv.Atoi(f[0])
+		if err != nil {
+			return fmt.Errorf("line %d: code %q is not an integer", i, f[0])
+		}
+		if !first && code <= prev {
+			return fmt.Errorf("line %d: code %d is not above %d", i, code, prev)
+		}
+		prev, first = code, false
+		if f[1] == "" {
+			return fmt.Errorf("line %d: code %d has no 错误说明", i, code)
+		}
+		info, ok := table[code]
 		if !ok {
-			info = CodeInfo{Code: code, Meaning: f[3] + " (" + f[1] + ")", Advice: f[2]}
+			info = CodeInfo{Code: code, Meaning: officialMeaning(f[1], f[3]), Advice: f[2]}
 		}
 		info.Official, info.Hint = f[1], f[2]
-		codeTable[code] = info
+		table[code] = info
 	}
+	return nil
+}
+
+// officialMeaning is the Meaning of a code the project has no advice for:
+// the English gloss with WeCom's 错误说明, or the 错误说明 alone where the
+// table has no gloss.
+func officialMeaning(official, gloss string) string {
+	if gloss == "" {
+		return official
+	}
+	return gloss + " (" + official + ")"
 }
 
 // codeTable is the one table of error codes: [LookupCode],
 // [APIError.Advice], [Diagnose] and the wecomkit command line all read it.
 // It is built at start from adviceTable (the project's own words) and
-// officialTSV (WeCom's).
-var codeTable = map[int]CodeInfo{}
+// officialTSV (WeCom's); it is never written after.
+var codeTable = make(map[int]CodeInfo, 1300)
 
 // advice is the project's own explanation of a code.
 type advice struct {

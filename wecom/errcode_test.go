@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -60,20 +62,144 @@ func TestLookupCodeOfficial(t *testing.T) {
 	require.Contains(t, info.Hint, "web管理端-设置")
 	require.Contains(t, info.Advice, "我的企业")
 
-	// A code whose 排查方法 is only a link has no hint: Diagnose points at
-	// WeCom's query tool.
+	// A code whose 排查方法 is a "查看帮助" link carries the help text the
+	// link opens, on one line.
 	info, ok = wecom.LookupCode(40003)
 	require.True(t, ok)
 	require.Equal(t, "无效的UserID", info.Official)
+	require.True(t, strings.HasPrefix(info.Hint, "不合法的UserID。确认： 1）有效的UserID需要满足：长度1~64字符"), info.Hint)
+	require.Contains(t, info.Hint, "第三方应用则需要使用密文userid")
+	require.Equal(t, "invalid UserID (无效的UserID)", info.Meaning)
+	require.Equal(t, info.Hint, (&wecom.APIError{Code: 40003}).Advice())
+
+	// A code WeCom gives no 排查方法 for ("-") has no hint: Diagnose points
+	// at WeCom's query tool.
+	info, ok = wecom.LookupCode(40026)
+	require.True(t, ok)
+	require.Equal(t, "不合法的子菜单按钮KEY长度", info.Official)
 	require.Empty(t, info.Hint)
-	require.Contains(t, wecom.Diagnose(&wecom.APIError{Code: 40003}).Hint, "devtool/query?e=40003")
+	require.Empty(t, info.Advice)
+	require.Contains(t, wecom.Diagnose(&wecom.APIError{Code: 40026}).Hint, "devtool/query?e=40026")
 
 	for _, c := range wecom.KnownCodes() {
 		info, _ := wecom.LookupCode(c)
 		require.Equal(t, c, info.Code)
 		require.NotEmpty(t, info.Meaning, "code %d", c)
+		require.NotEmpty(t, info.Official, "code %d", c)
 	}
-	require.GreaterOrEqual(t, len(wecom.KnownCodes()), 55)
+	require.GreaterOrEqual(t, len(wecom.KnownCodes()), shippedCodes)
+}
+
+// shippedCodes is how many codes errcode_official.tsv holds: every code of
+// WeCom's page as of 2023-08. A refresh may add codes, never drop them.
+const shippedCodes = 1184
+
+// The whole of WeCom's page is in the table, not only the codes the
+// project met: these were missing from the first, partial copy.
+func TestLookupCodeWholeTable(t *testing.T) {
+	official := map[int]string{
+		60111:   "UserID不存在",
+		86001:   "参数 chatid 不合法",
+		95000:   "不合法的open_kfid",
+		48009:   "API接口无权限调用，为保障企业数据安全，不再允许通讯录同步助手从新增IP读取通讯录详情",
+		301002:  "无权限操作指定的应用",
+		2400008: "访问了超过范围的资源",
+		-1:      "系统繁忙",
+	}
+	for code, want := range official {
+		info, ok := wecom.LookupCode(code)
+		require.True(t, ok, "code %d", code)
+		require.Equal(t, want, info.Official, "code %d", code)
+		require.Contains(t, info.Meaning, want, "code %d", code)
+	}
+
+	info, _ := wecom.LookupCode(60111)
+	require.Equal(t, "UserID does not exist (UserID不存在)", info.Meaning)
+	require.Contains(t, info.Hint, "a) 成员已退出企业 b) 成员被企业删除")
+	require.Equal(t, info.Hint, wecom.Diagnose(&wecom.APIError{Code: 60111}).Hint)
+
+	// A link keeps its text and loses its target.
+	info, _ = wecom.LookupCode(48009)
+	require.Equal(t, "查看通讯录同步接口调整", info.Hint)
+	info, _ = wecom.LookupCode(301002)
+	require.Contains(t, info.Hint, "比如说，发消息接口 指定了参数 \"agentid\": 14")
+	require.NotContains(t, info.Hint, "http")
+
+	// WeCom's HTML is flattened to the text it shows.
+	info, _ = wecom.LookupCode(60009)
+	require.Equal(t, `不能含有 :?*"<>| 等字符`, info.Hint)
+
+	// "-" is no hint at all.
+	info, _ = wecom.LookupCode(86001)
+	require.Empty(t, info.Hint)
+	require.Equal(t, "invalid chatid (参数 chatid 不合法)", info.Meaning)
+
+	// The project's advice still wins over WeCom's words where it has some.
+	info, _ = wecom.LookupCode(60020)
+	require.Contains(t, info.Advice, "企业可信IP")
+	require.Contains(t, info.Hint, "配置完可信IP之后，需要1分钟后才生效")
+}
+
+// errcode_official.tsv is a file people edit: every line is four
+// tab-separated fields, the codes are unique and ascending, and the
+// package serves exactly what the file says.
+func TestOfficialTableFile(t *testing.T) {
+	data, err := os.ReadFile("errcode_official.tsv")
+	require.NoError(t, err)
+	require.NotContains(t, string(data), "\r")
+	var codes []int
+	glossed := 0
+	for i, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+		if strings.HasPrefix(line, "#") {
+			require.Empty(t, codes, "line %d: a comment after the first code", i+1)
+			continue
+		}
+		f := strings.Split(line, "\t")
+		require.Len(t, f, 4, "line %d", i+1)
+		code, err := strconv.Atoi(f[0])
+		require.NoError(t, err, "line %d", i+1)
+		if len(codes) > 0 {
+			require.Greater(t, code, codes[len(codes)-1], "line %d: codes unique and ascending", i+1)
+		}
+		codes = append(codes, code)
+		require.NotEmpty(t, f[1], "line %d: 错误说明", i+1)
+		for _, field := range f[1:] {
+			require.Equal(t, strings.TrimSpace(field), field, "line %d: field %q", i+1, field)
+			require.NotContains(t, field, "](", "line %d: Markdown link", i+1)
+			require.NotContains(t, field, "<code>", "line %d: HTML", i+1)
+		}
+		require.NotEqual(t, "-", f[2], "line %d: WeCom's \"-\" is an empty 排查方法", i+1)
+		if f[3] != "" {
+			glossed++
+		}
+		info, ok := wecom.LookupCode(code)
+		require.True(t, ok, "code %d", code)
+		require.Equal(t, f[1], info.Official, "code %d", code)
+		require.Equal(t, f[2], info.Hint, "code %d", code)
+	}
+	require.Len(t, codes, shippedCodes)
+	require.Equal(t, len(codes), glossed, "every code has an English gloss")
+	require.Equal(t, codes, wecom.KnownCodes())
+}
+
+// LookupCode sits on the error path of every failed call: it must not
+// allocate.
+func TestLookupCodeAllocs(t *testing.T) {
+	allocs := testing.AllocsPerRun(100, func() {
+		_, _ = wecom.LookupCode(60111)
+		_, _ = wecom.LookupCode(12345)
+	})
+	require.Zero(t, allocs)
+}
+
+func BenchmarkLookupCode(b *testing.B) {
+	codes := []int{60020, 60111, 301002, 86001, 12345}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, ok := wecom.LookupCode(codes[i%len(codes)]); ok != (i%len(codes) != 4) {
+			b.Fatal("wrong answer")
+		}
+	}
 }
 
 func TestAdviceNamesTheDeniedIP(t *testing.T) {

@@ -88,7 +88,7 @@ wecomkit errcode -40001`)
 		fmt.Fprintln(e.stdout, official)
 	}
 	if advice == "" {
-		advice = "WeCom's table gives no hint beyond a link: see more."
+		advice = "WeCom's table gives no 排查方法 for this code: see more."
 	}
 	fmt.Fprintf(e.stdout, "what to do: %s\nmore: %s%d\n", advice, queryURL, code)
 	return nil
