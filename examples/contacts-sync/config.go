@@ -5,7 +5,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/wecomkit/wecomkit/internal/settings"
+	"github.com/wecomkit/wecomkit/examples/internal/settings"
 	"github.com/wecomkit/wecomkit/wecom"
 )
 

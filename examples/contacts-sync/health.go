@@ -8,8 +8,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/wecomkit/wecomkit/contact"
-	"github.com/wecomkit/wecomkit/internal/appmetrics"
-	"github.com/wecomkit/wecomkit/internal/jsonenc"
+	"github.com/wecomkit/wecomkit/examples/internal/appmetrics"
+	"github.com/wecomkit/wecomkit/examples/internal/jsonenc"
 )
 
 // syncState is what -listen reports: whether syncs succeed, for /readyz,

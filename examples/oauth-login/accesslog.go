@@ -6,8 +6,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/wecomkit/wecomkit/internal/accesslog"
-	"github.com/wecomkit/wecomkit/internal/reqid"
+	"github.com/wecomkit/wecomkit/examples/internal/accesslog"
+	"github.com/wecomkit/wecomkit/examples/internal/reqid"
 )
 
 // maxLogField caps the request's path in the log.

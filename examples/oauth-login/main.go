@@ -45,11 +45,11 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/wecomkit/wecomkit/internal/jsonlog"
-	"github.com/wecomkit/wecomkit/internal/logbuf"
-	"github.com/wecomkit/wecomkit/internal/serve"
-	"github.com/wecomkit/wecomkit/internal/settings"
-	"github.com/wecomkit/wecomkit/internal/tokenready"
+	"github.com/wecomkit/wecomkit/examples/internal/jsonlog"
+	"github.com/wecomkit/wecomkit/examples/internal/logbuf"
+	"github.com/wecomkit/wecomkit/examples/internal/serve"
+	"github.com/wecomkit/wecomkit/examples/internal/settings"
+	"github.com/wecomkit/wecomkit/examples/internal/tokenready"
 )
 
 func main() {

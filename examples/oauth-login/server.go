@@ -8,7 +8,7 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/wecomkit/wecomkit/internal/tokenready"
+	"github.com/wecomkit/wecomkit/examples/internal/tokenready"
 	"github.com/wecomkit/wecomkit/oauth"
 	"github.com/wecomkit/wecomkit/store/redisstore"
 	"github.com/wecomkit/wecomkit/wecom"

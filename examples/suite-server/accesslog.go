@@ -8,9 +8,9 @@ import (
 	"runtime/debug"
 	"time"
 
-	"github.com/wecomkit/wecomkit/internal/accesslog"
-	"github.com/wecomkit/wecomkit/internal/jsonlog"
-	"github.com/wecomkit/wecomkit/internal/reqid"
+	"github.com/wecomkit/wecomkit/examples/internal/accesslog"
+	"github.com/wecomkit/wecomkit/examples/internal/jsonlog"
+	"github.com/wecomkit/wecomkit/examples/internal/reqid"
 )
 
 // maxLogField caps every log field taken from a request or a push (path,

@@ -86,9 +86,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/wecomkit/wecomkit/internal/logbuf"
-	"github.com/wecomkit/wecomkit/internal/serve"
-	"github.com/wecomkit/wecomkit/internal/settings"
+	"github.com/wecomkit/wecomkit/examples/internal/logbuf"
+	"github.com/wecomkit/wecomkit/examples/internal/serve"
+	"github.com/wecomkit/wecomkit/examples/internal/settings"
 	"github.com/wecomkit/wecomkit/store"
 	"github.com/wecomkit/wecomkit/store/boltstore"
 	"github.com/wecomkit/wecomkit/suite"

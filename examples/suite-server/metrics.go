@@ -8,7 +8,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/wecomkit/wecomkit/internal/appmetrics"
+	"github.com/wecomkit/wecomkit/examples/internal/appmetrics"
 	"github.com/wecomkit/wecomkit/suite"
 	"github.com/wecomkit/wecomkit/wecom"
 )

@@ -8,8 +8,8 @@ import (
 	"runtime/debug"
 	"time"
 
-	"github.com/wecomkit/wecomkit/internal/accesslog"
-	"github.com/wecomkit/wecomkit/internal/reqid"
+	"github.com/wecomkit/wecomkit/examples/internal/accesslog"
+	"github.com/wecomkit/wecomkit/examples/internal/reqid"
 	"github.com/wecomkit/wecomkit/signer"
 )
 

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wecomkit/wecomkit/internal/httpquery"
+	"github.com/wecomkit/wecomkit/examples/internal/httpquery"
 	"github.com/wecomkit/wecomkit/jssdk"
 	"github.com/wecomkit/wecomkit/oauth"
 	"github.com/wecomkit/wecomkit/signer"

@@ -32,10 +32,10 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/wecomkit/wecomkit/internal/jsonlog"
-	"github.com/wecomkit/wecomkit/internal/logbuf"
-	"github.com/wecomkit/wecomkit/internal/serve"
-	"github.com/wecomkit/wecomkit/internal/settings"
+	"github.com/wecomkit/wecomkit/examples/internal/jsonlog"
+	"github.com/wecomkit/wecomkit/examples/internal/logbuf"
+	"github.com/wecomkit/wecomkit/examples/internal/serve"
+	"github.com/wecomkit/wecomkit/examples/internal/settings"
 )
 
 func main() {

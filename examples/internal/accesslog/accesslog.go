@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/wecomkit/wecomkit/internal/jsonlog"
+	"github.com/wecomkit/wecomkit/examples/internal/jsonlog"
 )
 
 // Recorder is an http.ResponseWriter that remembers the status of the

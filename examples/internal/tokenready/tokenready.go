@@ -14,7 +14,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/wecomkit/wecomkit/internal/jsonenc"
+	"github.com/wecomkit/wecomkit/examples/internal/jsonenc"
 	"github.com/wecomkit/wecomkit/wecom"
 )
 
