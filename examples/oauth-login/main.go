@@ -45,7 +45,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/wecomkit/wecomkit/examples/internal/jsonlog"
+	"github.com/wecomkit/wecomkit/examples/internal/accesslog"
 	"github.com/wecomkit/wecomkit/examples/internal/logbuf"
 	"github.com/wecomkit/wecomkit/examples/internal/serve"
 	"github.com/wecomkit/wecomkit/examples/internal/settings"
@@ -102,7 +102,7 @@ func start(ctx context.Context, p process) int {
 
 	logs := logbuf.New(p.stderr, logFlushInterval)
 	defer logs.Close()
-	logger := slog.New(jsonlog.New(logs, &jsonlog.Options{ContextKey: "request_id", ContextValue: requestIDOf}))
+	logger := accesslog.NewLogger(logs, slog.LevelInfo)
 
 	base := serve.BaseURL(ln.Addr())
 	var demo *demoEnv

@@ -86,6 +86,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/wecomkit/wecomkit/examples/internal/accesslog"
 	"github.com/wecomkit/wecomkit/examples/internal/logbuf"
 	"github.com/wecomkit/wecomkit/examples/internal/serve"
 	"github.com/wecomkit/wecomkit/examples/internal/settings"
@@ -155,7 +156,7 @@ func start(ctx context.Context, p process) int {
 		if errors.Is(err, boltstore.ErrCorrupt) {
 			// Not a setting to fix: the file is broken, and it holds the
 			// permanent codes. Nothing is served from it or written to it.
-			newLogger(p.stderr, slog.LevelInfo).LogAttrs(ctx, slog.LevelError,
+			accesslog.NewLogger(p.stderr, slog.LevelInfo).LogAttrs(ctx, slog.LevelError,
 				"cannot start: the data file is damaged: restore it from a backup (it holds the permanent codes: deleting it loses every installation)",
 				slog.String("file", cfg.DataFile), slog.String("error", err.Error()))
 			return 1
@@ -199,7 +200,7 @@ func start(ctx context.Context, p process) int {
 		defer buf.Close()
 		logs, flush = buf, buf.Flush
 	}
-	logger := newLogger(logs, slog.LevelInfo)
+	logger := accesslog.NewLogger(logs, slog.LevelInfo)
 	if p.onLogger != nil {
 		p.onLogger(logger)
 	}
@@ -253,5 +254,5 @@ type redisLog struct{ l *slog.Logger }
 // Printf logs go-redis's message once prefixed with "redis: ".
 func (r redisLog) Printf(ctx context.Context, format string, v ...any) {
 	msg := strings.TrimPrefix(fmt.Sprintf(format, v...), "redis: ")
-	r.l.WarnContext(ctx, "redis: "+capField(msg))
+	r.l.WarnContext(ctx, "redis: "+accesslog.Field(msg))
 }

@@ -227,11 +227,11 @@ func statsCollectors(stats func() suite.Stats) []prometheus.Collector {
 func (m *metrics) handler() http.Handler { return appmetrics.Handler(m.reg) }
 
 // observeRequest counts one answered request (the access log calls it).
-func (m *metrics) observeRequest(r *http.Request, status int, elapsed time.Duration) {
+func (m *metrics) observeRequest(r *http.Request, st *reqState, elapsed time.Duration) {
 	rm := &m.byRoute[routeOf(r.Pattern)]
-	c, ok := rm.codes[status]
+	c, ok := rm.codes[st.Status]
 	if !ok {
-		c = m.requests.WithLabelValues(rm.name, strconv.Itoa(status))
+		c = m.requests.WithLabelValues(rm.name, strconv.Itoa(st.Status))
 	}
 	c.Inc()
 	rm.latency.Observe(elapsed.Seconds())

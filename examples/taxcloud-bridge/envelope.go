@@ -80,11 +80,12 @@ func (d jsData) appendJSON(b []byte) []byte {
 func reply(w http.ResponseWriter, r *http.Request, code, msg string, d datas) {
 	st := stateOf(r.Context())
 	if st != nil {
-		st.result = code
+		st.Data.result = code
+		st.Failed = code == codeInternal // logged as an error, though the status is 200
 	}
 	var b []byte
 	if st != nil {
-		b = st.body[:0] // the request's state has room for the usual answer
+		b = st.Data.body[:0] // the request's state has room for the usual answer
 	} else {
 		b = make([]byte, 0, 256)
 	}
@@ -100,9 +101,9 @@ func reply(w http.ResponseWriter, r *http.Request, code, msg string, d datas) {
 	h := w.Header()
 	if st != nil {
 		// The header values live in the request's state: no allocation.
-		st.hdrs = [2]string{"application/json; charset=utf-8", "no-store"}
-		h["Content-Type"] = st.hdrs[0:1:1]
-		h["Cache-Control"] = st.hdrs[1:2:2]
+		st.Data.hdrs = [2]string{"application/json; charset=utf-8", "no-store"}
+		h["Content-Type"] = st.Data.hdrs[0:1:1]
+		h["Cache-Control"] = st.Data.hdrs[1:2:2]
 	} else {
 		h.Set("Content-Type", "application/json; charset=utf-8")
 		h.Set("Cache-Control", "no-store")

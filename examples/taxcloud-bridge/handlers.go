@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wecomkit/wecomkit/examples/internal/accesslog"
 	"github.com/wecomkit/wecomkit/examples/internal/httpquery"
 	"github.com/wecomkit/wecomkit/jssdk"
 	"github.com/wecomkit/wecomkit/oauth"
@@ -40,7 +41,7 @@ func (b *bridge) signed(own string, ownMax int, h func(w http.ResponseWriter, r 
 		q, _ := parsedQuery(r)
 		if b.verifier == nil {
 			b.logger.LogAttrs(r.Context(), slog.LevelWarn, "signature check disabled: accepting an unsigned request",
-				slog.String("path", capField(r.URL.Path)))
+				slog.String("path", accesslog.Field(r.URL.Path)))
 		}
 		if q.Get("appid") != b.corpID {
 			reply(w, r, codeWrongAppID, "appid 与配置的企业 corpid 不一致 (appid is not the configured corpid)", nil)
@@ -60,21 +61,21 @@ func (b *bridge) signed(own string, ownMax int, h func(w http.ResponseWriter, r 
 			}),
 			signer.OnVerified(func(r *http.Request, form signer.Form) {
 				if st := stateOf(r.Context()); st != nil {
-					st.form = form
+					st.Data.form = form
 				}
 			}))
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := stateOf(r.Context())
 		if st != nil {
-			st.signed, st.noSign = true, b.verifier == nil
+			st.Data.signed, st.Data.noSign = true, b.verifier == nil
 		}
 		q, ok := b.checkParams(w, r, own, ownMax)
 		if !ok {
 			return
 		}
 		if st != nil {
-			st.query = q // for the middleware and inner, on the request's state: no second context
+			st.Data.query = q // for the middleware and inner, on the request's state: no second context
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -138,8 +139,8 @@ func (b *bridge) jsSDK(w http.ResponseWriter, r *http.Request, pageURL string) {
 // parsedQuery returns the query checkParams parsed for r, or parses it
 // when r did not come through the access log.
 func parsedQuery(r *http.Request) (url.Values, error) {
-	if st := stateOf(r.Context()); st != nil && st.query != nil {
-		return st.query, nil
+	if st := stateOf(r.Context()); st != nil && st.Data.query != nil {
+		return st.Data.query, nil
 	}
 	return httpquery.Parse(r.URL.RawQuery)
 }
@@ -217,14 +218,14 @@ func duplicateName(err error) string {
 	if uerr != nil || name == "" {
 		return ""
 	}
-	return capField(name)
+	return accesslog.Field(name)
 }
 
 // wecomFailure answers 5001 for a WeCom error or an unreachable WeCom.
 func (b *bridge) wecomFailure(w http.ResponseWriter, r *http.Request, err error) {
 	d := wecom.Diagnose(err)
 	b.logger.LogAttrs(r.Context(), slog.LevelWarn, "wecom call failed",
-		slog.String("path", capField(r.URL.Path)), slog.Int("errcode", wecom.ErrorCode(err)),
+		slog.String("path", accesslog.Field(r.URL.Path)), slog.Int("errcode", wecom.ErrorCode(err)),
 		slog.String("cause", string(d.Cause)), slog.String("error", err.Error()))
 	if code := wecom.ErrorCode(err); code != 0 {
 		reply(w, r, codeWeComError, fmt.Sprintf("企业微信接口返回错误 (WeCom returned errcode %d)", code), nil)

@@ -32,7 +32,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/wecomkit/wecomkit/examples/internal/jsonlog"
+	"github.com/wecomkit/wecomkit/examples/internal/accesslog"
 	"github.com/wecomkit/wecomkit/examples/internal/logbuf"
 	"github.com/wecomkit/wecomkit/examples/internal/serve"
 	"github.com/wecomkit/wecomkit/examples/internal/settings"
@@ -107,7 +107,7 @@ func start(ctx context.Context, p process) int {
 
 	logs := logbuf.New(p.stderr, logFlushInterval)
 	defer logs.Close()
-	logger := newLogger(logs, slog.LevelInfo)
+	logger := accesslog.NewLogger(logs, slog.LevelInfo)
 	if p.onLogger != nil {
 		p.onLogger(logger)
 	}
@@ -161,12 +161,6 @@ func start(ctx context.Context, p process) int {
 	}
 	logger.Info("stopped")
 	return 0
-}
-
-// newLogger returns the bridge's JSON logger: every line logged with a
-// request's context carries its request id.
-func newLogger(out io.Writer, level slog.Leveler) *slog.Logger {
-	return slog.New(jsonlog.New(out, &jsonlog.Options{Level: level, ContextKey: "request_id", ContextValue: requestIDOf}))
 }
 
 // redisLog adapts go-redis's logger to slog.
