@@ -433,12 +433,6 @@ func (a *app) dataEvent(ctx context.Context, ev *crypto.Event) ([]byte, error) {
 
 // --- health ---
 
-// healthz answers liveness probes: the process serves HTTP. It depends on
-// nothing else, so a restart cannot fix what it reports.
-func healthz(w http.ResponseWriter, _ *http.Request) {
-	writeJSONBytes(w, http.StatusOK, []byte("{\"status\":\"ok\"}\n"))
-}
-
 // readyz answers readiness probes: ready when the store answers and takes
 // writes — a store that reads but refuses writes (disk full, a read-only
 // replica) would lose every push answered from then on. The body says

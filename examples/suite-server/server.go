@@ -12,6 +12,7 @@ import (
 
 	"github.com/wecomkit/wecomkit/crypto"
 	"github.com/wecomkit/wecomkit/examples/internal/accesslog"
+	"github.com/wecomkit/wecomkit/examples/internal/serve"
 	"github.com/wecomkit/wecomkit/jssdk"
 	"github.com/wecomkit/wecomkit/oauth"
 	"github.com/wecomkit/wecomkit/store"
@@ -166,7 +167,7 @@ func newApp(cfg config, st store.Store, backend string, logger *slog.Logger, ext
 	mux.HandleFunc("GET /provider/login", a.providerLogin)
 	mux.HandleFunc("GET /license/report", a.adminOnly(a.licenseReport))
 	mux.HandleFunc("GET /qrcode", a.quota.limited(a.qrcode))
-	mux.HandleFunc("GET /healthz", healthz)
+	mux.HandleFunc("GET /healthz", serve.Healthz)
 	mux.HandleFunc("GET /readyz", a.readyz)
 	mux.Handle("GET /metrics", a.metrics.handler())
 	a.mux = mux

@@ -27,15 +27,8 @@ import (
 // logLines decodes every JSON line written so far.
 func logLines(t *testing.T, logs string) []map[string]any {
 	t.Helper()
-	var out []map[string]any
-	for _, l := range strings.Split(strings.TrimSpace(logs), "\n") {
-		if l == "" {
-			continue
-		}
-		var m map[string]any
-		require.NoError(t, json.Unmarshal([]byte(l), &m), l)
-		out = append(out, m)
-	}
+	out, err := testutil.JSONLines(logs)
+	require.NoError(t, err)
 	return out
 }
 
@@ -140,16 +133,6 @@ func TestStartupHintNamesTheCause(t *testing.T) {
 			require.NotContains(t, b.stderr.String(), testSecret)
 		})
 	}
-}
-
-func TestRedisLogPrefixOnce(t *testing.T) {
-	out := &testutil.SyncBuffer{}
-	l := redisLog{accesslog.NewLogger(out, nil)}
-	l.Printf(context.Background(), "redis: %s failed", "dial")
-	l.Printf(context.Background(), "pool: %d", 3)
-	lines := logLines(t, out.String())
-	require.Equal(t, "redis: dial failed", lines[0]["msg"])
-	require.Equal(t, "redis: pool: 3", lines[1]["msg"])
 }
 
 // closedPort returns a loopback port nothing listens on.

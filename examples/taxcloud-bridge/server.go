@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/wecomkit/wecomkit/examples/internal/serve"
 	"github.com/wecomkit/wecomkit/examples/internal/tokenready"
 	"github.com/wecomkit/wecomkit/jssdk"
 	"github.com/wecomkit/wecomkit/oauth"
@@ -99,7 +100,7 @@ func newApp(cfg config, logger *slog.Logger, extra ...wecom.Option) (*app, error
 	// single-use code, so it is refused before anything else runs.
 	mux.HandleFunc("HEAD /userinfo", getOnly)
 	mux.Handle("GET /js-sdk", b.signed("pageUrl", maxPageURLLen, b.jsSDK))
-	mux.HandleFunc("GET /healthz", healthz)
+	mux.HandleFunc("GET /healthz", serve.Healthz)
 	mux.Handle("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", a.metrics.handler())
 	if cfg.VerifyFile != "" {

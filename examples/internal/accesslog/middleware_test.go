@@ -2,7 +2,6 @@ package accesslog
 
 import (
 	"bytes"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -19,15 +18,8 @@ import (
 // lines decodes the JSON lines logged.
 func lines(t *testing.T, logs string) []map[string]any {
 	t.Helper()
-	var out []map[string]any
-	for _, l := range strings.Split(strings.TrimSpace(logs), "\n") {
-		if l == "" {
-			continue
-		}
-		var m map[string]any
-		require.NoError(t, json.Unmarshal([]byte(l), &m), l)
-		out = append(out, m)
-	}
+	out, err := testutil.JSONLines(logs)
+	require.NoError(t, err)
 	return out
 }
 
