@@ -23,6 +23,9 @@ type reqData struct {
 	signed bool        // a signed route: sign_form is logged
 	noSign bool        // signature checks are disabled
 	query  url.Values  // the parsed query, on the signed routes
+	// stdJSON writes the answer with encoding/json (the comparison
+	// benchmark; see bridge.stdJSON).
+	stdJSON bool
 }
 
 // reqState is what the access log knows about one request.

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/wecomkit/wecomkit/examples/internal/accesslog"
-	"github.com/wecomkit/wecomkit/examples/internal/httpquery"
 	"github.com/wecomkit/wecomkit/jssdk"
 	"github.com/wecomkit/wecomkit/oauth"
 	"github.com/wecomkit/wecomkit/signer"
@@ -28,6 +27,13 @@ type bridge struct {
 	timeout  time.Duration // for the WeCom calls of one request
 	logger   *slog.Logger
 	metrics  *metrics
+
+	// parseQuery parses a request's query: httpquery.Parse, or
+	// url.ParseQuery for the comparison benchmark.
+	parseQuery func(string) (url.Values, error)
+	// stdJSON writes the answers with encoding/json instead of by hand
+	// (the comparison benchmark).
+	stdJSON bool
 }
 
 // signed serves one of the two signed interfaces: it checks the parameters
@@ -38,7 +44,7 @@ type bridge struct {
 // the contract's envelope.
 func (b *bridge) signed(own string, ownMax int, h func(w http.ResponseWriter, r *http.Request, value string)) http.Handler {
 	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q, _ := parsedQuery(r)
+		q, _ := b.parsedQuery(r)
 		if b.verifier == nil {
 			b.logger.LogAttrs(r.Context(), slog.LevelWarn, "signature check disabled: accepting an unsigned request",
 				slog.String("path", accesslog.Field(r.URL.Path)))
@@ -54,7 +60,7 @@ func (b *bridge) signed(own string, ownMax int, h func(w http.ResponseWriter, r 
 	next := http.Handler(inner)
 	if b.verifier != nil {
 		next = b.verifier.Middleware(inner,
-			signer.WithQueryParser(parsedQuery),
+			signer.WithQueryParser(b.parsedQuery),
 			signer.OnError(func(w http.ResponseWriter, r *http.Request, err error) {
 				code, msg := signatureFailure(err)
 				reply(w, r, code, msg, nil)
@@ -68,7 +74,7 @@ func (b *bridge) signed(own string, ownMax int, h func(w http.ResponseWriter, r 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := stateOf(r.Context())
 		if st != nil {
-			st.Data.signed, st.Data.noSign = true, b.verifier == nil
+			st.Data.signed, st.Data.noSign, st.Data.stdJSON = true, b.verifier == nil, b.stdJSON
 		}
 		q, ok := b.checkParams(w, r, own, ownMax)
 		if !ok {
@@ -138,11 +144,11 @@ func (b *bridge) jsSDK(w http.ResponseWriter, r *http.Request, pageURL string) {
 
 // parsedQuery returns the query checkParams parsed for r, or parses it
 // when r did not come through the access log.
-func parsedQuery(r *http.Request) (url.Values, error) {
+func (b *bridge) parsedQuery(r *http.Request) (url.Values, error) {
 	if st := stateOf(r.Context()); st != nil && st.Data.query != nil {
 		return st.Data.query, nil
 	}
-	return httpquery.Parse(r.URL.RawQuery)
+	return b.parseQuery(r.URL.RawQuery)
 }
 
 // checkParams validates what both interfaces need before the signature is
@@ -150,7 +156,7 @@ func parsedQuery(r *http.Request) (url.Values, error) {
 // checked) and the interface's own parameter, each once and not too long —
 // and answers the error itself when something is wrong.
 func (b *bridge) checkParams(w http.ResponseWriter, r *http.Request, own string, ownMax int) (url.Values, bool) {
-	q, err := httpquery.Parse(r.URL.RawQuery)
+	q, err := b.parseQuery(r.URL.RawQuery)
 	if err != nil {
 		reply(w, r, codeBadParam, "查询参数格式错误 (malformed query string)", nil)
 		return nil, false

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/wecomkit/wecomkit/examples/internal/httpquery"
 	"github.com/wecomkit/wecomkit/examples/internal/serve"
 	"github.com/wecomkit/wecomkit/examples/internal/tokenready"
 	"github.com/wecomkit/wecomkit/jssdk"
@@ -26,6 +27,7 @@ type app struct {
 	client  *wecom.Client
 	ready   *tokenready.Readiness
 	metrics *metrics
+	bridge  *bridge // the two interfaces' handlers
 	closers []io.Closer
 }
 
@@ -80,7 +82,10 @@ func newApp(cfg config, logger *slog.Logger, extra ...wecom.Option) (*app, error
 		timeout:  cfg.WeComTimeout,
 		logger:   logger,
 		metrics:  a.metrics,
+
+		parseQuery: httpquery.Parse,
 	}
+	a.bridge = b
 	if !cfg.SignDisabled {
 		vopts := []signer.Option{signer.WithWindow(cfg.SignWindow)}
 		if cfg.SignStrict {
