@@ -22,10 +22,11 @@ type reqData struct {
 	form   signer.Form // the signature form that matched, on the signed routes
 	signed bool        // a signed route: sign_form is logged
 	noSign bool        // signature checks are disabled
-	query  url.Values  // the parsed query, on the signed routes
 	// stdJSON writes the answer with encoding/json (the comparison
-	// benchmark; see bridge.stdJSON).
+	// benchmark; see bridge.stdJSON). Beside the other flags, it takes
+	// no room of its own.
 	stdJSON bool
+	query   url.Values // the parsed query, on the signed routes
 }
 
 // reqState is what the access log knows about one request.

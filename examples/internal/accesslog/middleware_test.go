@@ -15,14 +15,6 @@ import (
 	"github.com/wecomkit/wecomkit/internal/testutil"
 )
 
-// lines decodes the JSON lines logged.
-func lines(t *testing.T, logs string) []map[string]any {
-	t.Helper()
-	out, err := testutil.JSONLines(logs)
-	require.NoError(t, err)
-	return out
-}
-
 type testData struct{ result string }
 
 func TestHandlerLogsOneLinePerRequest(t *testing.T) {
@@ -66,7 +58,8 @@ func TestHandlerLogsOneLinePerRequest(t *testing.T) {
 
 	require.Equal(t, []int{http.StatusTeapot, http.StatusOK}, observed)
 	require.NotContains(t, logs.String(), "secret-code", "the query is never logged")
-	got := lines(t, logs.String())
+	got, err := testutil.JSONLines(logs.String())
+	require.NoError(t, err)
 	require.Len(t, got, 4)
 	require.Equal(t, "inside", got[0]["msg"])
 	require.Equal(t, "from-proxy-1", got[0]["request_id"])
@@ -93,7 +86,8 @@ func TestHandlerPanics(t *testing.T) {
 	rec := httptest.NewRecorder()
 	Handler(NewLogger(logs, slog.LevelInfo), boom, Options[struct{}]{}).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/p", nil))
 	require.Equal(t, http.StatusInternalServerError, rec.Code)
-	got := lines(t, logs.String())
+	got, err := testutil.JSONLines(logs.String())
+	require.NoError(t, err)
 	require.Len(t, got, 2)
 	require.Equal(t, "panic serving request", got[0]["msg"])
 	require.Equal(t, "boom", got[0]["panic"])
@@ -115,7 +109,8 @@ func TestHandlerPanics(t *testing.T) {
 	}).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/p", nil))
 	require.Equal(t, http.StatusOK, rec.Code)
 	require.Equal(t, "5000", rec.Body.String())
-	got = lines(t, logs.String())
+	got, err = testutil.JSONLines(logs.String())
+	require.NoError(t, err)
 	require.Equal(t, "ERROR", got[1]["level"], "a Failed request is an error whatever its status")
 	require.EqualValues(t, 200, got[1]["status"])
 
