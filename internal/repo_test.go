@@ -43,6 +43,44 @@ func TestLibraryDependencies(t *testing.T) {
 	}
 }
 
+// The library imports internal/ (redact, jobqueue, and testutil in its
+// tests), so internal/ must not import the library back: a helper that
+// needs wecom or oauth belongs to what is built on them — the servers'
+// helpers live in examples/internal. store is the exception: it is the
+// bottom layer, importing nothing of ours, so jobqueue and testutil can
+// sit on it. internal/cmd holds commands (generators), which import
+// whatever they render and are imported by nothing.
+func TestInternalImportsNoLibrary(t *testing.T) {
+	const module = "github.com/wecomkit/wecomkit/"
+	cmd := exec.Command("go", "list", "-f",
+		`{{.ImportPath}} {{join .Imports " "}} {{join .TestImports " "}} {{join .XTestImports " "}}`, "./internal/...")
+	cmd.Dir = repoRoot(t)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	require.NoError(t, err, stderr.String())
+	checked := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		pkg := fields[0]
+		if strings.HasPrefix(pkg, module+"internal/cmd/") {
+			continue
+		}
+		checked++
+		for _, imp := range fields[1:] {
+			if !strings.HasPrefix(imp, module) {
+				continue
+			}
+			rel := strings.TrimPrefix(imp, module)
+			if strings.HasPrefix(rel, "internal/") || rel == "store" {
+				continue
+			}
+			t.Errorf("%s imports %s: the library imports internal/, so internal/ must not import the library", pkg, imp)
+		}
+	}
+	require.Greater(t, checked, 3, "go list listed internal/")
+}
+
 // The repository stands on its own: no file points at documents a user of
 // the module does not have. (The words are assembled so that this file
 // does not contain them either.)

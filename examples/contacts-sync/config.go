@@ -1,11 +1,10 @@
 package main
 
 import (
-	"flag"
 	"io"
 	"time"
 
-	"github.com/wecomkit/wecomkit/internal/settings"
+	"github.com/wecomkit/wecomkit/examples/internal/settings"
 	"github.com/wecomkit/wecomkit/wecom"
 )
 
@@ -41,9 +40,9 @@ const (
 
 // declare declares the settings, -once and -demo on a new flag set.
 func declare(stderr io.Writer, cfg *config) *settings.Set {
-	fs := flag.NewFlagSet("contacts-sync", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	set := settings.New(fs,
+	set := settings.Declare("contacts-sync", "Keeps a WeCom directory in step: prints one JSON line per change on standard\n"+
+		"output, logs on standard error (one line per sync).", stderr,
+		&cfg.Demo, "run against an in-process fake WeCom whose directory changes every few seconds",
 		settings.Var{Flag: "corp-id", Env: "WECOM_CORP_ID", Usage: "WeCom corpid; required"},
 		settings.Var{Flag: "contact-secret", Env: "WECOM_CONTACT_SECRET", Usage: "the contact-sync secret (管理工具 → 通讯录同步): departments and members by id; required (prefer the environment variable)"},
 		settings.Var{Flag: "secret", Env: "WECOM_SECRET", Usage: "the app's secret: names, positions, messages; without it only ids and structure (prefer the environment variable)"},
@@ -55,10 +54,7 @@ func declare(stderr io.Writer, cfg *config) *settings.Set {
 		settings.Var{Flag: "notify-initial", Env: "CONTACTS_NOTIFY_INITIAL", Usage: "with -notify, also notify on the first sync — every member of the company", Bool: true},
 		settings.Var{Flag: "listen", Env: "LISTEN_ADDR", Usage: "address to serve /healthz, /readyz and /metrics on while syncing, e.g. 127.0.0.1:9090 (default off; not with -once)"},
 	)
-	fs.BoolVar(&cfg.Once, "once", false, "sync once, print the changes and exit: 0 on success, 1 on a failed sync (the old snapshot is kept)")
-	fs.BoolVar(&cfg.Demo, "demo", false, "run against an in-process fake WeCom whose directory changes every few seconds")
-	set.SetUsage(stderr, "Keeps a WeCom directory in step: prints one JSON line per change on standard\n"+
-		"output, logs on standard error (one line per sync).")
+	set.FlagSet().BoolVar(&cfg.Once, "once", false, "sync once, print the changes and exit: 0 on success, 1 on a failed sync (the old snapshot is kept)")
 	return set
 }
 
@@ -76,14 +72,7 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	cfg.ContactSecret = wecom.Secret(get("contact-secret"))
 	cfg.Secret = wecom.Secret(get("secret"))
 	cfg.Listen = get("listen")
-	cfg.BaseURL = wecom.DefaultBaseURL
-	if v := get("wecom-base-url"); v != "" {
-		u, err := wecom.ParseBaseURL(v)
-		if err != nil {
-			set.Bad("wecom-base-url", "%v", err)
-		}
-		cfg.BaseURL = u
-	}
+	cfg.BaseURL = set.BaseURL("wecom-base-url", wecom.DefaultBaseURL)
 	cfg.AgentID = set.Int64("agent-id")
 	cfg.Data, cfg.dataGiven = get("data"), get("data") != ""
 	if !cfg.dataGiven {

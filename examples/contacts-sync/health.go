@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"net/http"
 	"sync"
 	"time"
@@ -8,8 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/wecomkit/wecomkit/contact"
-	"github.com/wecomkit/wecomkit/internal/appmetrics"
-	"github.com/wecomkit/wecomkit/internal/jsonenc"
+	"github.com/wecomkit/wecomkit/examples/internal/appmetrics"
 )
 
 // syncState is what -listen reports: whether syncs succeed, for /readyz,
@@ -119,17 +119,16 @@ func (s *syncState) handler() http.Handler {
 	return mux
 }
 
-// writeStatus answers {"status":…} with an optional "reason".
+// writeStatus answers {"status":…} with an optional "reason". Probes are
+// no hot path: encoding/json writes the answer.
 func writeStatus(w http.ResponseWriter, code int, status, reason string) {
-	b := append([]byte(nil), `{"status":`...)
-	b = jsonenc.AppendString(b, status)
-	if reason != "" {
-		b = append(b, `,"reason":`...)
-		b = jsonenc.AppendString(b, reason)
-	}
-	b = append(b, '}', '\n')
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
-	_, _ = w.Write(b)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(struct {
+		Status string `json:"status"`
+		Reason string `json:"reason,omitempty"`
+	}{status, reason})
 }

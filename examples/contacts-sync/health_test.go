@@ -16,6 +16,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/wecomkit/wecomkit/contact"
+	"github.com/wecomkit/wecomkit/examples/internal/serve"
+	"github.com/wecomkit/wecomkit/internal/testutil"
 )
 
 // Readiness: not before the first good sync; a failure is tolerated while
@@ -89,7 +91,7 @@ func readyz(base string) (int, string) {
 }
 
 // listenAddr waits for the "listening" line and returns its address.
-func listenAddr(t *testing.T, stderr *syncBuffer) string {
+func listenAddr(t *testing.T, stderr *testutil.SyncBuffer) string {
 	t.Helper()
 	var addr string
 	require.Eventually(t, func() bool {
@@ -116,7 +118,7 @@ func TestListen(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stdout, stderr syncBuffer
+	var stdout, stderr testutil.SyncBuffer
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"-interval", "1s", "-data", filepath.Join(t.TempDir(), "c.db")}, func(k string) string { return env[k] }, &stdout, &stderr)
@@ -156,7 +158,7 @@ func TestListen(t *testing.T) {
 	require.Equal(t, http.StatusOK, code, "alive all the same")
 
 	cancel()
-	require.Equal(t, exitOK, <-done)
+	require.Equal(t, serve.ExitOK, <-done)
 	require.Contains(t, stderr.String(), `"msg":"stopped"`)
 	for _, line := range strings.Split(strings.TrimSuffix(stdout.String(), "\n"), "\n") {
 		var c map[string]any
@@ -182,13 +184,13 @@ func TestListenSettings(t *testing.T) {
 	}
 	var stderr bytes.Buffer
 	code := run(context.Background(), []string{"-listen", ln.Addr().String()}, func(k string) string { return env[k] }, &bytes.Buffer{}, &stderr)
-	require.Equal(t, exitSettings, code)
+	require.Equal(t, serve.ExitSettings, code)
 	require.Contains(t, stderr.String(), "contacts-sync: invalid configuration:\n  - LISTEN_ADDR (-listen): cannot listen on")
 	require.Contains(t, stderr.String(), "Run with -h")
 
 	stderr.Reset()
 	env["LISTEN_ADDR"] = ln.Addr().String() // in use, but -once does not listen
 	code = run(context.Background(), []string{"-once", "-data", filepath.Join(t.TempDir(), "c.db")}, func(k string) string { return env[k] }, &bytes.Buffer{}, &stderr)
-	require.Equal(t, exitOK, code, stderr.String())
+	require.Equal(t, serve.ExitOK, code, stderr.String())
 	require.NotContains(t, stderr.String(), `"msg":"listening"`)
 }

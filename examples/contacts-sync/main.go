@@ -40,59 +40,43 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"slices"
 	"sort"
-	"syscall"
 	"time"
 
 	"github.com/wecomkit/wecomkit/contact"
-	"github.com/wecomkit/wecomkit/internal/serve"
-	"github.com/wecomkit/wecomkit/internal/settings"
+	"github.com/wecomkit/wecomkit/examples/internal/serve"
 	"github.com/wecomkit/wecomkit/message"
 	"github.com/wecomkit/wecomkit/store/boltstore"
 	"github.com/wecomkit/wecomkit/wecom"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+func main() { serve.Main(start) }
+
+// run is start with the process's parts as arguments (tests).
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	return start(ctx, serve.Process{Args: args, Getenv: getenv, Stdout: stdout, Stderr: stderr})
 }
 
-// Exit statuses.
-const (
-	exitOK       = 0
-	exitFailed   = 1 // a failed sync with -once, or a failure to start
-	exitSettings = 2
-)
-
-// run is main without the process.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	cfg, err := loadConfig(args, getenv, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
+// start syncs until ctx ends (or once, with -once) and returns the exit
+// status: 0, 1 for a failed sync with -once or a failure to start, 2 for
+// invalid settings.
+func start(ctx context.Context, p serve.Process) int {
+	stdout, stderr := p.Stdout, p.Stderr
+	cfg, err := loadConfig(p.Args, p.Getenv, stderr)
+	listen := cfg.Listen
+	if cfg.Once {
+		listen = "" // -once serves nothing
 	}
-	problems := settings.ProblemsOf(err)
-	// A port in use is a setting to fix, like the others: try it first.
-	var ln net.Listener
-	if err == nil && cfg.Listen != "" && !cfg.Once {
-		if ln, err = serve.Listen(cfg.Listen); err != nil {
-			problems = append(problems, "LISTEN_ADDR (-listen): "+err.Error())
-		}
-	}
-	if len(problems) > 0 {
-		settings.Report(stderr, "contacts-sync", problems)
-		return exitSettings
+	ln, status, ok := serve.Open(p, "contacts-sync", listen, err)
+	if !ok {
+		return status
 	}
 	if ln != nil {
 		defer ln.Close()
@@ -110,7 +94,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	st, err := boltstore.Open(cfg.Data)
 	if err != nil {
 		logger.Error("cannot open the data file", slog.String("data", cfg.Data), slog.String("error", err.Error()))
-		return exitFailed
+		return serve.ExitFailed
 	}
 	defer st.Close()
 
@@ -132,13 +116,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}))...)
 	if err != nil {
 		logger.Error("cannot start", slog.String("error", err.Error()))
-		return exitFailed
+		return serve.ExitFailed
 	}
 	var details *wecom.Client
 	if !cfg.Secret.IsZero() {
 		if details, err = wecom.New(cfg.CorpID, cfg.Secret.Reveal(), append(slices.Clip(opts), wecom.WithAgentID(cfg.AgentID), wecom.WithCallHook(observe))...); err != nil {
 			logger.Error("cannot start", slog.String("error", err.Error()))
-			return exitFailed
+			return serve.ExitFailed
 		}
 	} else {
 		logger.Warn("WECOM_SECRET is not set: members and departments are synced by id and structure only; names and positions stay unknown")
@@ -202,22 +186,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}))
 	if err != nil {
 		logger.Error("cannot start", slog.String("error", err.Error()))
-		return exitFailed
+		return serve.ExitFailed
 	}
 
 	if cfg.Once {
 		changes, err := syncer.Sync(ctx)
 		src.logSync(ctx, logger, changes, err)
 		if err != nil {
-			return exitFailed
+			return serve.ExitFailed
 		}
-		return exitOK
+		return serve.ExitOK
 	}
 	logger.Info("syncing", slog.String("corpid", cfg.CorpID), slog.String("interval", cfg.Interval.String()), slog.String("data", cfg.Data))
 	if ln == nil {
 		_ = syncer.Run(ctx)
 		logger.Info("stopped")
-		return exitOK
+		return serve.ExitOK
 	}
 	return runListening(ctx, syncer, ln, state, logger)
 }
@@ -227,28 +211,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 const shutdownTimeout = 5 * time.Second
 
 // runListening is Run with the -listen server: it syncs until ctx ends or
-// the server fails (exit 1), then shuts the server down.
+// the server fails (exit 1), then stops the syncs and shuts the server
+// down.
 func runListening(ctx context.Context, syncer *contact.Syncer, ln net.Listener, state *syncState, logger *slog.Logger) int {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	srv := serve.Start(ln, state.handler(), logger)
-	logger.Info("listening", slog.String("addr", ln.Addr().String()))
-	serverFailed := make(chan bool, 1)
+	synced := make(chan struct{})
 	go func() {
-		serverFailed <- !srv.Wait(ctx)
-		cancel() // a failed server stops the syncs too
+		defer close(synced)
+		_ = syncer.Run(ctx)
 	}()
-	_ = syncer.Run(ctx)
-	cancel()
-	code := exitOK
-	if <-serverFailed {
-		code = exitFailed
-	}
-	if !srv.Shutdown(shutdownTimeout) {
-		code = exitFailed
-	}
-	logger.Info("stopped")
-	return code
+	return serve.Run(ctx, serve.Process{}, ln, logger, serve.Service{
+		Handler:         state.handler(),
+		ShutdownTimeout: shutdownTimeout,
+		Stopping:        func() { cancel(); <-synced }, // a failed server stops the syncs too
+	})
 }
 
 // notifyURL is where the cards link to: the member's WeCom profile page

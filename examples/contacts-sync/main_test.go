@@ -17,6 +17,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/wecomkit/wecomkit/contact"
+	"github.com/wecomkit/wecomkit/examples/internal/serve"
+	"github.com/wecomkit/wecomkit/internal/testutil"
 	"github.com/wecomkit/wecomkit/wecomtest"
 )
 
@@ -165,7 +167,7 @@ func TestSettings(t *testing.T) {
 	code := run(context.Background(), []string{"-once", "-interval", "1ms"}, func(k string) string {
 		return map[string]string{"WECOM_AGENT_ID": "x", "WECOM_BASE_URL": "ftp://nope"}[k]
 	}, &bytes.Buffer{}, &stderr)
-	require.Equal(t, exitSettings, code)
+	require.Equal(t, serve.ExitSettings, code)
 	require.True(t, strings.HasPrefix(stderr.String(), "contacts-sync: invalid configuration:\n  - missing required settings: WECOM_CORP_ID (-corp-id), WECOM_CONTACT_SECRET (-contact-secret)\n"), stderr.String())
 	for _, want := range []string{"\n  - WECOM_AGENT_ID (-agent-id): ", "\n  - WECOM_BASE_URL (-wecom-base-url): ", "\n  - CONTACTS_INTERVAL (-interval): \"1ms\" is not a duration", "Run with -h to list the settings.\n"} {
 		require.Contains(t, stderr.String(), want)
@@ -174,17 +176,17 @@ func TestSettings(t *testing.T) {
 	code = run(context.Background(), nil, func(k string) string {
 		return map[string]string{"WECOM_CORP_ID": "ww", "WECOM_CONTACT_SECRET": "s", "CONTACTS_NOTIFY": "true"}[k]
 	}, &bytes.Buffer{}, &stderr)
-	require.Equal(t, exitSettings, code)
+	require.Equal(t, serve.ExitSettings, code)
 	require.Contains(t, stderr.String(), "missing required settings: WECOM_SECRET (-secret), WECOM_AGENT_ID (-agent-id)", "CONTACTS_NOTIFY is -notify")
 	stderr.Reset()
 	code = run(context.Background(), []string{"-notify-initial", "-notify=false"}, func(k string) string {
 		return map[string]string{"WECOM_CORP_ID": "ww", "WECOM_CONTACT_SECRET": "s", "CONTACTS_NOTIFY": "true"}[k]
 	}, &bytes.Buffer{}, &stderr)
-	require.Equal(t, exitSettings, code)
+	require.Equal(t, serve.ExitSettings, code)
 	require.Equal(t, "contacts-sync: invalid configuration:\n  - CONTACTS_NOTIFY_INITIAL (-notify-initial): only with -notify\nRun with -h to list the settings.\n", stderr.String(), "the flag wins over the variable")
 
-	require.Equal(t, exitOK, run(context.Background(), []string{"-h"}, func(string) string { return "" }, &bytes.Buffer{}, &bytes.Buffer{}))
-	require.Equal(t, exitSettings, run(context.Background(), []string{"extra"}, func(string) string { return "" }, &bytes.Buffer{}, &bytes.Buffer{}))
+	require.Equal(t, serve.ExitOK, run(context.Background(), []string{"-h"}, func(string) string { return "" }, &bytes.Buffer{}, &bytes.Buffer{}))
+	require.Equal(t, serve.ExitSettings, run(context.Background(), []string{"extra"}, func(string) string { return "" }, &bytes.Buffer{}, &bytes.Buffer{}))
 
 	// Everything from flags, the data file from CONTACTS_DATA.
 	srv := fakeWeCom(t)
@@ -193,7 +195,7 @@ func TestSettings(t *testing.T) {
 	stderr.Reset()
 	code = run(context.Background(), []string{"-once", "-corp-id", testCorp, "-contact-secret", testContactSecret, "-secret", testAppSecret, "-agent-id", "1000002", "-wecom-base-url", srv.URL},
 		func(k string) string { return map[string]string{"CONTACTS_DATA": data, "WECOM_CORP_ID": "wwother"}[k] }, &stdout, &stderr)
-	require.Equal(t, exitOK, code, stderr.String())
+	require.Equal(t, serve.ExitOK, code, stderr.String())
 	require.Equal(t, 7, strings.Count(stdout.String(), "\n"))
 	_, err := os.Stat(data)
 	require.NoError(t, err, "the snapshot is in CONTACTS_DATA")
@@ -203,7 +205,7 @@ func TestSettings(t *testing.T) {
 	code = run(context.Background(), []string{"-once", "-data", filepath.Join(t.TempDir(), "missing-dir", "c.db")}, func(k string) string {
 		return map[string]string{"WECOM_CORP_ID": testCorp, "WECOM_CONTACT_SECRET": testContactSecret, "WECOM_BASE_URL": srv.URL}[k]
 	}, &bytes.Buffer{}, &stderr)
-	require.Equal(t, exitFailed, code, stderr.String())
+	require.Equal(t, serve.ExitFailed, code, stderr.String())
 	require.Len(t, logLines(t, stderr.String(), "cannot open the data file"), 1, stderr.String())
 }
 
@@ -221,7 +223,7 @@ func TestNotify(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "contacts.db")
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), []string{"-once", "-notify", "-data", data}, getenv, &stdout, &stderr)
-	require.Equal(t, exitOK, code, stderr.String())
+	require.Equal(t, serve.ExitOK, code, stderr.String())
 	require.Equal(t, 7, strings.Count(stdout.String(), "\n"), "the baseline is printed all the same")
 	require.Empty(t, srv.Messages(testCorp), "the first sync notifies nobody")
 	require.Contains(t, stderr.String(), "-notify-initial")
@@ -232,7 +234,7 @@ func TestNotify(t *testing.T) {
 	stdout.Reset()
 	stderr.Reset()
 	code = run(context.Background(), []string{"-once", "-notify", "-data", data}, getenv, &stdout, &stderr)
-	require.Equal(t, exitOK, code, stderr.String())
+	require.Equal(t, serve.ExitOK, code, stderr.String())
 	sent := srv.Messages(testCorp)
 	require.Len(t, sent, 1)
 	require.Equal(t, "textcard", sent[0].MsgType)
@@ -242,7 +244,7 @@ func TestNotify(t *testing.T) {
 	// -notify-initial welcomes everyone on a first sync.
 	stderr.Reset()
 	code = run(context.Background(), []string{"-once", "-notify", "-notify-initial", "-data", filepath.Join(t.TempDir(), "c2.db")}, getenv, &bytes.Buffer{}, &stderr)
-	require.Equal(t, exitOK, code, stderr.String())
+	require.Equal(t, serve.ExitOK, code, stderr.String())
 	sent = srv.Messages(testCorp)
 	require.Len(t, sent, 2)
 	require.Len(t, sent[1].Delivered, 4)
@@ -294,7 +296,7 @@ func TestOutsideAppRange(t *testing.T) {
 	getenv := func(k string) string { return env[k] }
 	data := filepath.Join(t.TempDir(), "c.db")
 	var stdout, stderr bytes.Buffer
-	require.Equal(t, exitOK, run(context.Background(), []string{"-once", "-data", data}, getenv, &stdout, &stderr), stderr.String())
+	require.Equal(t, serve.ExitOK, run(context.Background(), []string{"-once", "-data", data}, getenv, &stdout, &stderr), stderr.String())
 	synced := logLines(t, stderr.String(), "synced")
 	require.Len(t, synced, 1, stderr.String())
 	require.Equal(t, 4.0, synced[0]["members"])
@@ -303,14 +305,14 @@ func TestOutsideAppRange(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var out, logs syncBuffer
+	var out, logs testutil.SyncBuffer
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"-interval", "1s", "-data", data}, getenv, &out, &logs)
 	}()
 	require.Eventually(t, func() bool { return strings.Contains(logs.String(), `"msg":"synced"`) }, 10*time.Second, 5*time.Millisecond)
 	cancel()
-	require.Equal(t, exitOK, <-done)
+	require.Equal(t, serve.ExitOK, <-done)
 	synced = logLines(t, logs.String(), "synced")
 	require.NotEmpty(t, synced)
 	for _, m := range synced {
@@ -335,7 +337,7 @@ func TestBadSecretHint(t *testing.T) {
 		env[tc.variable] = "wrong-secret-0123456789"
 		var stderr bytes.Buffer
 		code := run(context.Background(), []string{"-once", "-data", filepath.Join(t.TempDir(), "c.db")}, func(k string) string { return env[k] }, &bytes.Buffer{}, &stderr)
-		require.Equal(t, exitFailed, code, stderr.String())
+		require.Equal(t, serve.ExitFailed, code, stderr.String())
 		failed := logLines(t, stderr.String(), "sync failed; the previous snapshot is kept")
 		require.Len(t, failed, 1, stderr.String())
 		require.Equal(t, 40001.0, failed[0]["errcode"], tc.variable)
@@ -347,7 +349,7 @@ func TestBadSecretHint(t *testing.T) {
 func TestDemoOnce(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), []string{"-demo", "-once", "-data", filepath.Join(t.TempDir(), "d.db")}, func(string) string { return "" }, &stdout, &stderr)
-	require.Equal(t, exitOK, code, stderr.String())
+	require.Equal(t, serve.ExitOK, code, stderr.String())
 	require.Equal(t, 25, strings.Count(stdout.String(), `"op":"added"`))
 }
 
@@ -360,30 +362,13 @@ func TestRunStops(t *testing.T) {
 		env[k] = v
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
+	var stdout, stderr testutil.SyncBuffer
 	done := make(chan int)
 	go func() {
 		done <- run(ctx, []string{"-data", filepath.Join(t.TempDir(), "c.db")}, func(k string) string { return env[k] }, &stdout, &stderr)
 	}()
 	require.Eventually(t, func() bool { return strings.Count(stdout.String(), "\n") == 7 }, 10*time.Second, 5*time.Millisecond)
 	cancel()
-	require.Equal(t, exitOK, <-done)
+	require.Equal(t, serve.ExitOK, <-done)
 	require.Contains(t, stderr.String(), `"msg":"stopped"`)
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

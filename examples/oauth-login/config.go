@@ -2,14 +2,12 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
 	"strings"
 
-	"github.com/wecomkit/wecomkit/internal/settings"
-	"github.com/wecomkit/wecomkit/store/redisstore"
+	"github.com/wecomkit/wecomkit/examples/internal/settings"
 	"github.com/wecomkit/wecomkit/wecom"
 )
 
@@ -30,45 +28,22 @@ type config struct {
 	AuthorizeBase, WebLoginBase string
 }
 
-// Defaults and bounds of the settings.
-const (
-	defaultListenAddr     = ":8080"
-	defaultDemoListenAddr = "127.0.0.1:8080" // the demo's app secret is printed: loopback only unless LISTEN_ADDR says otherwise
-	minSessionKeyLen      = 32
-)
-
-// setting is one row of README's settings table: a flag and its
-// environment variable.
-type setting struct{ flag, env string }
-
-// newFlagSet declares every setting, so that -h and README's table can be
-// checked against one list.
-func newFlagSet(stderr io.Writer, demo *bool) (*flag.FlagSet, []setting) {
-	set := declare(stderr, demo)
-	var rows []setting
-	for _, v := range set.Vars() {
-		rows = append(rows, setting{flag: v.Flag, env: v.Env})
-	}
-	return set.FlagSet(), rows
-}
+// minSessionKeyLen bounds SESSION_KEY.
+const minSessionKeyLen = 32
 
 // declare declares the settings and -demo on a new flag set.
 func declare(stderr io.Writer, demo *bool) *settings.Set {
-	fs := flag.NewFlagSet("oauth-login", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	set := settings.New(fs,
+	return settings.Declare("oauth-login", "Signs members in through WeCom: H5 entry (OAuth2 in the WeCom client) and PC web login (QR code).", stderr,
+		demo, "run against an in-process fake WeCom on "+settings.DefaultDemoListen+" and print what to open",
 		settings.Var{Flag: "corp-id", Env: "WECOM_CORP_ID", Usage: "WeCom corpid; required"},
 		settings.Var{Flag: "agent-id", Env: "WECOM_AGENT_ID", Usage: "agentid of the self-built app; required"},
 		settings.Var{Flag: "secret", Env: "WECOM_SECRET", Usage: "secret of the self-built app; required (prefer the environment variable)"},
 		settings.Var{Flag: "wecom-base-url", Env: "WECOM_BASE_URL", Usage: "WeCom API base URL (default " + wecom.DefaultBaseURL + ")"},
 		settings.Var{Flag: "public-url", Env: "PUBLIC_URL", Usage: "externally visible base URL, e.g. https://app.example.com; the redirect URIs start with it; required (with -demo: the listen address)"},
 		settings.Var{Flag: "session-key", Env: "SESSION_KEY", Usage: "HMAC key for states and session cookies, at least 32 bytes; required (with -demo: generated); prefer the environment variable"},
-		settings.Var{Flag: "listen", Env: "LISTEN_ADDR", Usage: "address to listen on (default " + defaultListenAddr + "; with -demo " + defaultDemoListenAddr + ")"},
+		settings.Listen(),
 		settings.Var{Flag: "redis-url", Env: "REDIS_URL", Usage: "redis:// or rediss:// URL to share tokens between instances (optional)"},
 	)
-	fs.BoolVar(demo, "demo", false, "run against an in-process fake WeCom on "+defaultDemoListenAddr+" and print what to open")
-	set.SetUsage(stderr, "Signs members in through WeCom: H5 entry (OAuth2 in the WeCom client) and PC web login (QR code).")
-	return set
 }
 
 // loadConfig parses args and getenv into a config. Problems are reported
@@ -85,22 +60,9 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	cfg.CorpID = get("corp-id")
 	cfg.Secret = wecom.Secret(get("secret"))
 	cfg.SessionKey = wecom.Secret(get("session-key"))
-	cfg.RedisURL = wecom.Secret(get("redis-url"))
-	cfg.ListenAddr = get("listen")
-	if cfg.ListenAddr == "" {
-		cfg.ListenAddr = defaultListenAddr
-		if cfg.Demo {
-			cfg.ListenAddr = defaultDemoListenAddr
-		}
-	}
-	cfg.BaseURL = wecom.DefaultBaseURL
-	if v := get("wecom-base-url"); v != "" {
-		u, err := wecom.ParseBaseURL(v)
-		if err != nil {
-			set.Bad("wecom-base-url", "%v", err)
-		}
-		cfg.BaseURL = u
-	}
+	cfg.RedisURL = set.RedisURL("redis-url")
+	cfg.ListenAddr = set.ListenAddr(cfg.Demo)
+	cfg.BaseURL = set.BaseURL("wecom-base-url", wecom.DefaultBaseURL)
 	if v := get("public-url"); v != "" {
 		u, err := parsePublicURL(v)
 		if err != nil {
@@ -110,14 +72,6 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	}
 	if k := cfg.SessionKey.Reveal(); k != "" && len(k) < minSessionKeyLen {
 		set.Bad("session-key", "must be at least %d bytes, got %d (e.g. openssl rand -hex 32)", minSessionKeyLen, len(k))
-	}
-	if u := cfg.RedisURL.Reveal(); u != "" {
-		s, err := redisstore.FromURL(u) // parses only; connects on first use
-		if err != nil {
-			set.Bad("redis-url", "%v", err)
-		} else {
-			_ = s.Close()
-		}
 	}
 	cfg.AgentID = set.Int64("agent-id")
 	if !cfg.Demo { // the demo brings its corporation, app, key and URL

@@ -9,40 +9,23 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/wecomkit/wecomkit/examples/internal/serve"
+	"github.com/wecomkit/wecomkit/internal/testutil"
 	"github.com/wecomkit/wecomkit/wecomtest"
 )
-
-// syncBuffer is an io.Writer safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 const testSessionKey = "test-session-key-0123456789abcdef-0123456789"
 
 // demoServer is the server run as `oauth-login -demo` on a loopback port.
 type demoServer struct {
 	base   string
-	stdout *syncBuffer
-	logs   *syncBuffer
+	stdout *testutil.SyncBuffer
+	logs   *testutil.SyncBuffer
 	clock  *wecomtest.Clock
 }
 
@@ -50,7 +33,7 @@ type demoServer struct {
 // to or overrides the environment.
 func startDemoServer(t *testing.T, env map[string]string) *demoServer {
 	t.Helper()
-	d := &demoServer{stdout: &syncBuffer{}, logs: &syncBuffer{}, clock: wecomtest.NewClock(time.Now())}
+	d := &demoServer{stdout: &testutil.SyncBuffer{}, logs: &testutil.SyncBuffer{}, clock: wecomtest.NewClock(time.Now())}
 	vars := map[string]string{"LISTEN_ADDR": "127.0.0.1:0", "SESSION_KEY": testSessionKey}
 	for k, v := range env {
 		vars[k] = v
@@ -59,8 +42,8 @@ func startDemoServer(t *testing.T, env map[string]string) *demoServer {
 	ready := make(chan string, 1)
 	done := make(chan int, 1)
 	go func() {
-		done <- start(ctx, process{args: []string{"-demo"}, getenv: func(k string) string { return vars[k] },
-			stdout: d.stdout, stderr: d.logs, ready: ready, now: d.clock.Now})
+		done <- start(ctx, serve.Process{Args: []string{"-demo"}, Getenv: func(k string) string { return vars[k] },
+			Stdout: d.stdout, Stderr: d.logs, Ready: ready, Now: d.clock.Now})
 	}()
 	select {
 	case d.base = <-ready:
@@ -627,7 +610,7 @@ func TestProbesAndMetrics(t *testing.T) {
 func TestSettings(t *testing.T) {
 	run := func(args []string, env map[string]string) (int, string) {
 		var stderr bytes.Buffer
-		code := start(context.Background(), process{args: args, getenv: func(k string) string { return env[k] }, stdout: io.Discard, stderr: &stderr})
+		code := start(context.Background(), serve.Process{Args: args, Getenv: func(k string) string { return env[k] }, Stdout: io.Discard, Stderr: &stderr})
 		return code, stderr.String()
 	}
 	code, out := run(nil, map[string]string{"LISTEN_ADDR": "127.0.0.1:0"})

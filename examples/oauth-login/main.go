@@ -35,29 +35,14 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"io"
 	"log/slog"
-	"net"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
-	"github.com/wecomkit/wecomkit/internal/jsonlog"
-	"github.com/wecomkit/wecomkit/internal/logbuf"
-	"github.com/wecomkit/wecomkit/internal/serve"
-	"github.com/wecomkit/wecomkit/internal/settings"
-	"github.com/wecomkit/wecomkit/internal/tokenready"
+	"github.com/wecomkit/wecomkit/examples/internal/serve"
+	"github.com/wecomkit/wecomkit/examples/internal/tokenready"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := start(ctx, process{args: os.Args[1:], getenv: os.Getenv, stdout: os.Stdout, stderr: os.Stderr})
-	stop()
-	os.Exit(code)
-}
+func main() { serve.Main(start) }
 
 // Server limits beyond serve's: every route is a small GET.
 const (
@@ -65,76 +50,45 @@ const (
 	logFlushInterval = 100 * time.Millisecond
 )
 
-// process is what the server takes from its process. ready, when not nil,
-// receives the base URL once the server listens; now, when not nil,
-// replaces the clock of states and sessions (tests).
-type process struct {
-	args           []string
-	getenv         func(string) string
-	stdout, stderr io.Writer
-	ready          chan<- string
-	now            func() time.Time
-}
-
 // start runs the server until ctx ends and returns the exit status: 0
 // after a graceful stop, 1 for a failure at run time, 2 for invalid
-// settings.
-func start(ctx context.Context, p process) int {
-	cfg, err := loadConfig(p.args, p.getenv, p.stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	problems := settings.ProblemsOf(err)
-	var ln net.Listener
-	if cfg.ListenAddr != "" {
-		if ln, err = serve.Listen(cfg.ListenAddr); err != nil {
-			problems = append(problems, "LISTEN_ADDR (-listen): "+err.Error())
-		}
-	}
-	if len(problems) > 0 {
-		if ln != nil {
-			_ = ln.Close()
-		}
-		settings.Report(p.stderr, "oauth-login", problems)
-		return 2
+// settings. p.Now, when not nil, is the clock of states and sessions.
+func start(ctx context.Context, p serve.Process) int {
+	cfg, err := loadConfig(p.Args, p.Getenv, p.Stderr)
+	ln, status, ok := serve.Open(p, "oauth-login", cfg.ListenAddr, err)
+	if !ok {
+		return status
 	}
 	defer ln.Close()
+	log := serve.NewLog(p, logFlushInterval)
+	defer log.Close()
 
-	logs := logbuf.New(p.stderr, logFlushInterval)
-	defer logs.Close()
-	logger := slog.New(jsonlog.New(logs, &jsonlog.Options{ContextKey: "request_id", ContextValue: requestIDOf}))
-
-	base := serve.BaseURL(ln.Addr())
 	var demo *demoEnv
 	if cfg.Demo {
 		demo = startDemo()
 		defer demo.Close()
-		cfg = demo.configure(cfg, base)
-		logger.Info("demo mode: a fake WeCom runs in-process; nothing reaches the real WeCom", slog.String("wecom", cfg.BaseURL))
+		cfg = demo.configure(cfg, serve.BaseURL(ln.Addr()))
+		log.Demo(cfg.BaseURL)
 	}
-
-	a, err := newApp(cfg, logger, p.now)
+	a, err := newApp(cfg, log.Logger, p.Now)
 	if err != nil {
-		logger.Error("cannot start", slog.String("error", err.Error()))
-		return 1
+		log.Error("cannot start", slog.String("error", err.Error()))
+		return serve.ExitFailed
 	}
 	defer a.Close()
 
-	srv := serve.Start(ln, a.handler, logger)
-	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("public_url", cfg.PublicURL),
-		slog.String("corpid", cfg.CorpID), slog.Int64("agentid", cfg.AgentID))
-	go func() { _, _ = a.ready.Check(ctx, tokenready.CheckTimeout) }() // a wrong secret shows in the log at once
-	if demo != nil {
-		logs.Flush()
-		demo.printInstructions(p.stdout, cfg.PublicURL)
-	}
-	if p.ready != nil {
-		p.ready <- base
-	}
-
-	if !srv.Wait(ctx) || !srv.Shutdown(shutdownTimeout) {
-		return 1
-	}
-	logger.Info("stopped")
-	return 0
+	return serve.Run(ctx, p, ln, log.Logger, serve.Service{
+		Handler:         a.handler,
+		ShutdownTimeout: shutdownTimeout,
+		Attrs: []slog.Attr{slog.String("public_url", cfg.PublicURL), slog.String("corpid", cfg.CorpID),
+			slog.Int64("agentid", cfg.AgentID)},
+		Started: func(ctx context.Context, _ string) error {
+			go func() { _, _ = a.ready.Check(ctx, tokenready.CheckTimeout) }() // a wrong secret shows in the log at once
+			if demo != nil {
+				log.Flush()
+				demo.printInstructions(p.Stdout, cfg.PublicURL)
+			}
+			return nil
+		},
+	})
 }

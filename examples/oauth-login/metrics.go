@@ -8,7 +8,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/wecomkit/wecomkit/internal/appmetrics"
+	"github.com/wecomkit/wecomkit/examples/internal/appmetrics"
 	"github.com/wecomkit/wecomkit/wecom"
 )
 
@@ -61,9 +61,9 @@ func routeOf(pattern string) string {
 }
 
 // observeRequest counts one answered request.
-func (m *metrics) observeRequest(pattern string, status int, elapsed time.Duration) {
-	route := routeOf(pattern)
-	m.requests.WithLabelValues(route, strconv.Itoa(status)).Inc()
+func (m *metrics) observeRequest(r *http.Request, st *reqState, elapsed time.Duration) {
+	route := routeOf(r.Pattern)
+	m.requests.WithLabelValues(route, strconv.Itoa(st.Status)).Inc()
 	m.latency.WithLabelValues(route).Observe(elapsed.Seconds())
 }
 

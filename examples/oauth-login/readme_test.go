@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"io"
 	"os"
 	"regexp"
@@ -9,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/wecomkit/wecomkit/examples/internal/settings"
 )
 
 // README's settings table for this server and its flags are the same list.
@@ -26,23 +27,11 @@ func TestREADMESettingsMatchFlags(t *testing.T) {
 	require.NotEmpty(t, rows)
 
 	var demo bool
-	fs, settings := newFlagSet(io.Discard, &demo)
-	envOf := map[string]string{}
-	for _, s := range settings {
-		envOf[s.flag] = s.env
-	}
-	seen := map[string]bool{}
+	var table []settings.Var
 	for _, r := range rows {
-		env, name := r[1], r[2]
-		require.NotNil(t, fs.Lookup(name), "README lists -%s, which the server does not have", name)
-		require.Equal(t, envOf[name], env, "-%s's environment variable", name)
-		seen[name] = true
+		table = append(table, settings.Var{Env: r[1], Flag: r[2]})
 	}
-	fs.VisitAll(func(f *flag.Flag) {
-		if f.Name != "demo" {
-			require.True(t, seen[f.Name], "-%s is missing from README's settings table", f.Name)
-		}
-	})
+	require.Empty(t, declare(io.Discard, &demo).Differences(table, "demo"), "README's settings table")
 	require.Contains(t, section, "go run ./examples/oauth-login -demo")
 	for _, route := range []string{"GET /oauth/callback", "GET /login/callback", "POST /logout", "GET /readyz", "GET /metrics"} {
 		require.Contains(t, section, route)

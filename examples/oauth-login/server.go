@@ -8,7 +8,8 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/wecomkit/wecomkit/internal/tokenready"
+	"github.com/wecomkit/wecomkit/examples/internal/serve"
+	"github.com/wecomkit/wecomkit/examples/internal/tokenready"
 	"github.com/wecomkit/wecomkit/oauth"
 	"github.com/wecomkit/wecomkit/store/redisstore"
 	"github.com/wecomkit/wecomkit/wecom"
@@ -112,7 +113,7 @@ func newApp(cfg config, logger *slog.Logger, now func() time.Time) (*app, error)
 	mux.HandleFunc("GET /login/callback", a.callback(flowPC))
 	mux.HandleFunc("GET /me", a.me)
 	mux.HandleFunc("POST /logout", a.logout)
-	mux.HandleFunc("GET /healthz", healthz)
+	mux.HandleFunc("GET /healthz", serve.Healthz)
 	mux.Handle("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", a.metrics.handler())
 	a.handler = accessLog(logger, a.metrics.observeRequest, securityHeaders(mux))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/wecomkit/wecomkit/examples/internal/accesslog"
 	"github.com/wecomkit/wecomkit/store"
 	"github.com/wecomkit/wecomkit/suite"
 	"github.com/wecomkit/wecomkit/wecomtest"
@@ -24,7 +25,7 @@ import (
 func BenchmarkSignHandler(b *testing.B) {
 	srv := wecomtest.NewServer(wecomtest.WithSuite(wecomtest.Suite{ID: testSuiteID, Secret: testSuiteSecret, Token: testToken, EncodingAESKey: testAESKey}))
 	b.Cleanup(srv.Close)
-	a, err := newApp(testConfig(srv), store.NewMemory(), "memory", newLogger(io.Discard, slog.LevelInfo), suite.WithEphemeralStore())
+	a, err := newApp(testConfig(srv), store.NewMemory(), "memory", accesslog.NewLogger(io.Discard, slog.LevelInfo), suite.WithEphemeralStore())
 	require.NoError(b, err)
 	b.Cleanup(func() { _ = a.Close() })
 	hs := httptest.NewServer(a.handler)

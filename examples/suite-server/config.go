@@ -1,15 +1,13 @@
 package main
 
 import (
-	"flag"
 	"io"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/wecomkit/wecomkit/crypto"
-	"github.com/wecomkit/wecomkit/internal/settings"
-	"github.com/wecomkit/wecomkit/store/redisstore"
+	"github.com/wecomkit/wecomkit/examples/internal/settings"
 	"github.com/wecomkit/wecomkit/suite"
 	"github.com/wecomkit/wecomkit/wecom"
 )
@@ -34,35 +32,17 @@ type config struct {
 	Demo           bool          // -demo
 }
 
-// Defaults of the settings that have one.
+// Defaults and bounds of the settings that have one.
 const (
-	defaultListenAddr     = ":8080"
-	defaultDemoListenAddr = "127.0.0.1:8080" // the demo's secrets are printed: loopback only unless LISTEN_ADDR says otherwise
-	defaultDataFile       = "./suite.db"
-	minAdminToken         = 16
-	defaultLogFlush       = 100 * time.Millisecond
+	defaultDataFile = "./suite.db"
+	minAdminToken   = 16
+	defaultLogFlush = 100 * time.Millisecond
 )
-
-// setting is one row of the README's settings table: a flag and its
-// environment variable.
-type setting struct{ flag, env string }
-
-// newFlagSet declares every setting and returns them, so that -h and the
-// README's settings table can be checked against one list.
-func newFlagSet(stderr io.Writer, demo *bool) (*flag.FlagSet, []setting) {
-	set := declare(stderr, demo)
-	var rows []setting
-	for _, v := range set.Vars() {
-		rows = append(rows, setting{flag: v.Flag, env: v.Env})
-	}
-	return set.FlagSet(), rows
-}
 
 // declare declares the settings and -demo on a new flag set.
 func declare(stderr io.Writer, demo *bool) *settings.Set {
-	fs := flag.NewFlagSet("suite-server", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	set := settings.New(fs,
+	return settings.Declare("suite-server", "A WeCom third-party app (suite) server: command and data callbacks, installs, JS-SDK signatures per corporation.", stderr,
+		demo, "drive a complete install against an in-process fake WeCom on "+settings.DefaultDemoListen+" and print each step",
 		settings.Var{Flag: "suite-id", Env: "SUITE_ID", Usage: "the app's suite_id; required"},
 		settings.Var{Flag: "suite-secret", Env: "SUITE_SECRET", Usage: "the app's suite secret; required (prefer the environment variable)"},
 		settings.Var{Flag: "suite-token", Env: "SUITE_TOKEN", Usage: "the callback Token of the command and data URLs; required"},
@@ -72,15 +52,12 @@ func declare(stderr io.Writer, demo *bool) *settings.Set {
 		settings.Var{Flag: "wecom-base-url", Env: "WECOM_BASE_URL", Usage: "WeCom API base URL (default " + wecom.DefaultBaseURL + ")"},
 		settings.Var{Flag: "wecom-open-base-url", Env: "WECOM_OPEN_BASE_URL", Usage: "base URL of WeCom's install page (default " + suite.DefaultOpenBaseURL + ")"},
 		settings.Var{Flag: "public-url", Env: "PUBLIC_URL", Usage: "this server's URL as browsers reach it, for the install redirect and the cookie's Secure flag; required (with -demo: from the request's Host)"},
-		settings.Var{Flag: "listen", Env: "LISTEN_ADDR", Usage: "address to listen on (default " + defaultListenAddr + "; with -demo " + defaultDemoListenAddr + ")"},
+		settings.Listen(),
 		settings.Var{Flag: "data", Env: "SUITE_DATA", Usage: "bbolt file keeping tickets and permanent codes, unless REDIS_URL is set (default " + defaultDataFile + ")"},
 		settings.Var{Flag: "redis-url", Env: "REDIS_URL", Usage: "redis:// or rediss:// URL: one store shared by several instances, instead of the bbolt file"},
 		settings.Var{Flag: "log-flush", Env: "LOG_FLUSH_INTERVAL", Usage: "how long log lines may wait in a buffer before they are written (default " + defaultLogFlush.String() + "); 0 writes each line at once, so that a crash or kill -9 loses none"},
 		settings.Var{Flag: "admin-token", Env: "ADMIN_TOKEN", Usage: "bearer token of the admin route /license/report, at least 16 characters (unset: the route is refused, except with -demo; prefer the environment variable)"},
 	)
-	fs.BoolVar(demo, "demo", false, "drive a complete install against an in-process fake WeCom on "+defaultDemoListenAddr+" and print each step")
-	set.SetUsage(stderr, "A WeCom third-party app (suite) server: command and data callbacks, installs, JS-SDK signatures per corporation.")
-	return set
 }
 
 // loadConfig parses args (without the program name) and getenv into a
@@ -103,18 +80,12 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	cfg.EncodingAESKey = wecom.Secret(raw("suite-aes-key"))
 	cfg.ProviderCorpID = raw("provider-corp-id")
 	cfg.ProviderSecret = wecom.Secret(raw("provider-secret"))
-	cfg.ListenAddr = raw("listen")
-	if cfg.ListenAddr == "" {
-		cfg.ListenAddr = defaultListenAddr
-		if cfg.Demo {
-			cfg.ListenAddr = defaultDemoListenAddr
-		}
-	}
+	cfg.ListenAddr = set.ListenAddr(cfg.Demo)
 	cfg.DataFile = raw("data")
 	if cfg.DataFile == "" {
 		cfg.DataFile = defaultDataFile
 	}
-	cfg.RedisURL = wecom.Secret(raw("redis-url"))
+	cfg.RedisURL = set.RedisURL("redis-url")
 	cfg.LogFlush = defaultLogFlush
 	if v := raw("log-flush"); v != "" {
 		d, err := time.ParseDuration(v)
@@ -129,43 +100,14 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		set.Bad("admin-token", "too short: at least %d characters (for example: openssl rand -hex 16)", minAdminToken)
 	}
 
-	baseURL := func(name, def string) string {
-		v := raw(name)
-		if v == "" {
-			return def
-		}
-		u, err := wecom.ParseBaseURL(v)
-		if err != nil {
-			// Named as typed (wecom's error shows "[redacted]" for a URL
-			// that does not parse): a base URL holds no secret, except in
-			// user info, which is left out.
-			if p, perr := url.Parse(v); perr == nil && (p.Scheme == "http" || p.Scheme == "https") && p.Host != "" {
-				p.User = nil
-				set.Bad(name, "%q must not carry a query, fragment or user info", p.String())
-			} else {
-				set.Bad(name, "%q is not an http(s) URL", asTyped(v))
-			}
-		}
-		return u
-	}
-	cfg.BaseURL = baseURL("wecom-base-url", wecom.DefaultBaseURL)
-	cfg.OpenBaseURL = baseURL("wecom-open-base-url", suite.DefaultOpenBaseURL)
+	cfg.BaseURL = set.BaseURL("wecom-base-url", wecom.DefaultBaseURL)
+	cfg.OpenBaseURL = set.BaseURL("wecom-open-base-url", suite.DefaultOpenBaseURL)
 	if v := raw("public-url"); v != "" {
 		u, err := url.Parse(v)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 			set.Bad("public-url", "%q is not an http(s) URL without query, fragment or user info", v)
 		} else {
 			cfg.PublicURL = strings.TrimRight(u.String(), "/")
-		}
-	}
-	if u := cfg.RedisURL.Reveal(); u != "" {
-		// FromURL only parses: it connects on first use. Its errors never
-		// show the password.
-		s, err := redisstore.FromURL(u)
-		if err != nil {
-			set.Bad("redis-url", "%v", err)
-		} else {
-			_ = s.Close()
 		}
 	}
 	if (cfg.ProviderCorpID == "") != (cfg.ProviderSecret == "") {
@@ -187,19 +129,4 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		return config{ListenAddr: cfg.ListenAddr, DataFile: cfg.DataFile, RedisURL: cfg.RedisURL, Demo: cfg.Demo}, err
 	}
 	return cfg, nil
-}
-
-// asTyped is a setting's value as the operator typed it, for an error
-// message, with anything before an '@' after the scheme (user info, which
-// may hold a password) shown as "…".
-func asTyped(v string) string {
-	at := strings.LastIndexByte(v, '@')
-	if at < 0 {
-		return v
-	}
-	start := 0
-	if i := strings.Index(v, "://"); i >= 0 && i < at {
-		start = i + 3
-	}
-	return v[:start] + "…" + v[at:]
 }

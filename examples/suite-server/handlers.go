@@ -16,8 +16,9 @@ import (
 	"time"
 
 	"github.com/wecomkit/wecomkit/crypto"
-	"github.com/wecomkit/wecomkit/internal/httpquery"
-	"github.com/wecomkit/wecomkit/internal/jsonenc"
+	"github.com/wecomkit/wecomkit/examples/internal/accesslog"
+	"github.com/wecomkit/wecomkit/examples/internal/httpquery"
+	"github.com/wecomkit/wecomkit/examples/internal/jsonenc"
 	"github.com/wecomkit/wecomkit/jssdk"
 	"github.com/wecomkit/wecomkit/oauth"
 	"github.com/wecomkit/wecomkit/suite"
@@ -416,12 +417,12 @@ func (a *app) providerLogin(w http.ResponseWriter, r *http.Request) {
 // answers "success".
 func (a *app) dataEvent(ctx context.Context, ev *crypto.Event) ([]byte, error) {
 	a.metrics.event(eventData)
-	attrs := []slog.Attr{slog.String("corpid", capField(ev.ReceiveID)), slog.String("msg_type", capField(ev.MsgType))}
+	attrs := []slog.Attr{slog.String("corpid", accesslog.Field(ev.ReceiveID)), slog.String("msg_type", accesslog.Field(ev.MsgType))}
 	if ev.Event != "" {
-		attrs = append(attrs, slog.String("event", capField(ev.Event)))
+		attrs = append(attrs, slog.String("event", accesslog.Field(ev.Event)))
 	}
 	if ev.InfoType != "" {
-		attrs = append(attrs, slog.String("info_type", capField(ev.InfoType)))
+		attrs = append(attrs, slog.String("info_type", accesslog.Field(ev.InfoType)))
 	}
 	if ev.AgentID != 0 {
 		attrs = append(attrs, slog.Int64("agentid", ev.AgentID))
@@ -431,12 +432,6 @@ func (a *app) dataEvent(ctx context.Context, ev *crypto.Event) ([]byte, error) {
 }
 
 // --- health ---
-
-// healthz answers liveness probes: the process serves HTTP. It depends on
-// nothing else, so a restart cannot fix what it reports.
-func healthz(w http.ResponseWriter, _ *http.Request) {
-	writeJSONBytes(w, http.StatusOK, []byte("{\"status\":\"ok\"}\n"))
-}
 
 // readyz answers readiness probes: ready when the store answers and takes
 // writes — a store that reads but refuses writes (disk full, a read-only

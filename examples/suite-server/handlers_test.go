@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/wecomkit/wecomkit/crypto"
+	"github.com/wecomkit/wecomkit/examples/internal/accesslog"
 	"github.com/wecomkit/wecomkit/internal/testutil"
 	"github.com/wecomkit/wecomkit/store"
 	"github.com/wecomkit/wecomkit/suite"
@@ -60,7 +61,7 @@ func newInproc(tb testing.TB, edit func(*config), st store.Store) *inproc {
 	if st == nil {
 		st = store.NewMemory()
 	}
-	a, err := newApp(cfg, st, "memory", newLogger(f.logs, slog.LevelInfo),
+	a, err := newApp(cfg, st, "memory", accesslog.NewLogger(f.logs, slog.LevelInfo),
 		suite.WithEphemeralStore(), suite.WithRetryBackoff(5*time.Millisecond, 20*time.Millisecond))
 	require.NoError(tb, err)
 	tb.Cleanup(func() { _ = a.Close() })
@@ -531,7 +532,7 @@ func TestAccessLog(t *testing.T) {
 	for sc.Scan() {
 		var m map[string]any
 		require.NoError(t, json.Unmarshal(sc.Bytes(), &m), sc.Text())
-		require.Less(t, len(sc.Bytes()), 2*maxLogField+512, "bounded line")
+		require.Less(t, len(sc.Bytes()), 2*accesslog.MaxField+512, "bounded line")
 		if m["request_id"] == "caller-id-1" {
 			found = true
 			require.Equal(t, "other", m["route"])

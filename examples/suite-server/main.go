@@ -76,78 +76,47 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"strings"
-	"syscall"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
-	"github.com/wecomkit/wecomkit/internal/logbuf"
-	"github.com/wecomkit/wecomkit/internal/serve"
-	"github.com/wecomkit/wecomkit/internal/settings"
+	"github.com/wecomkit/wecomkit/examples/internal/accesslog"
+	"github.com/wecomkit/wecomkit/examples/internal/serve"
+	"github.com/wecomkit/wecomkit/examples/internal/settings"
 	"github.com/wecomkit/wecomkit/store"
 	"github.com/wecomkit/wecomkit/store/boltstore"
 	"github.com/wecomkit/wecomkit/suite"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := start(ctx, process{
-		args: os.Args[1:], getenv: os.Getenv, stdout: os.Stdout, stderr: os.Stderr,
-		// go-redis logs pool failures through a process-wide logger; route
-		// them into the JSON log (they carry no password). Only main sets
-		// it: it is process-wide.
-		onLogger: func(l *slog.Logger) { redis.SetLogger(redisLog{l}) },
-	})
-	stop()
-	os.Exit(code)
-}
+func main() { serve.Main(start) }
 
-// Server limits beyond serve's (every route is a small GET or a callback
-// of a few kilobytes; the callback handlers cap bodies themselves).
-const (
-	shutdownTimeout  = 20 * time.Second
-	logFlushInterval = defaultLogFlush
-)
+// shutdownTimeout bounds the wait for requests in flight at shutdown
+// (every route is a small GET or a callback of a few kilobytes; the
+// callback handlers cap bodies themselves).
+const shutdownTimeout = 20 * time.Second
 
-// process is what the server takes from its process. ready, when not nil,
-// receives the base URL once the server listens (and, with -demo, once the
-// demo's steps ran); onLogger, when not nil, receives the logger.
-type process struct {
-	args           []string
-	getenv         func(string) string
-	stdout, stderr io.Writer
-	ready          chan<- string
-	onLogger       func(*slog.Logger)
-	suiteOptions   []suite.Option // tests
-}
-
-// start is main without the process: it returns the exit status (0 after a
-// graceful shutdown, 1 on a failure at run time, 2 on invalid settings).
-func start(ctx context.Context, p process) int {
-	cfg, err := loadConfig(p.args, p.getenv, p.stderr)
+// start runs the server until ctx ends and returns the exit status (0
+// after a graceful shutdown, 1 on a failure at run time, 2 on invalid
+// settings).
+func start(ctx context.Context, p serve.Process) int {
+	cfg, err := loadConfig(p.Args, p.Getenv, p.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
-		return 0
+		return serve.ExitOK
 	}
 	problems := settings.ProblemsOf(err)
 
 	var demo *demoEnv
 	if cfg.Demo && len(problems) == 0 {
 		if demo, err = startDemo(); err != nil {
-			fmt.Fprintf(p.stderr, "suite-server: demo: %v\n", err)
-			return 1
+			fmt.Fprintf(p.Stderr, "suite-server: demo: %v\n", err)
+			return serve.ExitFailed
 		}
 		defer demo.Close()
 		cfg = demo.configure(cfg)
 	}
 
-	// The store and the port are settings to fix like the others: a bbolt
-	// file another process holds, a directory that does not exist, a port
-	// in use.
+	// The store is a setting to fix like the others: a bbolt file another
+	// process holds, a directory that does not exist.
 	var st store.Store
 	var backend string
 	if len(problems) == 0 {
@@ -155,10 +124,10 @@ func start(ctx context.Context, p process) int {
 		if errors.Is(err, boltstore.ErrCorrupt) {
 			// Not a setting to fix: the file is broken, and it holds the
 			// permanent codes. Nothing is served from it or written to it.
-			newLogger(p.stderr, slog.LevelInfo).LogAttrs(ctx, slog.LevelError,
+			accesslog.NewLogger(p.Stderr, slog.LevelInfo).LogAttrs(ctx, slog.LevelError,
 				"cannot start: the data file is damaged: restore it from a backup (it holds the permanent codes: deleting it loses every installation)",
 				slog.String("file", cfg.DataFile), slog.String("error", err.Error()))
-			return 1
+			return serve.ExitFailed
 		}
 		if err != nil {
 			problems = append(problems, err.Error())
@@ -170,88 +139,49 @@ func start(ctx context.Context, p process) int {
 			problems = append(problems, fmt.Sprintf("SUITE_DATA (-data): directory of %q does not exist", cfg.DataFile))
 		}
 	}
-	var ln net.Listener
-	if cfg.ListenAddr != "" {
-		if ln, err = serve.Listen(cfg.ListenAddr); err != nil {
-			problems = append(problems, "LISTEN_ADDR (-listen): "+err.Error())
-		}
-	}
 	closeStore := func() {
 		if c, ok := st.(io.Closer); ok {
 			_ = c.Close()
 		}
 	}
-	if len(problems) > 0 {
-		if ln != nil {
-			_ = ln.Close()
-		}
-		closeStore()
-		settings.Report(p.stderr, "suite-server", problems)
-		return 2
-	}
 	defer closeStore()
+	ln, status, ok := serve.Open(p, "suite-server", cfg.ListenAddr, nil, problems...)
+	if !ok {
+		return status
+	}
 	defer ln.Close()
 
-	var logs io.Writer = p.stderr
-	flush := func() {}
-	if cfg.LogFlush > 0 {
-		buf := logbuf.New(p.stderr, cfg.LogFlush)
-		defer buf.Close()
-		logs, flush = buf, buf.Flush
-	}
-	logger := newLogger(logs, slog.LevelInfo)
-	if p.onLogger != nil {
-		p.onLogger(logger)
-	}
+	log := serve.NewLog(p, cfg.LogFlush)
+	defer log.Close()
 	if demo != nil {
-		logger.Info("demo mode: a fake WeCom runs in-process; nothing reaches the real WeCom", slog.String("wecom", cfg.BaseURL))
+		log.Demo(cfg.BaseURL)
 	}
-
-	a, err := newApp(cfg, st, backend, logger, p.suiteOptions...)
+	a, err := newApp(cfg, st, backend, log.Logger)
 	if err != nil {
-		logger.Error("cannot start", slog.String("error", err.Error()))
+		log.Error("cannot start", slog.String("error", err.Error()))
 		if errors.Is(err, suite.ErrInvalidConfig) {
-			return 2
+			return serve.ExitSettings
 		}
-		return 1
+		return serve.ExitFailed
 	}
-
-	srv := serve.Start(ln, a.handler, logger)
-	base := serve.BaseURL(ln.Addr())
-	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("suite_id", cfg.SuiteID),
-		slog.String("store", backend), slog.Bool("provider", cfg.ProviderCorpID != ""))
-
-	status := 0
-	if demo != nil {
-		if err := demo.run(ctx, a, base, p.stdout, flush); err != nil {
-			logger.Error("demo failed", slog.String("error", err.Error()))
-			status = 1
-		}
-	}
-	if p.ready != nil && status == 0 {
-		p.ready <- base
-	}
-	if status == 0 && !srv.Wait(ctx) {
-		status = 1
+	svc := serve.Service{
+		Handler:         a.handler,
+		ShutdownTimeout: shutdownTimeout,
+		Attrs: []slog.Attr{slog.String("suite_id", cfg.SuiteID), slog.String("store", backend),
+			slog.Bool("provider", cfg.ProviderCorpID != "")},
+		// After the HTTP server: no handler can record a push any more;
+		// the push being handled is finished, the others wait in the store.
+		Stopped: func() { _ = a.Close() },
 	}
 	if demo != nil {
-		demo.stopTicker() // no pushes into a server shutting down
+		svc.Started = func(ctx context.Context, base string) error {
+			if err := demo.run(ctx, a, base, p.Stdout, log.Flush); err != nil {
+				log.Error("demo failed", slog.String("error", err.Error()))
+				return err
+			}
+			return nil
+		}
+		svc.Stopping = demo.stopTicker // no pushes into a server shutting down
 	}
-	if !srv.Shutdown(shutdownTimeout) {
-		status = 1
-	}
-	// After the HTTP server: no handler can record a push any more; the
-	// push being handled is finished, the others wait in the store.
-	_ = a.Close()
-	logger.Info("stopped")
-	return status
-}
-
-// redisLog adapts go-redis's logger to slog.
-type redisLog struct{ l *slog.Logger }
-
-// Printf logs go-redis's message once prefixed with "redis: ".
-func (r redisLog) Printf(ctx context.Context, format string, v ...any) {
-	msg := strings.TrimPrefix(fmt.Sprintf(format, v...), "redis: ")
-	r.l.WarnContext(ctx, "redis: "+capField(msg))
+	return serve.Run(ctx, p, ln, log.Logger, svc)
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"io"
 	"net"
 	"net/http"
@@ -16,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/wecomkit/wecomkit/examples/internal/serve"
+	"github.com/wecomkit/wecomkit/examples/internal/settings"
 	"github.com/wecomkit/wecomkit/internal/testutil"
 )
 
@@ -46,7 +47,7 @@ func TestConfigFromEnvironmentAndFlags(t *testing.T) {
 
 	cfg, err = loadConfig(nil, env(validEnv), io.Discard)
 	require.NoError(t, err)
-	require.Equal(t, defaultListenAddr, cfg.ListenAddr)
+	require.Equal(t, settings.DefaultListen, cfg.ListenAddr)
 	require.Equal(t, defaultDataFile, cfg.DataFile)
 	require.Equal(t, "https://qyapi.weixin.qq.com", cfg.BaseURL)
 
@@ -72,14 +73,14 @@ func TestInvalidSettingsExit2Together(t *testing.T) {
 	defer busy.Close()
 	dir := t.TempDir()
 	var stderr strings.Builder
-	code := start(context.Background(), process{
-		args: []string{"-suite-secret", "s3cr3t-value"},
-		getenv: env(map[string]string{
+	code := start(context.Background(), serve.Process{
+		Args: []string{"-suite-secret", "s3cr3t-value"},
+		Getenv: env(map[string]string{
 			"SUITE_AES_KEY": "tooshort", "PROVIDER_SECRET": "provider-s3cr3t", "WECOM_BASE_URL": "ftp://x",
 			"WECOM_OPEN_BASE_URL": "https://open.example.com/?q=1", "PUBLIC_URL": "not a url",
 			"REDIS_URL": "", "SUITE_DATA": filepath.Join(dir, "missing", "suite.db"), "LISTEN_ADDR": busy.Addr().String(),
 		}),
-		stdout: io.Discard, stderr: &stderr,
+		Stdout: io.Discard, Stderr: &stderr,
 	})
 	require.Equal(t, 2, code)
 	out := stderr.String()
@@ -100,9 +101,9 @@ func TestInvalidSettingsExit2Together(t *testing.T) {
 	require.NoDirExists(t, filepath.Join(dir, "missing"))
 
 	stderr.Reset()
-	code = start(context.Background(), process{
-		getenv: env(map[string]string{"REDIS_URL": "redis://:pa55word@127.0.0.1:6379/notadb"}), stdout: io.Discard, stderr: &stderr,
-		args: []string{"-demo", "-listen", "127.0.0.1:0"},
+	code = start(context.Background(), serve.Process{
+		Getenv: env(map[string]string{"REDIS_URL": "redis://:pa55word@127.0.0.1:6379/notadb"}), Stdout: io.Discard, Stderr: &stderr,
+		Args: []string{"-demo", "-listen", "127.0.0.1:0"},
 	})
 	require.Equal(t, 2, code)
 	require.Contains(t, stderr.String(), "REDIS_URL (-redis-url)")
@@ -119,18 +120,17 @@ func TestDataFileInUseIsASettingsError(t *testing.T) {
 	require.NoError(t, err)
 	defer st.(io.Closer).Close()
 	var stderr strings.Builder
-	require.Equal(t, 2, start(context.Background(), process{getenv: env(e), stdout: io.Discard, stderr: &stderr}))
+	require.Equal(t, 2, start(context.Background(), serve.Process{Getenv: env(e), Stdout: io.Discard, Stderr: &stderr}))
 	require.Contains(t, stderr.String(), "SUITE_DATA (-data): boltstore: open")
 }
 
 func TestHelp(t *testing.T) {
 	var stderr strings.Builder
-	require.Equal(t, 0, start(context.Background(), process{args: []string{"-h"}, getenv: env(nil), stdout: io.Discard, stderr: &stderr}))
+	require.Equal(t, 0, start(context.Background(), serve.Process{Args: []string{"-h"}, Getenv: env(nil), Stdout: io.Discard, Stderr: &stderr}))
 	var demo bool
-	_, settings := newFlagSet(io.Discard, &demo)
-	for _, s := range settings {
-		require.Contains(t, stderr.String(), "-"+s.flag)
-		require.Contains(t, stderr.String(), "[$"+s.env+"]")
+	for _, v := range declare(io.Discard, &demo).Vars() {
+		require.Contains(t, stderr.String(), "-"+v.Flag)
+		require.Contains(t, stderr.String(), "[$"+v.Env+"]")
 	}
 	require.Contains(t, stderr.String(), "0 after a graceful stop, 2 for invalid settings (all named together), 1 for a failure at run time")
 }
@@ -148,20 +148,11 @@ func TestREADMESettingsMatchFlags(t *testing.T) {
 	}
 	rows := regexp.MustCompile("(?m)^\\| `-([a-z-]+)` \\| *(?:`([A-Z_]+)`)? *\\| ([^|]+) \\|").FindAllStringSubmatch(section, -1)
 	var demo bool
-	fs, settings := newFlagSet(io.Discard, &demo)
-	envOf := map[string]string{}
-	for _, s := range settings {
-		envOf[s.flag] = s.env
-	}
-	seen := map[string]bool{}
+	var table []settings.Var
 	for _, r := range rows {
-		name, envName := r[1], r[2]
-		f := fs.Lookup(name)
-		require.NotNil(t, f, "README lists -%s, which the server does not have", name)
-		require.Equal(t, envOf[name], envName, "-%s's environment variable", name)
-		seen[name] = true
+		table = append(table, settings.Var{Flag: r[1], Env: r[2]})
 	}
-	fs.VisitAll(func(f *flag.Flag) { require.True(t, seen[f.Name], "-%s is missing from README's table", f.Name) })
+	require.Empty(t, declare(io.Discard, &demo).Differences(table), "README's settings table")
 	flat := strings.Join(strings.Fields(section), " ")
 	require.Contains(t, flat, "**Exit status**: `0` after a graceful stop")
 	require.Contains(t, flat, "`2` for invalid settings, all named together")
@@ -178,8 +169,8 @@ func TestDemo(t *testing.T) {
 	ready := make(chan string, 1)
 	exit := make(chan int, 1)
 	go func() {
-		exit <- start(ctx, process{args: []string{"-demo"}, getenv: env(map[string]string{"LISTEN_ADDR": "127.0.0.1:0"}),
-			stdout: &stdout, stderr: &stderr, ready: ready})
+		exit <- start(ctx, serve.Process{Args: []string{"-demo"}, Getenv: env(map[string]string{"LISTEN_ADDR": "127.0.0.1:0"}),
+			Stdout: &stdout, Stderr: &stderr, Ready: ready})
 	}()
 	var base string
 	select {
@@ -247,7 +238,7 @@ func TestPublicURLRequiredOutsideDemo(t *testing.T) {
 	var stderr strings.Builder
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel() // a server that starts stops at once
-	require.Equal(t, 2, start(ctx, process{getenv: env(e), stdout: io.Discard, stderr: &stderr}))
+	require.Equal(t, 2, start(ctx, serve.Process{Getenv: env(e), Stdout: io.Discard, Stderr: &stderr}))
 	require.Contains(t, stderr.String(), "suite-server: invalid configuration")
 	require.Contains(t, stderr.String(), "missing required settings: PUBLIC_URL (-public-url)")
 	require.NoFileExists(t, e["SUITE_DATA"], "nothing is created")

@@ -8,7 +8,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/wecomkit/wecomkit/internal/appmetrics"
+	"github.com/wecomkit/wecomkit/examples/internal/appmetrics"
 	"github.com/wecomkit/wecomkit/suite"
 	"github.com/wecomkit/wecomkit/wecom"
 )
@@ -227,11 +227,11 @@ func statsCollectors(stats func() suite.Stats) []prometheus.Collector {
 func (m *metrics) handler() http.Handler { return appmetrics.Handler(m.reg) }
 
 // observeRequest counts one answered request (the access log calls it).
-func (m *metrics) observeRequest(r *http.Request, status int, elapsed time.Duration) {
+func (m *metrics) observeRequest(r *http.Request, st *reqState, elapsed time.Duration) {
 	rm := &m.byRoute[routeOf(r.Pattern)]
-	c, ok := rm.codes[status]
+	c, ok := rm.codes[st.Status]
 	if !ok {
-		c = m.requests.WithLabelValues(rm.name, strconv.Itoa(status))
+		c = m.requests.WithLabelValues(rm.name, strconv.Itoa(st.Status))
 	}
 	c.Inc()
 	rm.latency.Observe(elapsed.Seconds())

@@ -505,7 +505,7 @@ func TestDuplicateReplayedOutOfOrderAndForgedPushes(t *testing.T) {
 	require.Equal(t, 0, getReadyz(t, p.base).Pending, "a replay of a handled push is not recorded")
 	require.Equal(t, 1, f.srv.Calls(pPermanent), "one exchange for four deliveries")
 	p.waitLog(`"msg":"app installed"`)
-	time.Sleep(2 * logFlushInterval) // any second line would be out by now
+	time.Sleep(2 * defaultLogFlush) // any second line would be out by now
 	require.Equal(t, 1, strings.Count(p.out.String(), `"msg":"app installed"`), "OnAuthorized once")
 
 	// Forged: pushes signed without the Token (a newer ticket, a

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/wecomkit/wecomkit/crypto"
+	"github.com/wecomkit/wecomkit/examples/internal/accesslog"
+	"github.com/wecomkit/wecomkit/examples/internal/serve"
 	"github.com/wecomkit/wecomkit/jssdk"
 	"github.com/wecomkit/wecomkit/oauth"
 	"github.com/wecomkit/wecomkit/store"
@@ -96,34 +98,34 @@ func newApp(cfg config, st store.Store, backend string, logger *slog.Logger, ext
 		suite.WithStore(st), suite.WithTransport(tr), suite.WithOpenBaseURL(cfg.OpenBaseURL), suite.WithLogger(logger),
 		suite.OnAuthorized(func(ctx context.Context, au *suite.Authorization) {
 			a.metrics.event(eventAuthorized)
-			logger.LogAttrs(ctx, slog.LevelInfo, "app installed", slog.String("corpid", capField(au.CorpID)),
-				slog.String("corp_name", capField(au.CorpName)), slog.Int64("agentid", au.AgentID()))
+			logger.LogAttrs(ctx, slog.LevelInfo, "app installed", slog.String("corpid", accesslog.Field(au.CorpID)),
+				slog.String("corp_name", accesslog.Field(au.CorpName)), slog.Int64("agentid", au.AgentID()))
 		}),
 		suite.OnAuthChanged(func(ctx context.Context, au *suite.Authorization) {
 			a.metrics.event(eventAuthChanged)
-			logger.LogAttrs(ctx, slog.LevelInfo, "authorization changed", slog.String("corpid", capField(au.CorpID)))
+			logger.LogAttrs(ctx, slog.LevelInfo, "authorization changed", slog.String("corpid", accesslog.Field(au.CorpID)))
 		}),
 		suite.OnAuthCancelled(func(ctx context.Context, corpID string) {
 			a.metrics.event(eventCancelled)
-			logger.LogAttrs(ctx, slog.LevelInfo, "app uninstalled", slog.String("corpid", capField(corpID)))
+			logger.LogAttrs(ctx, slog.LevelInfo, "app uninstalled", slog.String("corpid", accesslog.Field(corpID)))
 		}),
 		suite.OnContactChange(func(ctx context.Context, ev *crypto.Event) {
 			a.metrics.event(eventContactChange)
 			userID, _ := ev.Field("UserID") // empty for department and tag changes
-			logger.LogAttrs(ctx, slog.LevelInfo, "contact change", slog.String("corpid", capField(ev.AuthCorpID)),
-				slog.String("change_type", capField(ev.ChangeType)), slog.String("userid", capField(userID)))
+			logger.LogAttrs(ctx, slog.LevelInfo, "contact change", slog.String("corpid", accesslog.Field(ev.AuthCorpID)),
+				slog.String("change_type", accesslog.Field(ev.ChangeType)), slog.String("userid", accesslog.Field(userID)))
 		}),
 		suite.OnUnlicensed(func(ctx context.Context, ev suite.Unlicensed) {
 			// Arrives on the data callback; activate an account for the
 			// member (license.Client.Activate) or turn auto-activation on.
 			a.metrics.event(eventUnlicensed)
-			logger.LogAttrs(ctx, slog.LevelInfo, "member without a license opened the app", slog.String("corpid", capField(ev.CorpID)),
-				slog.String("userid", capField(ev.UserID)), slog.Int64("agentid", ev.AgentID))
+			logger.LogAttrs(ctx, slog.LevelInfo, "member without a license opened the app", slog.String("corpid", accesslog.Field(ev.CorpID)),
+				slog.String("userid", accesslog.Field(ev.UserID)), slog.Int64("agentid", ev.AgentID))
 		}),
 		suite.OnEvent(func(ctx context.Context, ev *crypto.Event) {
 			a.metrics.event(eventOther)
-			logger.LogAttrs(ctx, slog.LevelInfo, "instruction", slog.String("info_type", capField(ev.InfoType)),
-				slog.String("corpid", capField(ev.AuthCorpID)))
+			logger.LogAttrs(ctx, slog.LevelInfo, "instruction", slog.String("info_type", accesslog.Field(ev.InfoType)),
+				slog.String("corpid", accesslog.Field(ev.AuthCorpID)))
 		}),
 	}
 	if cfg.ProviderCorpID != "" {
@@ -165,7 +167,7 @@ func newApp(cfg config, st store.Store, backend string, logger *slog.Logger, ext
 	mux.HandleFunc("GET /provider/login", a.providerLogin)
 	mux.HandleFunc("GET /license/report", a.adminOnly(a.licenseReport))
 	mux.HandleFunc("GET /qrcode", a.quota.limited(a.qrcode))
-	mux.HandleFunc("GET /healthz", healthz)
+	mux.HandleFunc("GET /healthz", serve.Healthz)
 	mux.HandleFunc("GET /readyz", a.readyz)
 	mux.Handle("GET /metrics", a.metrics.handler())
 	a.mux = mux

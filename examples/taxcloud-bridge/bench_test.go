@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wecomkit/wecomkit/examples/internal/accesslog"
 	"github.com/wecomkit/wecomkit/signer"
 	"github.com/wecomkit/wecomkit/wecomtest"
 )
@@ -23,7 +24,7 @@ func benchApp(b *testing.B) (http.Handler, *wecomtest.Server) {
 	a, err := newApp(config{
 		CorpID: testCorp, AgentID: testAgent, Secret: testSecret, SignSecret: testSignSecret,
 		BaseURL: srv.URL, SignWindow: 300 * time.Second, WeComTimeout: 5 * time.Second,
-	}, newLogger(io.Discard, slog.LevelInfo))
+	}, accesslog.NewLogger(io.Discard, slog.LevelInfo))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/wecomkit/wecomkit/examples/internal/accesslog"
 	"github.com/wecomkit/wecomkit/internal/testutil"
 	"github.com/wecomkit/wecomkit/jssdk"
 	"github.com/wecomkit/wecomkit/signer"
@@ -69,7 +70,7 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 		h.wecom.AddMember(testCorp, m)
 	}
 	cfg.BaseURL = h.wecom.URL
-	logger := newLogger(h.logs, slog.LevelDebug)
+	logger := accesslog.NewLogger(h.logs, slog.LevelDebug)
 	a, err := newApp(cfg, logger, wecom.WithBackoff(time.Millisecond, 5*time.Millisecond))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = a.Close() })

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"flag"
 	"io"
 	"time"
 
-	"github.com/wecomkit/wecomkit/internal/settings"
+	"github.com/wecomkit/wecomkit/examples/internal/settings"
 	"github.com/wecomkit/wecomkit/jssdk"
-	"github.com/wecomkit/wecomkit/store/redisstore"
 	"github.com/wecomkit/wecomkit/wecom"
 )
 
@@ -32,43 +30,23 @@ type config struct {
 
 // Defaults of the settings that have one.
 const (
-	defaultListenAddr     = ":8080"
-	defaultDemoListenAddr = "127.0.0.1:8080" // the demo's secret is public: loopback only unless LISTEN_ADDR says otherwise
-	defaultSignWindow     = 300 * time.Second
-	defaultWeComTimeout   = 8 * time.Second
+	defaultSignWindow   = 300 * time.Second
+	defaultWeComTimeout = 8 * time.Second
 )
 
 // errUsage marks configuration errors; the bridge exits with 2 on them.
 var errUsage = settings.ErrUsage
 
-// setting is one row of the README's settings table: a flag and its
-// environment variable.
-type setting struct{ flag, env string }
-
-// newFlagSet declares every setting on a flag set and returns them, so that
-// -h and the README's settings table can be checked against one list. The
-// map the README test passes is not used any more: the values live in the
-// settings.Set that loadConfig declares.
-func newFlagSet(stderr io.Writer, _ map[string]*string, demo *bool) (*flag.FlagSet, []setting) {
-	set := declare(stderr, demo)
-	var rows []setting
-	for _, v := range set.Vars() {
-		rows = append(rows, setting{flag: v.Flag, env: v.Env})
-	}
-	return set.FlagSet(), rows
-}
-
 // declare declares the settings and -demo on a new flag set. A boolean
 // setting is a boolean flag: "-sign-disabled" alone means true.
 func declare(stderr io.Writer, demo *bool) *settings.Set {
-	fs := flag.NewFlagSet("taxcloud-bridge", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	set := settings.New(fs,
+	return settings.Declare("taxcloud-bridge", "The tax cloud's /userinfo and /js-sdk bridge for a WeCom self-built app.", stderr,
+		demo, "run against an in-process fake WeCom on "+settings.DefaultDemoListen+" and print ready-to-paste curl commands",
 		settings.Var{Flag: "corp-id", Env: "WECOM_CORP_ID", Usage: "WeCom corpid (the tax cloud's appid); required"},
 		settings.Var{Flag: "agent-id", Env: "WECOM_AGENT_ID", Usage: "agentid of the self-built app; required"},
 		settings.Var{Flag: "secret", Env: "WECOM_SECRET", Usage: "secret of the self-built app; required (prefer the environment variable)"},
 		settings.Var{Flag: "sign-secret", Env: "TAXCLOUD_SIGN_SECRET", Usage: "signing secret agreed with the tax cloud; required unless signing is disabled (prefer the environment variable)"},
-		settings.Var{Flag: "listen", Env: "LISTEN_ADDR", Usage: "address to listen on (default " + defaultListenAddr + "; with -demo " + defaultDemoListenAddr + ")"},
+		settings.Listen(),
 		settings.Var{Flag: "wecom-base-url", Env: "WECOM_BASE_URL", Usage: "WeCom API base URL (default " + wecom.DefaultBaseURL + ")"},
 		settings.Var{Flag: "verify-file", Env: "WECOM_VERIFY_FILE", Usage: "path of the WW_verify_*.txt file, served at /<its name>"},
 		settings.Var{Flag: "redis-url", Env: "REDIS_URL", Usage: "redis:// or rediss:// URL to share tokens and tickets between instances"},
@@ -77,9 +55,6 @@ func declare(stderr io.Writer, demo *bool) *settings.Set {
 		settings.Var{Flag: "sign-disabled", Env: "TAXCLOUD_SIGN_DISABLED", Usage: "skip signature checks: joint testing only (default false)", Bool: true},
 		settings.Var{Flag: "wecom-timeout", Env: "WECOM_TIMEOUT", Usage: "deadline for the WeCom calls of one request (default 8s)"},
 	)
-	fs.BoolVar(demo, "demo", false, "run against an in-process fake WeCom on "+defaultDemoListenAddr+" and print ready-to-paste curl commands")
-	set.SetUsage(stderr, "The tax cloud's /userinfo and /js-sdk bridge for a WeCom self-built app.")
-	return set
 }
 
 // loadConfig parses args (without the program name) and getenv into a
@@ -97,39 +72,17 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	cfg.CorpID = get("corp-id")
 	cfg.Secret = wecom.Secret(get("secret"))
 	cfg.SignSecret = wecom.Secret(get("sign-secret"))
-	cfg.ListenAddr = get("listen")
-	if cfg.ListenAddr == "" {
-		cfg.ListenAddr = defaultListenAddr
-		if cfg.Demo {
-			cfg.ListenAddr = defaultDemoListenAddr
-		}
-	}
+	cfg.ListenAddr = set.ListenAddr(cfg.Demo)
 	cfg.VerifyFile = get("verify-file")
-	cfg.RedisURL = wecom.Secret(get("redis-url"))
+	cfg.RedisURL = set.RedisURL("redis-url")
 	cfg.SignDisabled = set.Bool("sign-disabled")
 	cfg.SignStrict = set.Bool("sign-strict")
 	cfg.SignWindow = set.Duration("sign-window", defaultSignWindow, time.Second, 24*time.Hour)
 	cfg.WeComTimeout = set.Duration("wecom-timeout", defaultWeComTimeout, 100*time.Millisecond, 2*time.Minute)
-	cfg.BaseURL = wecom.DefaultBaseURL
-	if v := get("wecom-base-url"); v != "" {
-		u, err := wecom.ParseBaseURL(v)
-		if err != nil {
-			set.Bad("wecom-base-url", "%v", err)
-		}
-		cfg.BaseURL = u
-	}
+	cfg.BaseURL = set.BaseURL("wecom-base-url", wecom.DefaultBaseURL)
 	if cfg.VerifyFile != "" {
 		if _, err := jssdk.LoadVerifyFile(cfg.VerifyFile); err != nil {
 			set.Bad("verify-file", "%v", err)
-		}
-	}
-	if u := cfg.RedisURL.Reveal(); u != "" {
-		// FromURL only parses: it connects on first use.
-		s, err := redisstore.FromURL(u)
-		if err != nil {
-			set.Bad("redis-url", "%v", err)
-		} else {
-			_ = s.Close()
 		}
 	}
 

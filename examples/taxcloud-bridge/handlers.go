@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wecomkit/wecomkit/internal/httpquery"
+	"github.com/wecomkit/wecomkit/examples/internal/accesslog"
 	"github.com/wecomkit/wecomkit/jssdk"
 	"github.com/wecomkit/wecomkit/oauth"
 	"github.com/wecomkit/wecomkit/signer"
@@ -27,6 +27,13 @@ type bridge struct {
 	timeout  time.Duration // for the WeCom calls of one request
 	logger   *slog.Logger
 	metrics  *metrics
+
+	// parseQuery parses a request's query: httpquery.Parse, or
+	// url.ParseQuery for the comparison benchmark.
+	parseQuery func(string) (url.Values, error)
+	// stdJSON writes the answers with encoding/json instead of by hand
+	// (the comparison benchmark).
+	stdJSON bool
 }
 
 // signed serves one of the two signed interfaces: it checks the parameters
@@ -37,10 +44,10 @@ type bridge struct {
 // the contract's envelope.
 func (b *bridge) signed(own string, ownMax int, h func(w http.ResponseWriter, r *http.Request, value string)) http.Handler {
 	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q, _ := parsedQuery(r)
+		q, _ := b.parsedQuery(r)
 		if b.verifier == nil {
 			b.logger.LogAttrs(r.Context(), slog.LevelWarn, "signature check disabled: accepting an unsigned request",
-				slog.String("path", capField(r.URL.Path)))
+				slog.String("path", accesslog.Field(r.URL.Path)))
 		}
 		if q.Get("appid") != b.corpID {
 			reply(w, r, codeWrongAppID, "appid 与配置的企业 corpid 不一致 (appid is not the configured corpid)", nil)
@@ -53,28 +60,28 @@ func (b *bridge) signed(own string, ownMax int, h func(w http.ResponseWriter, r 
 	next := http.Handler(inner)
 	if b.verifier != nil {
 		next = b.verifier.Middleware(inner,
-			signer.WithQueryParser(parsedQuery),
+			signer.WithQueryParser(b.parsedQuery),
 			signer.OnError(func(w http.ResponseWriter, r *http.Request, err error) {
 				code, msg := signatureFailure(err)
 				reply(w, r, code, msg, nil)
 			}),
 			signer.OnVerified(func(r *http.Request, form signer.Form) {
 				if st := stateOf(r.Context()); st != nil {
-					st.form = form
+					st.Data.form = form
 				}
 			}))
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := stateOf(r.Context())
 		if st != nil {
-			st.signed, st.noSign = true, b.verifier == nil
+			st.Data.signed, st.Data.noSign, st.Data.stdJSON = true, b.verifier == nil, b.stdJSON
 		}
 		q, ok := b.checkParams(w, r, own, ownMax)
 		if !ok {
 			return
 		}
 		if st != nil {
-			st.query = q // for the middleware and inner, on the request's state: no second context
+			st.Data.query = q // for the middleware and inner, on the request's state: no second context
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -137,11 +144,11 @@ func (b *bridge) jsSDK(w http.ResponseWriter, r *http.Request, pageURL string) {
 
 // parsedQuery returns the query checkParams parsed for r, or parses it
 // when r did not come through the access log.
-func parsedQuery(r *http.Request) (url.Values, error) {
-	if st := stateOf(r.Context()); st != nil && st.query != nil {
-		return st.query, nil
+func (b *bridge) parsedQuery(r *http.Request) (url.Values, error) {
+	if st := stateOf(r.Context()); st != nil && st.Data.query != nil {
+		return st.Data.query, nil
 	}
-	return httpquery.Parse(r.URL.RawQuery)
+	return b.parseQuery(r.URL.RawQuery)
 }
 
 // checkParams validates what both interfaces need before the signature is
@@ -149,7 +156,7 @@ func parsedQuery(r *http.Request) (url.Values, error) {
 // checked) and the interface's own parameter, each once and not too long —
 // and answers the error itself when something is wrong.
 func (b *bridge) checkParams(w http.ResponseWriter, r *http.Request, own string, ownMax int) (url.Values, bool) {
-	q, err := httpquery.Parse(r.URL.RawQuery)
+	q, err := b.parseQuery(r.URL.RawQuery)
 	if err != nil {
 		reply(w, r, codeBadParam, "查询参数格式错误 (malformed query string)", nil)
 		return nil, false
@@ -217,14 +224,14 @@ func duplicateName(err error) string {
 	if uerr != nil || name == "" {
 		return ""
 	}
-	return capField(name)
+	return accesslog.Field(name)
 }
 
 // wecomFailure answers 5001 for a WeCom error or an unreachable WeCom.
 func (b *bridge) wecomFailure(w http.ResponseWriter, r *http.Request, err error) {
 	d := wecom.Diagnose(err)
 	b.logger.LogAttrs(r.Context(), slog.LevelWarn, "wecom call failed",
-		slog.String("path", capField(r.URL.Path)), slog.Int("errcode", wecom.ErrorCode(err)),
+		slog.String("path", accesslog.Field(r.URL.Path)), slog.Int("errcode", wecom.ErrorCode(err)),
 		slog.String("cause", string(d.Cause)), slog.String("error", err.Error()))
 	if code := wecom.ErrorCode(err); code != 0 {
 		reply(w, r, codeWeComError, fmt.Sprintf("企业微信接口返回错误 (WeCom returned errcode %d)", code), nil)

@@ -9,7 +9,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/wecomkit/wecomkit/internal/appmetrics"
+	"github.com/wecomkit/wecomkit/examples/internal/appmetrics"
 	"github.com/wecomkit/wecomkit/signer"
 	"github.com/wecomkit/wecomkit/wecom"
 )
@@ -161,9 +161,9 @@ func routeOf(pattern string) int {
 // observeRequest counts one answered request (the access log calls it).
 func (m *metrics) observeRequest(r *http.Request, st *reqState, elapsed time.Duration) {
 	rm := &m.byRoute[routeOf(r.Pattern)]
-	code := st.result
+	code := st.Data.result
 	if code == "" {
-		code = statusLabel(st.status)
+		code = statusLabel(st.Status)
 	}
 	c := rm.byCode[codeIndex(code)]
 	if c == nil {
@@ -174,20 +174,20 @@ func (m *metrics) observeRequest(r *http.Request, st *reqState, elapsed time.Dur
 	}
 	c.Inc()
 	rm.latency.Observe(elapsed.Seconds())
-	if st.signed {
+	if st.Data.signed {
 		m.forms[formIndex(st)].Inc()
 	}
 }
 
 func formIndex(st *reqState) int {
 	switch {
-	case st.noSign:
+	case st.Data.noSign:
 		return formDisabled
-	case st.form == signer.FormAll:
+	case st.Data.form == signer.FormAll:
 		return formAll
-	case st.form == signer.FormAppIDTS:
+	case st.Data.form == signer.FormAppIDTS:
 		return formAppIDTS
-	case st.form == signer.FormFields:
+	case st.Data.form == signer.FormFields:
 		return formFields
 	}
 	return formNone

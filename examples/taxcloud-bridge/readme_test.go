@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"io"
 	"os"
 	"regexp"
@@ -10,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/wecomkit/wecomkit/examples/internal/settings"
 )
 
 // README's settings table and the binary's flags are the same list: every
@@ -23,34 +24,30 @@ func TestREADMESettingsMatchFlags(t *testing.T) {
 	require.NotEmpty(t, rows)
 
 	var demo bool
-	fs, settings := newFlagSet(io.Discard, map[string]*string{}, &demo)
-	envOf := map[string]string{}
-	for _, s := range settings {
-		envOf[s.flag] = s.env
-	}
-	seen := map[string]bool{}
+	set := declare(io.Discard, &demo)
+	fs := set.FlagSet()
+	var table []settings.Var
 	for _, r := range rows {
 		env, name, def := r[1], r[2], strings.TrimSpace(r[3])
+		table = append(table, settings.Var{Flag: name, Env: env})
 		f := fs.Lookup(name)
-		require.NotNil(t, f, "README lists -%s, which the binary does not have", name)
-		seen[name] = true
-		require.Equal(t, envOf[name], env, "-%s's environment variable", name)
+		if f == nil {
+			continue // Differences names it
+		}
 		bf, isBool := f.Value.(interface{ IsBoolFlag() bool })
 		require.Equal(t, strings.HasPrefix(def, "`false`"), isBool && bf.IsBoolFlag(), "-%s: README's default %s vs the flag's kind", name, def)
 		if env != "" {
 			require.Contains(t, f.Usage, "[$"+env+"]", "-h names the variable of -%s", name)
 		}
 	}
-	fs.VisitAll(func(f *flag.Flag) {
-		require.True(t, seen[f.Name], "-%s is missing from README's settings table", f.Name)
-	})
+	require.Empty(t, set.Differences(table), "README's settings table")
 
 	// -h says what README says about exit statuses.
 	var help strings.Builder
 	require.Equal(t, 0, run(context.Background(), []string{"-h"}, env(nil), io.Discard, &help, nil))
 	require.Contains(t, help.String(), "0 after a graceful stop, 2 for invalid settings (all named together), 1 for a failure at run time")
 	require.Contains(t, string(readme), "**Exit status**: `0` after a graceful stop; `2` for invalid settings")
-	for _, s := range settings {
-		require.Contains(t, help.String(), "-"+s.flag)
+	for _, v := range set.Vars() {
+		require.Contains(t, help.String(), "-"+v.Flag)
 	}
 }

@@ -10,7 +10,9 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/wecomkit/wecomkit/internal/tokenready"
+	"github.com/wecomkit/wecomkit/examples/internal/httpquery"
+	"github.com/wecomkit/wecomkit/examples/internal/serve"
+	"github.com/wecomkit/wecomkit/examples/internal/tokenready"
 	"github.com/wecomkit/wecomkit/jssdk"
 	"github.com/wecomkit/wecomkit/oauth"
 	"github.com/wecomkit/wecomkit/signer"
@@ -25,6 +27,7 @@ type app struct {
 	client  *wecom.Client
 	ready   *tokenready.Readiness
 	metrics *metrics
+	bridge  *bridge // the two interfaces' handlers
 	closers []io.Closer
 }
 
@@ -79,7 +82,10 @@ func newApp(cfg config, logger *slog.Logger, extra ...wecom.Option) (*app, error
 		timeout:  cfg.WeComTimeout,
 		logger:   logger,
 		metrics:  a.metrics,
+
+		parseQuery: httpquery.Parse,
 	}
+	a.bridge = b
 	if !cfg.SignDisabled {
 		vopts := []signer.Option{signer.WithWindow(cfg.SignWindow)}
 		if cfg.SignStrict {
@@ -99,7 +105,7 @@ func newApp(cfg config, logger *slog.Logger, extra ...wecom.Option) (*app, error
 	// single-use code, so it is refused before anything else runs.
 	mux.HandleFunc("HEAD /userinfo", getOnly)
 	mux.Handle("GET /js-sdk", b.signed("pageUrl", maxPageURLLen, b.jsSDK))
-	mux.HandleFunc("GET /healthz", healthz)
+	mux.HandleFunc("GET /healthz", serve.Healthz)
 	mux.Handle("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", a.metrics.handler())
 	if cfg.VerifyFile != "" {

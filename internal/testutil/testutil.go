@@ -5,7 +5,10 @@ package testutil
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -91,4 +94,21 @@ type recordingLocker struct {
 // lock-free path over one implementation.
 func WithoutLocker(s store.Store) store.Store {
 	return struct{ store.Store }{s}
+}
+
+// JSONLines decodes a JSON log, one object a line (blank lines skipped);
+// a line that is not a JSON object is an error naming it.
+func JSONLines(logs string) ([]map[string]any, error) {
+	var out []map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(logs), "\n") {
+		if l == "" {
+			continue
+		}
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			return out, fmt.Errorf("log line %q: %w", l, err)
+		}
+		out = append(out, m)
+	}
+	return out, nil
 }

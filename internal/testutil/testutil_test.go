@@ -32,3 +32,11 @@ func TestRecordingStoreForwardsTheLocker(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, "1", v)
 }
+
+func TestJSONLines(t *testing.T) {
+	got, err := JSONLines("{\"msg\":\"a\"}\n\n{\"msg\":\"b\",\"n\":1}\n")
+	require.NoError(t, err)
+	require.Equal(t, []map[string]any{{"msg": "a"}, {"msg": "b", "n": float64(1)}}, got)
+	_, err = JSONLines("{\"msg\":\"a\"}\nnot json\n")
+	require.ErrorContains(t, err, `"not json"`)
+}

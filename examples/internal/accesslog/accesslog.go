@@ -1,7 +1,10 @@
-// Package accesslog holds the pieces the servers' access logs share: a
-// response writer that remembers the status, a cap on fields taken from a
-// request, and a line writer that skips slog.Logger's overhead on the
-// hot path. Each server keeps its own middleware, with its own fields.
+// Package accesslog is the example servers' one access log: Handler gives
+// each request an id, carries it in the request's context, recovers
+// panics, records the status and writes one line per request with the
+// fields every server logs plus the server's own (Options.Fields, one
+// hook for all three servers). Beside it: the response writer that
+// remembers the status, the cap on fields taken from a request, and a
+// line writer that skips slog.Logger's overhead on the hot path.
 package accesslog
 
 import (
@@ -11,7 +14,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/wecomkit/wecomkit/internal/jsonlog"
+	"github.com/wecomkit/wecomkit/examples/internal/jsonlog"
 )
 
 // Recorder is an http.ResponseWriter that remembers the status of the

@@ -5,8 +5,9 @@
 // flag, and exits with status 2 instead of failing on the first.
 //
 // Each flag keeps the text given and goes through the same checks as its
-// variable; the server turns the texts into its configuration with Get,
-// Bool and Duration and reports with Bad, Problem and Require.
+// variable; the server declares them with Declare, turns the texts into
+// its configuration with Get, Bool, Duration, ListenAddr, BaseURL and
+// RedisURL, and reports with Bad, Problem and Require.
 package settings
 
 import (

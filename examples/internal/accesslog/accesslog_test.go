@@ -13,7 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/wecomkit/wecomkit/internal/jsonlog"
+	"github.com/wecomkit/wecomkit/examples/internal/jsonlog"
 )
 
 func TestRecorder(t *testing.T) {

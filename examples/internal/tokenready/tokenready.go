@@ -7,14 +7,13 @@ package tokenready
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
-	"github.com/wecomkit/wecomkit/internal/jsonenc"
 	"github.com/wecomkit/wecomkit/wecom"
 )
 
@@ -100,15 +99,17 @@ func (rd *Readiness) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte("{\"status\":\"ready\"}\n"))
 		return
 	}
-	b := append([]byte(nil), `{"status":"not ready","cause":`...)
-	b = jsonenc.AppendString(b, string(d.Cause))
-	if d.Code != 0 {
-		b = append(b, `,"errcode":`...)
-		b = strconv.AppendInt(b, int64(d.Code), 10)
-	}
-	b = append(b, `,"hint":`...)
-	b = jsonenc.AppendString(b, d.Hint)
-	b = append(b, '}', '\n')
 	w.WriteHeader(http.StatusServiceUnavailable)
-	_, _ = w.Write(b)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(notReady{Status: "not ready", Cause: string(d.Cause), Errcode: d.Code, Hint: d.Hint})
+}
+
+// notReady is /readyz's answer when no token can be had. A probe is no hot
+// path: encoding/json writes it.
+type notReady struct {
+	Status  string `json:"status"`
+	Cause   string `json:"cause"`
+	Errcode int    `json:"errcode,omitempty"`
+	Hint    string `json:"hint"`
 }
