@@ -31,11 +31,14 @@ func TestTwoInstancesShareTokensOnRedis(t *testing.T) {
 	srv.Inject("/cgi-bin/gettoken", 1, wecomtest.Fault{Latency: 100 * time.Millisecond})
 	srv.Inject("/cgi-bin/get_jsapi_ticket", 1, wecomtest.Fault{Latency: 100 * time.Millisecond})
 
+	// WeComTimeout is generous: the test is about sharing one token, and
+	// 400 requests under the race detector on a loaded machine may wait on
+	// the lock for seconds.
 	var bridges []string
 	for i := 0; i < 2; i++ {
 		a, err := newApp(config{
 			CorpID: testCorp, AgentID: testAgent, Secret: testSecret, SignSecret: testSignSecret,
-			BaseURL: srv.URL, SignWindow: 300 * time.Second, WeComTimeout: 5 * time.Second,
+			BaseURL: srv.URL, SignWindow: 300 * time.Second, WeComTimeout: 60 * time.Second,
 			RedisURL: wecom.Secret(rs.URL()),
 		}, slog.New(slog.NewJSONHandler(io.Discard, nil)))
 		require.NoError(t, err)
