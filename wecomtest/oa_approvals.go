@@ -25,6 +25,20 @@ func (s *Server) Approval(corpID, spNo string) (oa.Approval, bool) {
 	return cloneJSON(a.a), true
 }
 
+// ApprovalAgentID returns the agentid of the app that made application
+// spNo of corpID: the app whose callback [Server.SetApprovalStatus]
+// pushes to.
+func (s *Server) ApprovalAgentID(corpID, spNo string) (int64, bool) {
+	o := &s.oa
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	a := o.corpLocked(corpID).approvals[spNo]
+	if a == nil {
+		return 0, false
+	}
+	return a.agentID, true
+}
+
 // SetApprovalStatus moves application spNo of corpID to status, as its
 // approvers or applicant would: approving agrees every pending node,
 // rejecting rejects the first pending one (in sp_record and in

@@ -103,13 +103,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if cfg.appCallback != "" {
 		srv.SetAppCallback(fakeCorpID, fakeAgentID, appCallback(cfg.appCallback))
 	}
-	ctl.start(srv, store)
+	kfID := defaultKFAccount(srv)
+	ctl.start(srv, store, kfID)
 	if err := store.save(); err != nil {
 		logger.Error("cannot write the state file", slog.String("file", cfg.stateFile), slog.String("error", err.Error()))
 		return exitFailure
 	}
 
-	printEnv(stdout, srv.URL)
+	printEnv(stdout, srv.URL, kfID)
 	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("url", srv.URL),
 		slog.Bool("state_loaded", loaded), slog.String("state", cfg.stateFile))
 
