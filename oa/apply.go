@@ -14,15 +14,13 @@ type Application struct {
 	CreatorUserID string
 	TemplateID    string
 	// UseTemplateApprover applies with the process set on the template in
-	// the admin console (conditions included); otherwise Approvers and
-	// Notifiers give the process.
+	// the admin console (conditions included; WeCom asks that the process
+	// have no node the applicant fills in, 申请人自选); otherwise
+	// Process gives it.
 	UseTemplateApprover bool
-	Approvers           []ApproverNode
-	Notifiers           []string
-	// NotifyType is when notifiers are told: 1 on applying (WeCom's
-	// default), 2 once approved, 3 both; 0 leaves it to WeCom (WeCom
-	// refuses an explicit 0).
-	NotifyType int
+	// Process is the application's approvers, cc and handlers, node by
+	// node; required unless UseTemplateApprover.
+	Process Process
 	// ChooseDepartment is the applicant's department to apply from, for a
 	// member of several.
 	ChooseDepartment int64
@@ -32,13 +30,6 @@ type Application struct {
 	// Summary is up to 3 lines (of 20 characters) shown on the approval
 	// card and in lists.
 	Summary []string
-}
-
-// ApproverNode is a node of the process: its approvers and how they
-// decide (AnyApprover or AllApprovers, for several).
-type ApproverNode struct {
-	Attr    int      `json:"attr"`
-	UserIDs []string `json:"userid"`
 }
 
 // Limits of an application (doc 91853).
@@ -56,16 +47,16 @@ func (a *Application) Check() error {
 	if err := required("template id", a.TemplateID); err != nil {
 		return err
 	}
-	if !a.UseTemplateApprover && len(a.Approvers) == 0 {
-		return fmt.Errorf("%w: approvers are needed unless the template's process is used", ErrInvalidArgument)
+	switch {
+	case a.UseTemplateApprover && len(a.Process.Nodes) > 0:
+		return fmt.Errorf("%w: a process and the template's process: WeCom would ignore the process", ErrInvalidArgument)
+	case !a.UseTemplateApprover && len(a.Process.Nodes) == 0:
+		return fmt.Errorf("%w: a process is needed unless the template's process is used", ErrInvalidArgument)
 	}
-	for _, n := range a.Approvers {
-		if len(n.UserIDs) == 0 || (len(n.UserIDs) > 1 && n.Attr != AnyApprover && n.Attr != AllApprovers) {
-			return fmt.Errorf("%w: an approver node needs approvers, and Attr 1 or 2 for several", ErrInvalidArgument)
+	for i, n := range a.Process.Nodes {
+		if err := n.check(i); err != nil {
+			return err
 		}
-	}
-	if a.NotifyType < 0 || a.NotifyType > 3 {
-		return fmt.Errorf("%w: notify type %d", ErrInvalidArgument, a.NotifyType)
 	}
 	if len(a.Summary) == 0 || len(a.Summary) > MaxSummaryLines {
 		return fmt.Errorf("%w: 1 to %d summary lines", ErrInvalidArgument, MaxSummaryLines)
@@ -102,11 +93,13 @@ func (c *Client) Apply(ctx context.Context, a Application) (string, error) {
 		return "", err
 	}
 	req := &applyRequest{
-		CreatorUserID: a.CreatorUserID, TemplateID: a.TemplateID, Approver: a.Approvers, Notifyer: a.Notifiers,
-		NotifyType: a.NotifyType, ChooseDepartment: a.ChooseDepartment, ApplyData: ApplyData{Contents: a.Controls},
+		CreatorUserID: a.CreatorUserID, TemplateID: a.TemplateID,
+		ChooseDepartment: a.ChooseDepartment, ApplyData: ApplyData{Contents: a.Controls},
 	}
 	if a.UseTemplateApprover {
 		req.UseTemplateApprover = 1
+	} else {
+		req.Process = &a.Process
 	}
 	if req.ApplyData.Contents == nil {
 		req.ApplyData.Contents = []Control{}

@@ -50,9 +50,17 @@ const (
 	NodeAgreed      NodeStatus = 2 // 已同意
 	NodeRejected    NodeStatus = 3 // 已驳回
 	NodeTransferred NodeStatus = 4 // 已转审
+	// The states below appear in the detail's process_list only.
+	NodeReturned         NodeStatus = 11 // 退回给指定审批人
+	NodeCountersigned    NodeStatus = 12 // 加签
+	NodeAgreedAndCounter NodeStatus = 13 // 同意并加签
+	NodeHandled          NodeStatus = 14 // 办理
+	NodeHandedOver       NodeStatus = 15 // 转交
 )
 
-// How the approvers of a node decide (approverattr).
+// How the approvers of a node decide (approverattr of the detail's
+// sp_record; a [Process] node says it with a [Relation], numbered
+// otherwise).
 const (
 	AnyApprover  = 1 // 或签: one approver decides
 	AllApprovers = 2 // 会签: every approver must agree
@@ -71,6 +79,10 @@ type Approval struct {
 	Notifiers  []UserRef `json:"notifyer"`
 	Data       ApplyData `json:"apply_data"`
 	Comments   []Comment `json:"comments"`
+	// Process is every node of the process, cc and handler nodes
+	// included, as the current page of the detail gives it; Records and
+	// Notifiers give the approver and cc nodes the older way.
+	Process ProcessList `json:"process_list"`
 }
 
 // Applied returns when the application was made.

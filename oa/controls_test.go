@@ -40,6 +40,14 @@ func TestDetailEveryControl(t *testing.T) {
 	require.Equal(t, oa.Comment{User: oa.UserRef{UserID: "WuJunJie"}, Time: 1577840000, Content: "补充说明",
 		ID: "6741314136717778040", MediaIDs: []string{"m2"}}, a.Comments[0])
 
+	require.Equal(t, oa.ProcessList{Nodes: []oa.ProcessNode{
+		{Type: oa.NodeApprover, Status: oa.NodeAgreed, Rel: oa.RelAll, SubNodes: []oa.SubNode{
+			{UserID: "WangXiaoMing", Speech: "同意", Status: oa.NodeAgreed, SpTime: 1577840400, MediaIDs: []string{"m1"}}}},
+		{Type: oa.NodeCC, SubNodes: []oa.SubNode{{UserID: "ChenXiaoHong", MediaIDs: []string{}}}},
+		{Type: oa.NodeHandler, Status: oa.NodeHandled, Rel: oa.RelAny, SubNodes: []oa.SubNode{
+			{UserID: "Cashier", Status: oa.NodeHandled, SpTime: 1577841000, MediaIDs: []string{}}}},
+	}}, a.Process)
+
 	cs := a.Data.Contents
 	require.Len(t, cs, 19)
 	get := func(id string) *oa.Control {

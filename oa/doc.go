@@ -6,7 +6,10 @@
 //	o := oa.New(client)
 //	spNo, err := o.Apply(ctx, oa.Application{
 //		CreatorUserID: "zhangsan", TemplateID: templateID,
-//		Approvers: []oa.ApproverNode{{UserIDs: []string{"lisi"}}},
+//		Process: oa.Process{Nodes: []oa.Node{
+//			{Type: oa.NodeApprover, Rel: oa.RelAny, UserIDs: []string{"lisi"}},
+//			{Type: oa.NodeCC, UserIDs: []string{"hr"}},
+//		}},
 //		Controls:  []oa.Control{{Kind: oa.KindText, ID: "Text-01", Text: "客户拜访"}},
 //		Summary:   []string{"事由: 客户拜访"},
 //	})

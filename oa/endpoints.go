@@ -85,15 +85,13 @@ type summaryLine struct {
 }
 
 type applyRequest struct {
-	CreatorUserID       string         `json:"creator_userid" wecom:"required"`
-	TemplateID          string         `json:"template_id" wecom:"required"`
-	UseTemplateApprover int            `json:"use_template_approver"`
-	ChooseDepartment    int64          `json:"choose_department,omitempty"`
-	Approver            []ApproverNode `json:"approver,omitempty"`
-	Notifyer            []string       `json:"notifyer,omitempty"`
-	NotifyType          int            `json:"notify_type,omitempty"`
-	ApplyData           ApplyData      `json:"apply_data"`
-	SummaryList         []summaryLine  `json:"summary_list" wecom:"required"`
+	CreatorUserID       string        `json:"creator_userid" wecom:"required"`
+	TemplateID          string        `json:"template_id" wecom:"required"`
+	UseTemplateApprover int           `json:"use_template_approver"`
+	ChooseDepartment    int64         `json:"choose_department,omitempty"`
+	Process             *Process      `json:"process,omitempty"`
+	ApplyData           ApplyData     `json:"apply_data"`
+	SummaryList         []summaryLine `json:"summary_list" wecom:"required"`
 }
 
 type applyAnswer struct {

@@ -29,7 +29,10 @@ func ExampleClient_Apply() {
 
 	spNo, err := o.Apply(ctx, oa.Application{
 		CreatorUserID: "zhangsan", TemplateID: tpl,
-		Approvers: []oa.ApproverNode{{UserIDs: []string{"lisi"}}},
+		Process: oa.Process{Nodes: []oa.Node{
+			{Type: oa.NodeApprover, Rel: oa.RelAny, UserIDs: []string{"lisi"}},
+			{Type: oa.NodeCC, UserIDs: []string{"hr"}},
+		}},
 		Controls: []oa.Control{
 			{Kind: oa.KindText, ID: "Text-01", Text: "客户拜访"},
 			{Kind: oa.KindMoney, ID: "Money-01", Money: "150.50"},

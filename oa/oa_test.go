@@ -103,8 +103,12 @@ func TestTemplates(t *testing.T) {
 func application(tpl string) oa.Application {
 	return oa.Application{
 		CreatorUserID: "zhangsan", TemplateID: tpl,
-		Approvers: []oa.ApproverNode{{Attr: oa.AllApprovers, UserIDs: []string{"lisi", "wangwu"}}, {UserIDs: []string{"boss"}}},
-		Notifiers: []string{"hr"}, NotifyType: 2, ChooseDepartment: 3,
+		Process: oa.Process{Nodes: []oa.Node{
+			{Type: oa.NodeApprover, Rel: oa.RelAll, UserIDs: []string{"lisi", "wangwu"}},
+			{Type: oa.NodeApprover, Rel: oa.RelAny, UserIDs: []string{"boss"}},
+			{Type: oa.NodeCC, UserIDs: []string{"hr"}},
+		}},
+		ChooseDepartment: 3,
 		Controls: []oa.Control{
 			{Kind: oa.KindText, ID: "Text-01", Text: "客户拜访"},
 			{Kind: oa.KindTable, ID: "Table-01", Rows: []oa.TableRow{
@@ -170,12 +174,17 @@ func TestApplyAndDetail(t *testing.T) {
 	calls := f.srv.Calls("/cgi-bin/oa/applyevent")
 	for _, mod := range []func(*oa.Application){
 		func(a *oa.Application) { a.CreatorUserID = "" },
-		func(a *oa.Application) { a.Approvers = nil },
+		func(a *oa.Application) { a.Process = oa.Process{} },
+		func(a *oa.Application) { a.UseTemplateApprover = true },
+		func(a *oa.Application) { a.Process.Nodes[0].UserIDs = nil },
+		func(a *oa.Application) { a.Process.Nodes[1].UserIDs = []string{""} },
+		func(a *oa.Application) { a.Process.Nodes[0].Type = 4 },
+		func(a *oa.Application) { a.Process.Nodes[0].Rel = 0 },
+		func(a *oa.Application) { a.Process.Nodes[2].Rel = oa.RelAny },
 		func(a *oa.Application) { a.Summary = []string{"1", "2", "3", "4"} },
 		func(a *oa.Application) {
 			a.Summary = []string{"一二三四五六七八九十一二三四五六七八九十一"}
 		},
-		func(a *oa.Application) { a.NotifyType = 4 },
 		func(a *oa.Application) {
 			a.Controls = []oa.Control{{Kind: oa.KindFile, ID: "f", Files: make([]oa.File, 7)}}
 		},
@@ -194,7 +203,7 @@ func TestApplyWithTemplateProcess(t *testing.T) {
 	f := newFixture(t)
 	tpl := f.srv.AddApprovalTemplate(corpID, leaveTemplate("报销"))
 	app := application(tpl)
-	app.UseTemplateApprover, app.Approvers, app.Notifiers, app.NotifyType = true, nil, nil, 0
+	app.UseTemplateApprover, app.Process = true, oa.Process{}
 	spNo, err := f.oa.Apply(context.Background(), app)
 	require.NoError(t, err)
 	seen, _ := f.srv.Approval(corpID, spNo)

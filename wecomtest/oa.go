@@ -13,7 +13,9 @@ import (
 // Approvals (审批) and leave (假期): templates (oa/gettemplatedetail doc
 // 91982, oa/approval/create_template 97437, update_template 97438),
 // applications (oa/applyevent 91853, getapprovalinfo 91816,
-// getapprovaldetail 91983) whose state a test changes with
+// getapprovaldetail 91983; the process given as process.node_list is
+// recorded node by node in process_list, its approver and handler nodes
+// in sp_record and its cc nodes in notifyer) whose state a test changes with
 // [Server.SetApprovalStatus], which pushes sys_approval_change (91815) to
 // the applying app's callback, and leave (oa/vacation/getcorpconf 93375,
 // getuservacationquota 93376, setoneuserquota 93377).
@@ -27,7 +29,9 @@ import (
 // starttime/endtime, creator or notify_type) for a bad or unknown
 // parameter of the approval calls — a period over 31 days, an unknown
 // template or approval number, a control that is not the template's or a
-// required control left empty; 301086 (审批控件参数错误) for a template
+// required control left empty, an application without a process (and not
+// on the template's), a process node of a type other than 1–3, without
+// userid, or an approver or handler node without apv_rel 1–3; 301086 (审批控件参数错误) for a template
 // control without id, kind or title, a duplicated id or a second leave
 // control; 301088 (无审批应用权限) for updating a template another app
 // created; 301063 (参数错误) for the leave calls; 40058 for a cursor the

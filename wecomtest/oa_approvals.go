@@ -25,9 +25,24 @@ func (s *Server) Approval(corpID, spNo string) (oa.Approval, bool) {
 	return cloneJSON(a.a), true
 }
 
+// ApprovalAgentID returns the agentid of the app that made application
+// spNo of corpID: the app whose callback [Server.SetApprovalStatus]
+// pushes to.
+func (s *Server) ApprovalAgentID(corpID, spNo string) (int64, bool) {
+	o := &s.oa
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	a := o.corpLocked(corpID).approvals[spNo]
+	if a == nil {
+		return 0, false
+	}
+	return a.agentID, true
+}
+
 // SetApprovalStatus moves application spNo of corpID to status, as its
 // approvers or applicant would: approving agrees every pending node,
-// rejecting rejects the first pending one. When the app that applied has a
+// rejecting rejects the first pending one (in sp_record and in
+// process_list alike). When the app that applied has a
 // callback ([Server.SetAppCallback]), the change is pushed to it as a
 // sys_approval_change event ([Server.PushApp]) and an error of the push is
 // returned; the change stands either way.
@@ -48,11 +63,20 @@ func (s *Server) SetApprovalStatus(ctx context.Context, corpID, spNo string, sta
 		for i := range a.Records {
 			decideNode(&a.Records[i], oa.NodeAgreed, now)
 		}
+		for i := range a.Process.Nodes {
+			decideProcessNode(&a.Process.Nodes[i], oa.NodeAgreed, now)
+		}
 	case oa.StatusRejected:
 		change = oa.ChangeRejected
 		for i := range a.Records {
 			if a.Records[i].Status == oa.NodePending {
 				decideNode(&a.Records[i], oa.NodeRejected, now)
+				break
+			}
+		}
+		for i := range a.Process.Nodes {
+			if a.Process.Nodes[i].Status == oa.NodePending {
+				decideProcessNode(&a.Process.Nodes[i], oa.NodeRejected, now)
 				break
 			}
 		}
@@ -85,6 +109,20 @@ func decideNode(r *oa.Record, st oa.NodeStatus, now int64) {
 	for i := range r.Details {
 		if r.Details[i].Status == oa.NodePending {
 			r.Details[i].Status, r.Details[i].SpTime = st, now
+		}
+	}
+}
+
+// decideProcessNode is decideNode for a node of process_list; cc nodes
+// (no state) are left as they are.
+func decideProcessNode(n *oa.ProcessNode, st oa.NodeStatus, now int64) {
+	if n.Status != oa.NodePending {
+		return
+	}
+	n.Status = st
+	for i := range n.SubNodes {
+		if n.SubNodes[i].Status == oa.NodePending {
+			n.SubNodes[i].Status, n.SubNodes[i].SpTime = st, now
 		}
 	}
 }
@@ -135,18 +173,27 @@ func approvalEventXML(corpID string, agentID, now int64, a *oa.Approval, change 
 	return p.done()
 }
 
-// handleOAApply serves POST oa/applyevent.
+// handleOAApply serves POST oa/applyevent. The process is given by
+// process.node_list (the current form) or, when that is absent, by the
+// older approver, notifyer and notify_type fields, which the fake still
+// accepts as WeCom's older page describes them.
 func (s *Server) handleOAApply(w http.ResponseWriter, r *http.Request, caller Caller) {
 	var b struct {
-		CreatorUserID       string            `json:"creator_userid"`
-		TemplateID          string            `json:"template_id"`
-		UseTemplateApprover int               `json:"use_template_approver"`
-		ChooseDepartment    int64             `json:"choose_department"`
-		Approver            []oa.ApproverNode `json:"approver"`
-		Notifyer            []string          `json:"notifyer"`
-		NotifyType          *int              `json:"notify_type"`
-		ApplyData           oa.ApplyData      `json:"apply_data"`
-		SummaryList         []struct {
+		CreatorUserID       string `json:"creator_userid"`
+		TemplateID          string `json:"template_id"`
+		UseTemplateApprover int    `json:"use_template_approver"`
+		ChooseDepartment    int64  `json:"choose_department"`
+		Process             *struct {
+			NodeList []oa.Node `json:"node_list"`
+		} `json:"process"`
+		Approver []struct {
+			Attr    int      `json:"attr"`
+			UserIDs []string `json:"userid"`
+		} `json:"approver"`
+		Notifyer    []string     `json:"notifyer"`
+		NotifyType  *int         `json:"notify_type"`
+		ApplyData   oa.ApplyData `json:"apply_data"`
+		SummaryList []struct {
 			SummaryInfo []oa.Text `json:"summary_info"`
 		} `json:"summary_list"`
 	}
@@ -154,13 +201,44 @@ func (s *Server) handleOAApply(w http.ResponseWriter, r *http.Request, caller Ca
 		return
 	}
 	bad := func(msg string) { writeError(w, 301025, "get approval param error:"+msg) }
-	if b.NotifyType != nil && (*b.NotifyType < 1 || *b.NotifyType > 3) {
-		bad("notify_type")
-		return
-	}
-	if b.UseTemplateApprover == 0 && len(b.Approver) == 0 {
-		bad("approver")
-		return
+	var nodes []oa.Node
+	if b.UseTemplateApprover == 0 {
+		switch {
+		case b.Process != nil:
+			if len(b.Process.NodeList) == 0 {
+				bad("process.node_list")
+				return
+			}
+			for _, n := range b.Process.NodeList {
+				if msg := checkProcessNode(n); msg != "" {
+					bad(msg)
+					return
+				}
+			}
+			nodes = b.Process.NodeList
+		case len(b.Approver) > 0:
+			if b.NotifyType != nil && (*b.NotifyType < 1 || *b.NotifyType > 3) {
+				bad("notify_type")
+				return
+			}
+			for _, n := range b.Approver {
+				if len(n.UserIDs) == 0 || slices.Contains(n.UserIDs, "") {
+					bad("approver.userid")
+					return
+				}
+				rel := oa.RelAny
+				if n.Attr == oa.AllApprovers {
+					rel = oa.RelAll
+				}
+				nodes = append(nodes, oa.Node{Type: oa.NodeApprover, Rel: rel, UserIDs: n.UserIDs})
+			}
+			if len(b.Notifyer) > 0 {
+				nodes = append(nodes, oa.Node{Type: oa.NodeCC, UserIDs: b.Notifyer})
+			}
+		default:
+			bad("process")
+			return
+		}
 	}
 	if len(b.SummaryList) == 0 || len(b.SummaryList) > oa.MaxSummaryLines {
 		bad("summary_list")
@@ -193,28 +271,65 @@ func (s *Server) handleOAApply(w http.ResponseWriter, r *http.Request, caller Ca
 	spNo := fmt.Sprintf("%s%04d", day, c.daySeq[day])
 	a := oa.Approval{SpNo: spNo, SpName: oa.TextOf(t.t.Names, "zh_CN"), Status: oa.StatusPending, TemplateID: b.TemplateID,
 		ApplyTime: now.Unix(), Applicant: oa.Applicant{UserID: b.CreatorUserID}, Data: b.ApplyData,
-		Records: []oa.Record{}, Notifiers: []oa.UserRef{}, Comments: []oa.Comment{}}
+		Records: []oa.Record{}, Notifiers: []oa.UserRef{}, Comments: []oa.Comment{},
+		Process: oa.ProcessList{Nodes: []oa.ProcessNode{}}}
 	if b.ChooseDepartment != 0 {
 		a.Applicant.PartyID = strconv.FormatInt(b.ChooseDepartment, 10)
 	}
-	if b.UseTemplateApprover == 0 {
-		for _, n := range b.Approver {
-			attr := n.Attr
-			if attr == 0 {
-				attr = oa.AnyApprover
-			}
-			rec := oa.Record{Status: oa.NodePending, ApproverAttr: attr}
-			for _, u := range n.UserIDs {
-				rec.Details = append(rec.Details, oa.RecordDetail{Approver: oa.UserRef{UserID: u}, Status: oa.NodePending, MediaIDs: []string{}})
-			}
-			a.Records = append(a.Records, rec)
-		}
-		for _, u := range b.Notifyer {
-			a.Notifiers = append(a.Notifiers, oa.UserRef{UserID: u})
-		}
-	}
+	recordProcess(&a, nodes)
 	c.approvals[spNo] = &oaApproval{a: cloneJSON(a), agentID: caller.AgentID}
 	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "sp_no": spNo})
+}
+
+// checkProcessNode returns what is wrong with a node of process.node_list,
+// or "": a type other than 1 (审批人), 2 (抄送人) or 3 (办理人), an
+// approver or handler node without apv_rel 1 to 3, no userid or an empty
+// one.
+func checkProcessNode(n oa.Node) string {
+	switch n.Type {
+	case oa.NodeApprover, oa.NodeHandler:
+		if n.Rel < oa.RelAll || n.Rel > oa.RelSequential {
+			return "process.node_list.apv_rel"
+		}
+	case oa.NodeCC:
+	default:
+		return "process.node_list.type"
+	}
+	if len(n.UserIDs) == 0 || slices.Contains(n.UserIDs, "") {
+		return "process.node_list.userid"
+	}
+	return ""
+}
+
+// recordProcess writes the nodes of an application's process into its
+// detail: every node into process_list; each approver and handler node
+// into sp_record too (approverattr 2 会签 for RelAll and RelSequential, 1
+// 或签 for RelAny: the older field has no sequential value), and the
+// members of the cc nodes into notifyer.
+func recordProcess(a *oa.Approval, nodes []oa.Node) {
+	for _, n := range nodes {
+		pn := oa.ProcessNode{Type: n.Type, SubNodes: []oa.SubNode{}}
+		if n.Type == oa.NodeCC {
+			for _, u := range n.UserIDs {
+				a.Notifiers = append(a.Notifiers, oa.UserRef{UserID: u})
+				pn.SubNodes = append(pn.SubNodes, oa.SubNode{UserID: u, MediaIDs: []string{}})
+			}
+			a.Process.Nodes = append(a.Process.Nodes, pn)
+			continue
+		}
+		pn.Status, pn.Rel = oa.NodePending, n.Rel
+		attr := oa.AllApprovers
+		if n.Rel == oa.RelAny {
+			attr = oa.AnyApprover
+		}
+		rec := oa.Record{Status: oa.NodePending, ApproverAttr: attr, Details: []oa.RecordDetail{}}
+		for _, u := range n.UserIDs {
+			rec.Details = append(rec.Details, oa.RecordDetail{Approver: oa.UserRef{UserID: u}, Status: oa.NodePending, MediaIDs: []string{}})
+			pn.SubNodes = append(pn.SubNodes, oa.SubNode{UserID: u, Status: oa.NodePending, MediaIDs: []string{}})
+		}
+		a.Records = append(a.Records, rec)
+		a.Process.Nodes = append(a.Process.Nodes, pn)
+	}
 }
 
 // checkApplyControls returns what is wrong with the controls of an

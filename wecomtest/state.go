@@ -30,7 +30,9 @@ const maxStateBytes = 256 << 20
 // and their unspent auth codes, install extras, which corporation the
 // install page authorizes, apps' callbacks, suites' data URLs, and the
 // customers of customer contact (客户联系) with their followers, remarks,
-// corp customer tags and marks.
+// corp customer tags and marks, and the kf accounts of WeChat customer
+// service (微信客服) with their receptionists (not their sessions or
+// messages).
 //
 // Not kept: issued access, suite and provider tokens and JS-SDK tickets
 // (a client that presents one after a restart gets 40014 or 40082 and
@@ -46,6 +48,7 @@ const maxStateBytes = 256 << 20
 func (s *Server) SaveState(w io.Writer) error {
 	doc := s.snapshot()
 	doc.Customers = s.snapshotCustomers()
+	doc.KF = s.snapshotKF()
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(doc); err != nil {
@@ -75,6 +78,7 @@ func (s *Server) LoadState(r io.Reader) error {
 	}
 	s.restore(&doc)
 	s.restoreCustomers(doc.Customers)
+	s.restoreKF(doc.KF)
 	return nil
 }
 
@@ -92,6 +96,7 @@ type stateDoc struct {
 	AppCallbacks []stateAppCallback  `json:"app_callbacks"`
 	DataURLs     map[string]string   `json:"data_urls"` // suite id → data callback URL
 	Customers    []stateCustomerCorp `json:"customers"`
+	KF           []stateKFCorp       `json:"kf,omitempty"` // absent from documents of older fakes
 }
 
 type stateCorp struct {
@@ -206,7 +211,7 @@ func (d *stateDoc) check() error {
 			return errors.New("an auth code names an unknown suite or corporation")
 		}
 	}
-	return nil
+	return checkKF(d.KF)
 }
 
 // snapshot copies what Server.mu guards into a document.

@@ -13,6 +13,7 @@ const (
 	pathUserUpdate = "/_fake/user/update"
 	pathUserRemove = "/_fake/user/remove"
 	pathMessage    = "/_fake/message"
+	pathApproval   = "/_fake/approval"
 	pathFail       = "/_fake/fail"
 	pathLatency    = "/_fake/latency"
 	pathClear      = "/_fake/clear"
@@ -41,9 +42,10 @@ type installAnswer struct {
 	AgentID  int64  `json:"agentid"`
 }
 
-// pushAnswer reports the pushes a call made: where to, and what failed
-// (the call's own change is made either way).
+// pushAnswer reports what a call did and the pushes it made: where to,
+// and what failed (the call's own change is made either way).
 type pushAnswer struct {
+	Done       []string `json:"done,omitempty"`
 	Pushed     []string `json:"pushed,omitempty"`
 	PushErrors []string `json:"push_errors,omitempty"`
 }
@@ -66,16 +68,28 @@ type userRequest struct {
 	memberFields
 }
 
-// messageRequest is a message a member writes. Channel says to what:
-// "app" (the default) is the self-built app, pushed to its callback as
-// WeCom pushes 接收消息; another channel (WeChat customer service, say)
-// is a new value here and a new case in control.message.
+// messageRequest is a message someone writes. Channel says to what:
+// "app" (the default) is member From writing to the self-built app,
+// pushed to its callback as WeCom pushes 接收消息; "kf" is WeChat customer
+// From (an external userid) writing to the kf account OpenKfID (default
+// the fake's), read back with kf/sync_msg after a kf_msg_or_event push to
+// the app's callback.
 type messageRequest struct {
-	Channel string `json:"channel,omitempty"`
-	CorpID  string `json:"corp_id,omitempty"`
-	AgentID int64  `json:"agentid,omitempty"`
-	From    string `json:"from"`
-	Text    string `json:"text"`
+	Channel  string `json:"channel,omitempty"`
+	CorpID   string `json:"corp_id,omitempty"`
+	AgentID  int64  `json:"agentid,omitempty"`
+	OpenKfID string `json:"open_kfid,omitempty"`
+	From     string `json:"from"`
+	Text     string `json:"text"`
+}
+
+// approvalRequest moves an application (审批) to a state: an oa.Status
+// (1 pending, 2 approved, 3 rejected, 4 revoked, 6 revoked after
+// approval).
+type approvalRequest struct {
+	CorpID string `json:"corp_id,omitempty"`
+	SpNo   string `json:"sp_no"`
+	Status int    `json:"status"`
 }
 
 // faultRequest injects a fault: errcode for fail, latency for latency.

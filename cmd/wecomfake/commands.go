@@ -39,8 +39,11 @@ func commands() []command {
 			example: "wecomfake user update lisi -position Manager", setup: userCmd(pathUserUpdate), nargs: [2]int{1, 1}},
 		{name: "user remove", args: "USERID [-corp CORP]", summary: "remove a member; pushes change_contact",
 			example: "wecomfake user remove lisi", setup: userCmd(pathUserRemove), nargs: [2]int{1, 1}},
-		{name: "message", args: "FROM TEXT... [-agent ID] [-corp CORP]", summary: "member FROM writes TEXT to the app: a text message pushed to the app's callback",
-			example: "wecomfake message zhangsan hello there", setup: messageCmd, nargs: [2]int{2, -1}},
+		{name: "message", args: "FROM TEXT... [-kf [-open-kfid ID]] [-agent ID] [-corp CORP]",
+			summary: "member FROM writes TEXT to the app (pushed to its callback); with -kf, WeChat customer FROM writes to the kf account $KF_OPEN_KFID (kf_msg_or_event pushed, sync_msg returns it)",
+			example: "wecomfake message -kf wmcustomer001 where is my order", setup: messageCmd, nargs: [2]int{2, -1}},
+		{name: "approval", args: "SP_NO STATUS [-corp CORP]", summary: "move an application to STATUS (approved, rejected, revoked, revoked-after-approval, pending); pushes sys_approval_change to the applying app's callback",
+			example: "wecomfake approval 202503010001 approved", setup: approvalCmd, nargs: [2]int{2, 2}},
 		{name: "fail", args: "PATH ERRCODE N", summary: "answer the next N calls of PATH (or * for any) with errcode ERRCODE; N < 0: until clear",
 			example: "wecomfake fail /cgi-bin/gettoken 45009 3", setup: failCmd, nargs: [2]int{3, 3}},
 		{name: "latency", args: "PATH DURATION [N]", summary: "delay the next N calls of PATH (default: all, until clear) by DURATION",
@@ -250,11 +253,33 @@ func parseIDs(v string) ([]int64, error) {
 
 func messageCmd(fs *flag.FlagSet) runFunc {
 	corp := fs.String("corp", "", "the corporation (default the fake's)")
-	agent := fs.Int64("agent", 0, "the app's agentid (default the fake's app)")
+	agent := fs.Int64("agent", 0, "the app's agentid (default the fake's app); with -kf, the app whose callback gets kf_msg_or_event")
+	kf := fs.Bool("kf", false, "FROM is a WeChat customer (external userid) writing to a kf account (微信客服)")
+	openKfID := fs.String("open-kfid", "", "with -kf: the kf account (default the fake's, $KF_OPEN_KFID)")
 	return func(ctx context.Context, cl *client, args []string, stdout io.Writer) error {
 		req := messageRequest{Channel: "app", CorpID: *corp, AgentID: *agent, From: args[0], Text: strings.Join(args[1:], " ")}
+		if *kf {
+			req.Channel, req.OpenKfID = "kf", *openKfID
+		} else if *openKfID != "" {
+			return usageError("-open-kfid goes with -kf")
+		}
 		var out pushAnswer
 		if err := cl.call(ctx, pathMessage, req, &out); err != nil {
+			return err
+		}
+		return printPushes(stdout, out)
+	}
+}
+
+func approvalCmd(fs *flag.FlagSet) runFunc {
+	corp := fs.String("corp", "", "the corporation (default the fake's)")
+	return func(ctx context.Context, cl *client, args []string, stdout io.Writer) error {
+		st, ok := approvalStatuses[args[1]]
+		if !ok {
+			return usageError("STATUS: approved, rejected, revoked, revoked-after-approval or pending, not %q", args[1])
+		}
+		var out pushAnswer
+		if err := cl.call(ctx, pathApproval, approvalRequest{CorpID: *corp, SpNo: args[0], Status: int(st)}, &out); err != nil {
 			return err
 		}
 		return printPushes(stdout, out)
@@ -356,6 +381,9 @@ func envCmd(*flag.FlagSet) runFunc {
 // printPushes prints what was pushed; a failed push is the command's
 // failure.
 func printPushes(w io.Writer, out pushAnswer) error {
+	for _, d := range out.Done {
+		fmt.Fprintln(w, d)
+	}
 	for _, p := range out.Pushed {
 		fmt.Fprintln(w, "pushed", p)
 	}

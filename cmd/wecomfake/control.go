@@ -30,6 +30,7 @@ type control struct {
 	ready  chan struct{} // closed by start
 	srv    *wecomtest.Server
 	store  *stateStore
+	kfID   string // the default kf account's open_kfid
 	routes map[string]route
 }
 
@@ -50,6 +51,7 @@ func newControl(logger *slog.Logger) *control {
 		pathUserUpdate: {http.MethodPost, true, c.userUpdate},
 		pathUserRemove: {http.MethodPost, true, c.userRemove},
 		pathMessage:    {http.MethodPost, false, c.message},
+		pathApproval:   {http.MethodPost, false, c.approval},
 		pathFail:       {http.MethodPost, false, c.fail},
 		pathLatency:    {http.MethodPost, false, c.latency},
 		pathClear:      {http.MethodPost, false, c.clear},
@@ -61,8 +63,8 @@ func newControl(logger *slog.Logger) *control {
 
 // start hands the control its server, once its state is loaded; calls
 // wait for it.
-func (c *control) start(srv *wecomtest.Server, store *stateStore) {
-	c.srv, c.store = srv, store
+func (c *control) start(srv *wecomtest.Server, store *stateStore, kfID string) {
+	c.srv, c.store, c.kfID = srv, store, kfID
 	close(c.ready)
 }
 
@@ -89,7 +91,7 @@ func (c *control) middleware(api http.Handler) http.Handler {
 				return
 			}
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-			printEnv(w, c.srv.URL)
+			printEnv(w, c.srv.URL, c.kfID)
 			return
 		}
 		rt, ok := c.routes[r.URL.Path]
@@ -352,8 +354,10 @@ func (c *control) message(ctx context.Context, body []byte) (any, error) {
 			return nil, err
 		}
 		return pushAnswer{Pushed: []string{"text message to " + cb.URL}}, nil
+	case "kf":
+		return c.kfMessage(ctx, req)
 	default:
-		return nil, badRequest("unknown channel %q (app)", req.Channel)
+		return nil, badRequest("unknown channel %q (app or kf)", req.Channel)
 	}
 }
 

@@ -169,6 +169,8 @@ func TestPrintsTheExamplesEnvironment(t *testing.T) {
 		"WECOM_CALLBACK_TOKEN": fakeAppToken, "WECOM_CALLBACK_AES_KEY": fakeAppAESKey,
 		controlURLEnv: f.base,
 	}
+	require.Regexp(t, `^wk\w+$`, f.env["KF_OPEN_KFID"], "the default kf account")
+	want["KF_OPEN_KFID"] = f.env["KF_OPEN_KFID"]
 	require.Equal(t, want, f.env)
 	// The credentials printed are the ones accepted: the app's and the
 	// contact-sync helper's secrets.
@@ -179,6 +181,7 @@ func TestPrintsTheExamplesEnvironment(t *testing.T) {
 	stdout, _, code := cli(f.base, "env")
 	require.Equal(t, 0, code)
 	require.Contains(t, stdout, "export WECOM_SECRET="+fakeAppSecret+"\n")
+	require.Contains(t, stdout, "export KF_OPEN_KFID="+f.env["KF_OPEN_KFID"]+"\n")
 	require.Equal(t, 0, f.stop())
 }
 
@@ -285,6 +288,10 @@ func TestControlSurfaceRefusals(t *testing.T) {
 		{[]string{"push", "ticket"}, 1, "no command URL"},
 		{[]string{"install", "wwcorp"}, 1, "no command URL"},
 		{[]string{"message", "zhangsan", "hi"}, 1, "no callback"},
+		{[]string{"message", "-kf", "-open-kfid", "wknone", "wmcust", "hi"}, 1, "no kf account"},
+		{[]string{"message", "-open-kfid", "wknone", "zhangsan", "hi"}, 2, "goes with -kf"},
+		{[]string{"approval", "209901010001", "approved"}, 1, "no approval"},
+		{[]string{"approval", "209901010001", "done"}, 2, "STATUS"},
 		{[]string{"user", "update", "nobody", "-name", "x"}, 1, "no member"},
 		{[]string{"user", "add", "bad id!"}, 1, "userid"},
 		{[]string{"user", "add", "x", "-dept", "one"}, 2, "-dept"},
@@ -325,6 +332,7 @@ func TestStateFileAcrossRestarts(t *testing.T) {
 	require.Len(t, entries, 1, "no temporary file is left behind")
 
 	g := startInProcess(t, "-state", file)
+	require.Equal(t, f.env["KF_OPEN_KFID"], g.env["KF_OPEN_KFID"], "the default kf account is kept")
 	tok := appToken(t, g.base)
 	out := api(t, g.base+"/cgi-bin/user/get?access_token="+tok+"&userid=wangwu")
 	require.Equal(t, "王五", out["name"], out)

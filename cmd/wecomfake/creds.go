@@ -38,8 +38,9 @@ const (
 type envLine struct{ name, value, note string }
 
 // envLines are the variables the example servers read (examples/*/config.go),
-// with the fake's values; base is the fake's URL.
-func envLines(base string) []envLine {
+// with the fake's values; base is the fake's URL, kfID its default kf
+// account's open_kfid.
+func envLines(base, kfID string) []envLine {
 	return []envLine{
 		{"WECOM_BASE_URL", base, "every example: WeCom's API"},
 		{"WECOM_OPEN_BASE_URL", base, "suite-server: the install page"},
@@ -55,6 +56,7 @@ func envLines(base string) []envLine {
 		{"PROVIDER_SECRET", fakeProviderSecret, ""},
 		{"WECOM_CALLBACK_TOKEN", fakeAppToken, "the app's callback Token (wecomfake message)"},
 		{"WECOM_CALLBACK_AES_KEY", fakeAppAESKey, "the app's callback EncodingAESKey"},
+		{"KF_OPEN_KFID", kfID, "the default WeChat customer service account (wecomfake message -kf)"},
 		{controlURLEnv, base, "where the wecomfake subcommands find this fake"},
 	}
 }
@@ -62,9 +64,9 @@ func envLines(base string) []envLine {
 // printEnv writes the lines as "export NAME=value", ready to paste or to
 // eval; the fake's URL (WECOMFAKE_URL) comes last, so that a reader may
 // stop there.
-func printEnv(w io.Writer, base string) {
+func printEnv(w io.Writer, base, kfID string) {
 	fmt.Fprintln(w, "# wecomfake: a fake WeCom; nothing reaches the real one. Paste into a shell, or: eval \"$(wecomfake env)\"")
-	for _, l := range envLines(base) {
+	for _, l := range envLines(base, kfID) {
 		fmt.Fprintf(w, "export %s=%s\n", l.name, shellQuote(l.value))
 	}
 }
@@ -88,6 +90,24 @@ func fakeOptions() []wecomtest.Option {
 			EncodingAESKey: fakeAESKey, Name: "wecomfake suite"}),
 		wecomtest.WithProvider(fakeProviderCorpID, fakeProviderSecret),
 	}
+}
+
+// The fake corporation's default WeChat customer service (微信客服)
+// account, and its receptionist.
+const (
+	defaultKFName     = "wecomfake 客服"
+	defaultKFServicer = firstMemberID
+)
+
+// defaultKFAccount returns the open_kfid of the fake corporation's first
+// kf account, creating one when it has none (a first start, or a state
+// file of an older fake). It is kept in the state file, so that
+// KF_OPEN_KFID stays valid across restarts.
+func defaultKFAccount(srv *wecomtest.Server) string {
+	if as := srv.KFAccounts(fakeCorpID); len(as) > 0 {
+		return as[0].OpenKfID
+	}
+	return srv.AddKFAccount(fakeCorpID, defaultKFName, defaultKFServicer)
 }
 
 // addFirstDirectory gives a new fake its root department and first member.

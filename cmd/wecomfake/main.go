@@ -7,13 +7,16 @@
 //
 // It prints the credentials it accepts as "export NAME=value" lines under
 // the names the example servers read (WECOM_BASE_URL, WECOM_CORP_ID,
-// WECOM_SECRET, SUITE_ID, …), the last one WECOMFAKE_URL, its own address.
-// With -state the fake keeps its corporations, directory, suites,
-// installs and customers in a JSON file across restarts.
+// WECOM_SECRET, SUITE_ID, …, KF_OPEN_KFID, its WeChat customer service
+// account), the last one WECOMFAKE_URL, its own address. With -state the
+// fake keeps its corporations, directory, suites, installs, customers and
+// kf accounts in a JSON file across restarts.
 //
 // The same binary drives a running fake: "wecomfake push ticket",
 // "wecomfake install CORP", "wecomfake user add USERID", "wecomfake
-// message USERID TEXT", "wecomfake fail PATH ERRCODE N", "wecomfake calls"
+// message USERID TEXT", "wecomfake message -kf EXTERNAL_USERID TEXT",
+// "wecomfake approval SP_NO STATUS", "wecomfake fail PATH ERRCODE N",
+// "wecomfake calls"
 // and the others listed by -h call its control surface, HTTP under
 // /_fake/ on the fake's own address (found with -addr or WECOMFAKE_URL).
 // The control surface has no authentication: keep the fake on loopback.

@@ -36,11 +36,11 @@ type serveConfig struct {
 // serveFlags declares the serve flags on fs.
 func serveFlags(fs *flag.FlagSet, cfg *serveConfig) {
 	fs.StringVar(&cfg.listen, "listen", defaultListen, "address to serve on; 127.0.0.1:0 picks a free port (the address is printed)")
-	fs.StringVar(&cfg.stateFile, "state", "", "JSON file keeping the fake's corporations, directory, suites, installs and customers across restarts (loaded at start, written after each change made through the control surface, every -save-every and on exit)")
+	fs.StringVar(&cfg.stateFile, "state", "", "JSON file keeping the fake's corporations, directory, suites, installs, customers and kf accounts across restarts (loaded at start, written after each change made through the control surface, every -save-every and on exit)")
 	fs.DurationVar(&cfg.saveEvery, "save-every", defaultSaveEvery, "how often the -state file is written when the state changed (API calls change it too)")
 	fs.StringVar(&cfg.suiteCallback, "suite-callback", "", "the suite's command URL (指令回调), where suite_ticket, create_auth, cancel_auth and change_contact are pushed, e.g. http://127.0.0.1:8080/callback/command")
 	fs.StringVar(&cfg.suiteDataCallback, "suite-data-callback", "", "the suite's data URL (数据回调)")
-	fs.StringVar(&cfg.appCallback, "app-callback", "", "the self-built app's callback URL, where wecomfake message and change_contact are pushed")
+	fs.StringVar(&cfg.appCallback, "app-callback", "", "the self-built app's callback URL, where wecomfake message (and kf_msg_or_event), change_contact and sys_approval_change are pushed")
 	fs.BoolVar(&cfg.pushTickets, "push-tickets", true, "push a suite_ticket every 10 minutes to the suite's command URL, as WeCom does")
 }
 
@@ -103,13 +103,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if cfg.appCallback != "" {
 		srv.SetAppCallback(fakeCorpID, fakeAgentID, appCallback(cfg.appCallback))
 	}
-	ctl.start(srv, store)
+	kfID := defaultKFAccount(srv)
+	ctl.start(srv, store, kfID)
 	if err := store.save(); err != nil {
 		logger.Error("cannot write the state file", slog.String("file", cfg.stateFile), slog.String("error", err.Error()))
 		return exitFailure
 	}
 
-	printEnv(stdout, srv.URL)
+	printEnv(stdout, srv.URL, kfID)
 	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("url", srv.URL),
 		slog.Bool("state_loaded", loaded), slog.String("state", cfg.stateFile))
 
