@@ -161,7 +161,7 @@ func TestPrintsTheExamplesEnvironment(t *testing.T) {
 	f := startInProcess(t)
 	require.Regexp(t, `^http://127\.0\.0\.1:\d+$`, f.base)
 	want := map[string]string{
-		"WECOM_BASE_URL": f.base, "WECOM_OPEN_BASE_URL": f.base,
+		"WECOM_BASE_URL": f.base, "WECOM_OPEN_BASE_URL": f.base, "WECOM_OAUTH_BASE_URL": f.base,
 		"WECOM_CORP_ID": fakeCorpID, "WECOM_AGENT_ID": "1000002", "WECOM_SECRET": fakeAppSecret,
 		"WECOM_CONTACT_SECRET": fakeContactSecret,
 		"SUITE_ID":             fakeSuiteID, "SUITE_SECRET": fakeSuiteSecret, "SUITE_TOKEN": fakeSuiteToken, "SUITE_AES_KEY": fakeAESKey,

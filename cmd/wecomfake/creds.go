@@ -44,6 +44,7 @@ func envLines(base, kfID string) []envLine {
 	return []envLine{
 		{"WECOM_BASE_URL", base, "every example: WeCom's API"},
 		{"WECOM_OPEN_BASE_URL", base, "suite-server: the install page"},
+		{"WECOM_OAUTH_BASE_URL", base, "oauth-login: the sign-in pages"},
 		{"WECOM_CORP_ID", fakeCorpID, "oauth-login, contacts-sync, taxcloud-bridge"},
 		{"WECOM_AGENT_ID", strconv.Itoa(fakeAgentID), ""},
 		{"WECOM_SECRET", fakeAppSecret, "the app's secret"},

@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -353,23 +352,21 @@ func TestOAuthLoginSignsInThroughTheFake(t *testing.T) {
 	require.Equal(t, http.StatusOK, code, body)
 	require.Equal(t, 1, fake.calls(t)["/cgi-bin/gettoken"])
 
-	// A browser: the server's public host and WeCom's login host lead to
-	// the two processes (oauth-login has no setting for the login page's
-	// base: its links name open.weixin.qq.com); no JavaScript, so the
-	// member is picked in the link.
-	fakeURL, err := url.Parse(fake.env["WECOM_BASE_URL"])
+	// A browser: the server's public host leads to its process, and its
+	// sign-in link to the fake (WECOM_OAUTH_BASE_URL from the fake's
+	// environment lines); no JavaScript, so the member is picked in the
+	// link.
+	fakeURL, err := url.Parse(fake.env["WECOM_OAUTH_BASE_URL"])
 	require.NoError(t, err)
 	jar, err := cookiejar.New(nil)
 	require.NoError(t, err)
 	var visited []string
 	hc := &http.Client{
-		Jar: jar,
-		Transport: rewriteHosts{next: http.DefaultTransport, to: map[string]string{
-			public: addr, "open.weixin.qq.com": fakeURL.Host,
-		}},
+		Jar:       jar,
+		Transport: rewriteHosts{next: http.DefaultTransport, to: map[string]string{public: addr}},
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			visited = append(visited, req.URL.Host+req.URL.Path)
-			if req.URL.Host == "open.weixin.qq.com" {
+			if req.URL.Host == fakeURL.Host {
 				q := req.URL.Query()
 				q.Set(wecomtest.PickMemberParam, firstMemberID)
 				req.URL.RawQuery = q.Encode()
@@ -379,7 +376,7 @@ func TestOAuthLoginSignsInThroughTheFake(t *testing.T) {
 	}
 	code, body = get(t, hc, "http://"+public+"/")
 	require.Equal(t, http.StatusOK, code, body)
-	require.Contains(t, visited, "open.weixin.qq.com"+wecomtest.AuthorizePath)
+	require.Contains(t, visited, fakeURL.Host+wecomtest.AuthorizePath)
 	require.Contains(t, visited, public+"/oauth/callback")
 	require.Contains(t, body, firstMemberID)
 	// The code was exchanged with the fake.
@@ -387,7 +384,8 @@ func TestOAuthLoginSignsInThroughTheFake(t *testing.T) {
 }
 
 // rewriteHosts sends requests for some hosts to other addresses over
-// plain HTTP, as a hosts file and a TLS-terminating proxy would.
+// plain HTTP, as a hosts file and a TLS-terminating proxy would; other
+// requests go out unchanged.
 type rewriteHosts struct {
 	next http.RoundTripper
 	to   map[string]string
@@ -396,7 +394,7 @@ type rewriteHosts struct {
 func (r rewriteHosts) RoundTrip(req *http.Request) (*http.Response, error) {
 	addr, ok := r.to[req.URL.Hostname()]
 	if !ok {
-		return nil, &net.AddrError{Err: "not a test host", Addr: req.URL.Host}
+		return r.next.RoundTrip(req)
 	}
 	out := req.Clone(req.Context())
 	out.URL.Scheme, out.URL.Host = "http", addr

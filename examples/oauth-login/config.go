@@ -24,7 +24,8 @@ type config struct {
 	RedisURL   wecom.Secret // REDIS_URL: optional token store shared by instances
 	Demo       bool         // -demo: an in-process fake WeCom
 
-	// The login pages' bases: "" for WeCom's, the fake's in the demo.
+	// The login pages' bases: "" for WeCom's; WECOM_OAUTH_BASE_URL sets
+	// both (a fake WeCom serves both pages), and the demo's fake does.
 	AuthorizeBase, WebLoginBase string
 }
 
@@ -39,6 +40,7 @@ func declare(stderr io.Writer, demo *bool) *settings.Set {
 		settings.Var{Flag: "agent-id", Env: "WECOM_AGENT_ID", Usage: "agentid of the self-built app; required"},
 		settings.Var{Flag: "secret", Env: "WECOM_SECRET", Usage: "secret of the self-built app; required (prefer the environment variable)"},
 		settings.Var{Flag: "wecom-base-url", Env: "WECOM_BASE_URL", Usage: "WeCom API base URL (default " + wecom.DefaultBaseURL + ")"},
+		settings.Var{Flag: "wecom-oauth-base-url", Env: "WECOM_OAUTH_BASE_URL", Usage: "base URL of the sign-in pages, for a fake WeCom such as wecomfake (default WeCom's: open.weixin.qq.com and login.work.weixin.qq.com)"},
 		settings.Var{Flag: "public-url", Env: "PUBLIC_URL", Usage: "externally visible base URL, e.g. https://app.example.com; the redirect URIs start with it; required (with -demo: the listen address)"},
 		settings.Var{Flag: "session-key", Env: "SESSION_KEY", Usage: "HMAC key for states and session cookies, at least 32 bytes; required (with -demo: generated); prefer the environment variable"},
 		settings.Listen(),
@@ -63,6 +65,10 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	cfg.RedisURL = set.RedisURL("redis-url")
 	cfg.ListenAddr = set.ListenAddr(cfg.Demo)
 	cfg.BaseURL = set.BaseURL("wecom-base-url", wecom.DefaultBaseURL)
+	if get("wecom-oauth-base-url") != "" {
+		cfg.AuthorizeBase = set.BaseURL("wecom-oauth-base-url", "")
+		cfg.WebLoginBase = cfg.AuthorizeBase
+	}
 	if v := get("public-url"); v != "" {
 		u, err := parsePublicURL(v)
 		if err != nil {
