@@ -172,12 +172,13 @@ func (s *Server) RemoveCustomer(corpID, userID, externalUserID string) bool {
 	defer e.mu.Unlock()
 	ec := e.corpLocked(corpID)
 	cu := ec.customers[externalUserID]
-	if cu == nil || cu.follows[userID] == nil {
+	if cu == nil {
 		return false
 	}
-	delete(cu.follows, userID)
-	cu.order = slices.DeleteFunc(cu.order, func(u string) bool { return u == userID })
-	if len(cu.order) == 0 {
+	if _, ok := cu.unfollow(userID); !ok {
+		return false
+	}
+	if len(cu.follows) == 0 {
 		delete(ec.customers, externalUserID)
 	}
 	ec.byUser[userID] = slices.DeleteFunc(ec.byUser[userID], func(x string) bool { return x == externalUserID })

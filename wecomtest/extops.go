@@ -152,7 +152,7 @@ func (s *Server) membersIn(corpID string, departments []int64) map[int64][]strin
 // followsLocked reports whether member userID has customer ext.
 func (ec *extCorp) followsLocked(userID, ext string) bool {
 	cu := ec.customers[ext]
-	return cu != nil && cu.follows[userID] != nil
+	return cu != nil && cu.follow(userID) != nil
 }
 
 // tagsMatch reports whether tags satisfies filter: for every group, one of

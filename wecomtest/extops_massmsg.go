@@ -256,9 +256,10 @@ func (s *Server) handleAddMsgTemplate(w http.ResponseWriter, r *http.Request, ca
 			cu := ec.customers[id]
 			member := ""
 			if cu != nil {
-				for _, u := range cu.order {
-					if (b.Sender == "" || u == b.Sender) && tagsMatch(cu.follows[u].tags, groups) {
-						member = u // the last one added wins
+				for i := range cu.follows {
+					f := &cu.follows[i]
+					if (b.Sender == "" || f.user == b.Sender) && tagsMatch(f.tags, groups) {
+						member = f.user // the last one added wins
 					}
 				}
 			}

@@ -98,26 +98,20 @@ func (s *Server) settleLocked(corpID string, now time.Time) {
 // moveLocked moves customer ext from member from to member to.
 func (ec *extCorp) moveLocked(ext, from, to string) {
 	cu := ec.customers[ext]
-	if cu == nil || cu.follows[from] == nil {
+	if cu == nil {
 		return
 	}
-	f := cu.follows[from]
-	delete(cu.follows, from)
-	cu.order = slices.DeleteFunc(cu.order, func(u string) bool { return u == from })
+	f, ok := cu.unfollow(from)
+	if !ok {
+		return
+	}
 	ec.byUser[from] = slices.DeleteFunc(ec.byUser[from], func(x string) bool { return x == ext })
 	if len(ec.byUser[from]) == 0 {
 		delete(ec.byUser, from)
 		ec.users = slices.DeleteFunc(ec.users, func(u string) bool { return u == from })
 	}
-	if cu.follows[to] != nil {
-		return // already theirs: the relation is kept as it was
-	}
-	cu.follows[to] = f
-	cu.order = append(cu.order, to)
-	if _, has := ec.byUser[to]; !has {
-		ec.users = append(ec.users, to)
-	}
-	ec.byUser[to] = append(ec.byUser[to], ext)
+	f.user = ec.intern(to)
+	ec.addFollowLocked(cu, f) // a member who has the customer already keeps their side
 }
 
 // handleTransferCustomer serves POST externalcontact/transfer_customer
