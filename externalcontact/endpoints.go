@@ -96,6 +96,11 @@ type batchAnswer struct {
 		FollowInfo      FollowUser `json:"follow_info"`
 	} `json:"external_contact_list"`
 	NextCursor string `json:"next_cursor"`
+	// FailInfo lists the members of the request whose customers WeCom left
+	// out because they have no interface license (doc 92994).
+	FailInfo struct {
+		UnlicensedUserIDList []string `json:"unlicensed_userid_list"`
+	} `json:"fail_info"`
 }
 
 type remarkRequest struct {

@@ -127,7 +127,7 @@ func (s *Syncer) Refresh(ctx context.Context) (Changes, error) {
 // fresh (a marked relation not in fresh is gone); a member of fresh not
 // yet among the followers becomes one. s is not modified.
 func (s *Snapshot) apply(marked map[relKey]struct{}, fresh []Follow, now time.Time) *Snapshot {
-	out := &Snapshot{Taken: now, Followers: slices.Clone(s.Followers)}
+	out := &Snapshot{Taken: now, Followers: slices.Clone(s.Followers), Unfetched: slices.Clone(s.Unfetched)}
 	out.Follows = make([]Follow, 0, len(s.Follows)+len(fresh))
 	for i := range s.Follows {
 		if _, ok := marked[relKey{s.Follows[i].UserID, s.Follows[i].ExternalUserID}]; !ok {
