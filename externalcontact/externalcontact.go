@@ -169,10 +169,19 @@ func (c *Client) CustomersOf(ctx context.Context, userIDs []string) iter.Seq2[Cu
 			}
 		}
 		var unlicensed unlicensedSet
+		// One answer is decoded into page after page: its rows, sized for
+		// a full page, are cleared before each call (so nothing of one
+		// page shows in the next, and no slice a yielded row holds is
+		// written again), where a fresh answer would grow its rows from
+		// one to 128 on every page.
+		a := &batchAnswer{ExternalContactList: make([]batchRow, 0, batchPage)}
 		for start := 0; start < len(userIDs); start += MaxUserIDs {
-			req := &batchRequest{UserIDList: userIDs[start:min(start+MaxUserIDs, len(userIDs))], Limit: 100}
+			req := &batchRequest{UserIDList: userIDs[start:min(start+MaxUserIDs, len(userIDs))], Limit: batchPage}
 			for {
-				a, err := batchGetByUser.Call(ctx, c.corp, req)
+				rows := a.ExternalContactList[:cap(a.ExternalContactList)]
+				clear(rows)
+				*a = batchAnswer{ExternalContactList: rows[:0]}
+				err := batchGetByUser.CallInto(ctx, c.corp, req, a)
 				if err != nil && req.Cursor == "" && wecom.ErrorCode(err) == codeAllUnlicensed {
 					unlicensed.add(req.UserIDList...)
 					break
