@@ -153,10 +153,18 @@ func (ev *ExternalContactEvent) body(p *pushXML) {
 
 // AddCustomerAndPush adds c as a customer of member userID
 // ([Server.AddCustomer]) and pushes add_external_contact to t with c's
-// State and welcomeCode ("" leaves the WelcomeCode out, as WeCom does
-// when the member and the customer already talk). The customer stays
-// added if the push fails.
+// State and a WelcomeCode that send_welcome_msg accepts for 20 seconds:
+// welcomeCode, or, when it is "", one minted with [Server.NewWelcomeCode].
+// (To push the event without a WelcomeCode, as WeCom does when the
+// member and the customer already talk, call AddCustomer and
+// [Server.PushExternalContactEvent].) The customer stays added if the
+// push fails.
 func (s *Server) AddCustomerAndPush(ctx context.Context, t Target, userID string, c Customer, welcomeCode string) error {
+	if welcomeCode == "" {
+		welcomeCode = s.NewWelcomeCode(t.CorpID, userID, c.ExternalUserID)
+	} else {
+		s.issueWelcomeCode(t.CorpID, welcomeCode, userID, c.ExternalUserID)
+	}
 	s.AddCustomer(t.CorpID, userID, c)
 	return s.PushExternalContactEvent(ctx, t, ExternalContactEvent{ChangeType: externalcontact.ChangeAddCustomer,
 		UserID: userID, ExternalUserID: c.ExternalUserID, State: c.State, WelcomeCode: welcomeCode})
