@@ -21,6 +21,11 @@ import (
 // customer contact, which the fake does not model), and every member is
 // visible.
 //
+// Members marked with [Server.SetUnlicensed] have no interface license:
+// batch/get_by_user leaves their customers out and lists them in
+// fail_info.unlicensed_userid_list, and answers 701008 when no member of
+// the call has one (extbatch.go).
+//
 // Errcodes: 84061 (不存在外部联系人的关系) for a member without the customer,
 // or, from externalcontact/list, without any customer; 40096 (不合法的外部联系人
 // userid) for an unknown external userid; 40068 (不合法的标签ID) for an
