@@ -50,7 +50,8 @@ var ErrInvalidSyncer = errors.New("externalcontact: invalid syncer configuration
 //     interface license are not read, not failed: the sync keeps their
 //     previous relations and reports none of them changed or removed,
 //     and the stored snapshot lists them in [Snapshot.Unfetched] until a
-//     later sync reads them;
+//     later sync reads them; a refresh that does not find one of their
+//     relations keeps it too;
 //   - a failed refresh keeps its marks, to be tried again;
 //   - the new snapshot is stored only after the callback returned nil, so
 //     changes the callback could not take are reported again next time;

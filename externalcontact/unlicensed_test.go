@@ -125,12 +125,44 @@ func TestSyncerAllUnlicensed(t *testing.T) {
 	require.Len(t, snap.Follows, 6)
 }
 
-// fetcherFunc is a Fetcher from a function, for snapshots made by hand.
+// fetcherFunc is a Fetcher from a function, for snapshots made by hand;
+// customers have no relations when a refresh asks.
 type fetcherFunc func(context.Context) (*externalcontact.Snapshot, error)
 
 func (f fetcherFunc) Fetch(ctx context.Context) (*externalcontact.Snapshot, error) { return f(ctx) }
 func (f fetcherFunc) Relations(context.Context, string) ([]externalcontact.Follow, error) {
 	return nil, nil
+}
+
+// A refresh that does not find an unfetched member's relation keeps it;
+// a licensed member's is removed as usual.
+func TestSyncerRefreshKeepsUnfetched(t *testing.T) {
+	ctx := context.Background()
+	snaps := []*externalcontact.Snapshot{
+		{Followers: []string{"a", "b"}, Unfetched: []string{"b"},
+			Follows: []externalcontact.Follow{{UserID: "a", ExternalUserID: "w1"}}},
+	}
+	src := fetcherFunc(func(context.Context) (*externalcontact.Snapshot, error) { return snaps[0], nil })
+	st := store.NewMemory()
+	s, err := externalcontact.NewSyncer(src, st, nil)
+	require.NoError(t, err)
+	prev := &externalcontact.Snapshot{Followers: []string{"a", "b"},
+		Follows: []externalcontact.Follow{{UserID: "a", ExternalUserID: "w1"}, {UserID: "b", ExternalUserID: "w2"}}}
+	_, err = s.Sync(ctx) // nothing stored yet: b has no relations to keep
+	require.NoError(t, err)
+	raw, err := (&externalcontact.Snapshot{Followers: prev.Followers, Follows: prev.Follows, Unfetched: []string{"b"}}).MarshalBinary()
+	require.NoError(t, err)
+	require.NoError(t, st.Set(ctx, s.Key(), string(raw), 0))
+
+	s.Mark("b", "w2")
+	s.Mark("a", "w1")
+	cs, err := s.Refresh(ctx)
+	require.NoError(t, err)
+	require.Equal(t, []string{"removed relation a/w1"}, summary(cs), "b/w2 kept")
+	snap, err := s.Snapshot(ctx)
+	require.NoError(t, err)
+	require.NotNil(t, snap.Follow("b", "w2"))
+	require.Equal(t, []string{"b"}, snap.Unfetched)
 }
 
 // Once a member is read again, the sync reports what changed while they
