@@ -91,12 +91,23 @@ type batchRequest struct {
 }
 
 type batchAnswer struct {
-	ExternalContactList []struct {
-		ExternalContact Customer   `json:"external_contact"`
-		FollowInfo      FollowUser `json:"follow_info"`
-	} `json:"external_contact_list"`
-	NextCursor string `json:"next_cursor"`
+	ExternalContactList []batchRow `json:"external_contact_list"`
+	NextCursor          string     `json:"next_cursor"`
+	// FailInfo lists the members of the request whose customers WeCom left
+	// out because they have no interface license (doc 92994).
+	FailInfo struct {
+		UnlicensedUserIDList []string `json:"unlicensed_userid_list"`
+	} `json:"fail_info"`
 }
+
+type batchRow struct {
+	ExternalContact Customer   `json:"external_contact"`
+	FollowInfo      FollowUser `json:"follow_info"`
+}
+
+// batchPage is how many rows CustomersOf asks for at once (the most
+// batch/get_by_user answers, doc 92994).
+const batchPage = 100
 
 type remarkRequest struct {
 	UserID           string    `json:"userid" wecom:"required"`

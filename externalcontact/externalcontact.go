@@ -148,6 +148,14 @@ func (c *Client) Customer(ctx context.Context, externalUserID string) (*Customer
 // (externalcontact/batch/get_by_user, doc 92994): at most [MaxUserIDs]
 // userids and 100 rows a call, the cursor followed. The sequence stops
 // after the first error it yields.
+//
+// Members without an interface license are not hidden: WeCom answers
+// none of their customers, and after every other row the sequence yields
+// an [*UnlicensedError] listing them (matching [ErrUnlicensed]), so a
+// loop that returns on the first error returns it too. When no member of
+// a call of 100 has a license, WeCom is said to refuse the call with
+// errcode 701008 (UNCONFIRMED); those members are listed the same way and
+// the remaining calls go on.
 func (c *Client) CustomersOf(ctx context.Context, userIDs []string) iter.Seq2[CustomerDetail, error] {
 	return func(yield func(CustomerDetail, error) bool) {
 		if len(userIDs) == 0 {
@@ -160,16 +168,36 @@ func (c *Client) CustomersOf(ctx context.Context, userIDs []string) iter.Seq2[Cu
 				return
 			}
 		}
+		var unlicensed unlicensedSet
+		// One answer is decoded into page after page: its rows, sized for
+		// a full page, are cleared before each call (so nothing of one
+		// page shows in the next, and no slice a yielded row holds is
+		// written again), where a fresh answer would grow its rows from
+		// one to 128 on every page.
+		a := &batchAnswer{ExternalContactList: make([]batchRow, 0, batchPage)}
 		for start := 0; start < len(userIDs); start += MaxUserIDs {
-			req := &batchRequest{UserIDList: userIDs[start:min(start+MaxUserIDs, len(userIDs))], Limit: 100}
+			req := &batchRequest{UserIDList: userIDs[start:min(start+MaxUserIDs, len(userIDs))], Limit: batchPage}
 			for {
-				a, err := batchGetByUser.Call(ctx, c.corp, req)
+				rows := a.ExternalContactList[:cap(a.ExternalContactList)]
+				clear(rows)
+				*a = batchAnswer{ExternalContactList: rows[:0]}
+				err := batchGetByUser.CallInto(ctx, c.corp, req, a)
+				if err != nil && req.Cursor == "" && wecom.ErrorCode(err) == codeAllUnlicensed {
+					unlicensed.add(req.UserIDList...)
+					break
+				}
 				if err != nil {
 					yield(CustomerDetail{}, fmt.Errorf("externalcontact: customers of %d members: %w", len(req.UserIDList), err))
 					return
 				}
-				for _, row := range a.ExternalContactList {
-					if !yield(CustomerDetail{Customer: row.ExternalContact, FollowUsers: []FollowUser{row.FollowInfo}}, nil) {
+				unlicensed.add(a.FailInfo.UnlicensedUserIDList...)
+				// One array holds the page's follow infos: a row's FollowUsers
+				// is a one-element window on it, not an allocation of its own.
+				follows := make([]FollowUser, len(a.ExternalContactList))
+				for i := range a.ExternalContactList {
+					row := &a.ExternalContactList[i]
+					follows[i] = row.FollowInfo
+					if !yield(CustomerDetail{Customer: row.ExternalContact, FollowUsers: follows[i : i+1 : i+1]}, nil) {
 						return
 					}
 				}
@@ -178,6 +206,9 @@ func (c *Client) CustomersOf(ctx context.Context, userIDs []string) iter.Seq2[Cu
 				}
 				req.Cursor = a.NextCursor
 			}
+		}
+		if err := unlicensed.err(); err != nil {
+			yield(CustomerDetail{}, err)
 		}
 	}
 }

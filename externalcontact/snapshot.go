@@ -65,6 +65,13 @@ type Snapshot struct {
 	Followers []string
 	// Follows are sorted by UserID, then ExternalUserID; each pair once.
 	Follows []Follow
+	// Unfetched are followers whose relations could not be read — WeCom
+	// left them out of batch/get_by_user for want of an interface license
+	// ([UnlicensedError]) — sorted, each once. A [Syncer] gives them their
+	// relations from the previous snapshot, so that what was not read is
+	// never reported removed; they stay listed here until a sync reads
+	// them.
+	Unfetched []string
 }
 
 func cmpFollow(a, b *Follow) int {
@@ -80,6 +87,8 @@ func cmpFollow(a, b *Follow) int {
 func (s *Snapshot) Sort() {
 	slices.Sort(s.Followers)
 	s.Followers = slices.Compact(s.Followers)
+	slices.Sort(s.Unfetched)
+	s.Unfetched = slices.Compact(s.Unfetched)
 	if !followsSorted(s.Follows) {
 		slices.SortStableFunc(s.Follows, func(a, b Follow) int { return cmpFollow(&a, &b) })
 	}
@@ -135,8 +144,10 @@ var ErrCorruptSnapshot = errors.New("externalcontact: corrupt snapshot")
 
 // The encoding: a magic and version, then a deflate stream of varints and
 // length-prefixed strings. 100,000 relations take a few megabytes.
+// Version 2 added Unfetched after the follows; version 1 is still read.
 const (
-	snapshotMagic   = "WKES\x01"
+	snapshotMagic   = "WKES\x02"
+	snapshotMagicV1 = "WKES\x01"
 	maxSnapshotSize = 1 << 30 // decoded; guards against a deflate bomb
 )
 
@@ -163,6 +174,7 @@ func (s *Snapshot) MarshalBinary() ([]byte, error) {
 		w.varint(f.CreateTime)
 		w.varint(int64(f.AddWay))
 	}
+	w.strs(s.Unfetched)
 	if err := w.w.Flush(); err != nil {
 		return nil, err
 	}
@@ -195,8 +207,11 @@ func (e *encoder) strs(ss []string) {
 // implements encoding.BinaryUnmarshaler.
 func (s *Snapshot) UnmarshalBinary(data []byte) error {
 	rest, ok := bytes.CutPrefix(data, []byte(snapshotMagic))
+	v1 := false
 	if !ok {
-		return fmt.Errorf("%w: unknown format", ErrCorruptSnapshot)
+		if rest, v1 = bytes.CutPrefix(data, []byte(snapshotMagicV1)); !v1 {
+			return fmt.Errorf("%w: unknown format", ErrCorruptSnapshot)
+		}
 	}
 	raw, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(rest)), maxSnapshotSize+1))
 	if err != nil {
@@ -232,6 +247,14 @@ func (s *Snapshot) UnmarshalBinary(data []byte) error {
 		}
 		if d.err != nil {
 			break
+		}
+	}
+	if !v1 {
+		out.Unfetched = d.strs()
+		for i := 1; i < len(out.Unfetched) && d.err == nil; i++ {
+			if out.Unfetched[i] <= out.Unfetched[i-1] {
+				d.fail("unfetched followers out of order")
+			}
 		}
 	}
 	if d.err == nil && len(d.b) != 0 {

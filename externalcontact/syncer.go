@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -45,6 +46,12 @@ var ErrInvalidSyncer = errors.New("externalcontact: invalid syncer configuration
 //
 //   - a failed fetch — an error on any page — fails the sync and keeps the
 //     previous snapshot; what was not read is never reported removed;
+//   - members WeCom leaves out of batch/get_by_user for want of an
+//     interface license are not read, not failed: the sync keeps their
+//     previous relations and reports none of them changed or removed,
+//     and the stored snapshot lists them in [Snapshot.Unfetched] until a
+//     later sync reads them; a refresh that does not find one of their
+//     relations keeps it too;
 //   - a failed refresh keeps its marks, to be tried again;
 //   - the new snapshot is stored only after the callback returned nil, so
 //     changes the callback could not take are reported again next time;
@@ -284,6 +291,11 @@ func (s *Syncer) syncLocked(ctx context.Context) (Changes, error) {
 		return nil, errors.New("externalcontact: sync: the Fetcher returned no snapshot")
 	}
 	next.Sort()
+	if len(next.Unfetched) > 0 {
+		next.carry(prev)
+		s.logger.LogAttrs(ctx, slog.LevelWarn, "externalcontact: sync could not read some members' customers; their previous relations are kept",
+			slog.Int("members", len(next.Unfetched)))
+	}
 	changes, err := s.commit(ctx, prev, next)
 	if err != nil {
 		return changes, err
@@ -300,7 +312,7 @@ func (s *Syncer) commit(ctx context.Context, prev, next *Snapshot) (Changes, err
 			return changes, fmt.Errorf("externalcontact: sync: changes not taken (they come again): %w", err)
 		}
 	}
-	if prev != nil && len(changes) == 0 {
+	if prev != nil && len(changes) == 0 && slices.Equal(prev.Unfetched, next.Unfetched) {
 		return nil, nil // nothing to store: Taken is the only difference
 	}
 	raw, err := next.MarshalBinary()

@@ -61,7 +61,7 @@ func heapNow() float64 {
 // follow relations, 1,000 batch/get_by_user pages) from wecomtest over
 // loopback into an empty store. Target: ≤ 3 s and ≤ 150 MB peak heap.
 // peak-heap-MB is the whole process's, the fake server's 100,000
-// customers (about 85 MB live) included, and the collector lets the heap
+// customers (about 28 MB live) included, and the collector lets the heap
 // grow to about twice what is live; retained-MB is what the sync keeps
 // (the snapshot, the changes) once it is over. BenchmarkSyncerFullSyncClient
 // measures the Syncer without the fake in its heap.

@@ -114,7 +114,7 @@ func (s *Syncer) Refresh(ctx context.Context) (Changes, error) {
 			}
 		}
 	}
-	next := prev.apply(marks, fresh, s.now())
+	next := prev.apply(prev.readable(marks, fresh), fresh, s.now())
 	changes, err := s.commit(ctx, prev, next)
 	if err != nil {
 		return changes, err
@@ -123,11 +123,30 @@ func (s *Syncer) Refresh(ctx context.Context) (Changes, error) {
 	return changes, nil
 }
 
+// readable returns the marks a refresh may apply: all of them, except
+// the relations of unfetched followers ([Snapshot.Unfetched]) that fresh
+// lacks — a member WeCom would not list for want of a license keeps what
+// the snapshot knew, as in a full sync. marks is not modified.
+func (s *Snapshot) readable(marks map[relKey]struct{}, fresh []Follow) map[relKey]struct{} {
+	if len(s.Unfetched) == 0 {
+		return marks
+	}
+	out := make(map[relKey]struct{}, len(marks))
+	for k := range marks {
+		if _, unfetched := slices.BinarySearch(s.Unfetched, k.userID); unfetched &&
+			!slices.ContainsFunc(fresh, func(f Follow) bool { return f.UserID == k.userID && f.ExternalUserID == k.externalUserID }) {
+			continue
+		}
+		out[k] = struct{}{}
+	}
+	return out
+}
+
 // apply returns a copy of s in which the relations marked are replaced by
 // fresh (a marked relation not in fresh is gone); a member of fresh not
 // yet among the followers becomes one. s is not modified.
 func (s *Snapshot) apply(marked map[relKey]struct{}, fresh []Follow, now time.Time) *Snapshot {
-	out := &Snapshot{Taken: now, Followers: slices.Clone(s.Followers)}
+	out := &Snapshot{Taken: now, Followers: slices.Clone(s.Followers), Unfetched: slices.Clone(s.Unfetched)}
 	out.Follows = make([]Follow, 0, len(s.Follows)+len(fresh))
 	for i := range s.Follows {
 		if _, ok := marked[relKey{s.Follows[i].UserID, s.Follows[i].ExternalUserID}]; !ok {

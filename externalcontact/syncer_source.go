@@ -2,6 +2,7 @@ package externalcontact
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/wecomkit/wecomkit/wecom"
@@ -11,7 +12,9 @@ import (
 // that asks WeCom; tests and other systems can bring their own.
 type Fetcher interface {
 	// Fetch returns a complete snapshot, or an error: never a part of
-	// one, which a sync would take for removals.
+	// one, which a sync would take for removals. The one exception is
+	// explicit: followers whose relations could not be read are listed in
+	// the snapshot's Unfetched, and the sync keeps what it knew of them.
 	Fetch(ctx context.Context) (*Snapshot, error)
 	// Relations returns every relation customer externalUserID has now
 	// (none, and no error, when WeCom no longer knows the customer), for
@@ -61,7 +64,9 @@ func NewSource(c *wecom.Client, opts ...SourceOption) *Source {
 }
 
 // Fetch reads every follower and every relation. Any error — on any
-// page — fails the whole fetch.
+// page — fails the whole fetch, except one: members WeCom leaves out for
+// want of an interface license ([UnlicensedError]) are listed in the
+// snapshot's Unfetched, and the Syncer keeps their previous relations.
 func (s *Source) Fetch(ctx context.Context) (*Snapshot, error) {
 	taken := s.now()
 	members, err := s.c.FollowUsers(ctx)
@@ -80,6 +85,12 @@ func (s *Source) Fetch(ctx context.Context) (*Snapshot, error) {
 	cur := make([]Follow, 0, followChunk)
 	n := 0
 	for row, err := range s.c.CustomersOf(ctx, members) {
+		var unlicensed *UnlicensedError
+		if errors.As(err, &unlicensed) {
+			// The last thing CustomersOf yields: every other row is in.
+			snap.Unfetched = unlicensed.UserIDs
+			break
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -21,6 +21,11 @@ import (
 // customer contact, which the fake does not model), and every member is
 // visible.
 //
+// Members marked with [Server.SetUnlicensed] have no interface license:
+// batch/get_by_user leaves their customers out and lists them in
+// fail_info.unlicensed_userid_list, and answers 701008 when no member of
+// the call has one (extbatch.go).
+//
 // Errcodes: 84061 (不存在外部联系人的关系) for a member without the customer,
 // or, from externalcontact/list, without any customer; 40096 (不合法的外部联系人
 // userid) for an unknown external userid; 40068 (不合法的标签ID) for an
@@ -81,25 +86,145 @@ type CustomerTag struct {
 type extState struct {
 	mu    sync.Mutex
 	corps map[string]*extCorp
+	bufs  sync.Pool // *[]byte: batch/get_by_user answers are encoded into reused buffers
 }
 
+// The customer model is compact, because tests and benchmarks hold
+// 100,000 customers in it: a customer's profile and each member's side
+// are small structs of strings, the strings that repeat (userids,
+// remarks, descriptions, states, tag ids) are interned per corporation,
+// and a customer's followers are a slice, not a map — a customer has few.
 type extCorp struct {
 	customers map[string]*extCustomer // external userid → customer
 	byUser    map[string][]string     // userid → external userids, in the order added
 	users     []string                // userids with customers, in the order first added
 	groups    []*CustomerTagGroup
 	seq       int
+	strs      map[string]string // interned strings
 }
 
+// extCustomer is a customer's profile with the members following them.
 type extCustomer struct {
-	profile Customer
-	follows map[string]*extFollow
-	order   []string // userids, in the order added
+	id, name    string
+	more        *extProfileMore // nil when every field of it is empty
+	typ, gender int8
+	follows     []extFollow // in the order added
 }
 
+// extProfileMore holds the profile fields most customers lack.
+type extProfileMore struct {
+	avatar, position, corpName, corpFullName, unionID string
+}
+
+// extFollow is one member's side of a customer.
 type extFollow struct {
-	c    Customer // the member's side is read from here
-	tags []string // corp tag ids marked by the member
+	user, remark, description, state string
+	mobiles                          []string
+	tags                             []string // corp tag ids marked by the member
+	added                            int64    // unix seconds
+	addWay                           int32
+}
+
+// intern returns the corporation's copy of v, so that a string repeated
+// over many relations is stored once.
+func (ec *extCorp) intern(v string) string {
+	if v == "" {
+		return ""
+	}
+	if x, ok := ec.strs[v]; ok {
+		return x
+	}
+	ec.strs[v] = v
+	return v
+}
+
+func (ec *extCorp) internAll(vs []string) []string {
+	if len(vs) == 0 {
+		return nil
+	}
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = ec.intern(v)
+	}
+	return out
+}
+
+// newCustomerLocked makes the profile part of c.
+func (ec *extCorp) newCustomerLocked(c *Customer) *extCustomer {
+	cu := &extCustomer{id: c.ExternalUserID, name: c.Name, typ: int8(c.Type), gender: int8(c.Gender)}
+	if c.Avatar != "" || c.Position != "" || c.CorpName != "" || c.CorpFullName != "" || c.UnionID != "" {
+		cu.more = &extProfileMore{avatar: c.Avatar, position: ec.intern(c.Position), corpName: ec.intern(c.CorpName),
+			corpFullName: ec.intern(c.CorpFullName), unionID: c.UnionID}
+	}
+	return cu
+}
+
+// followOf makes member userID's side of c.
+func (ec *extCorp) followOf(userID string, c *Customer) extFollow {
+	return extFollow{user: ec.intern(userID), remark: ec.intern(c.Remark), description: ec.intern(c.Description),
+		state: ec.intern(c.State), mobiles: ec.internAll(c.RemarkMobiles), added: c.Added.Unix(), addWay: int32(c.AddWay)}
+}
+
+// profile returns the customer's profile as a Customer (no member's side).
+func (cu *extCustomer) profile() Customer {
+	c := Customer{ExternalUserID: cu.id, Name: cu.name, Type: int(cu.typ), Gender: int(cu.gender)}
+	if m := cu.more; m != nil {
+		c.Avatar, c.Position, c.CorpName, c.CorpFullName, c.UnionID = m.avatar, m.position, m.corpName, m.corpFullName, m.unionID
+	}
+	return c
+}
+
+// unionID returns the customer's unionid, or "".
+func (cu *extCustomer) unionID() string {
+	if cu.more == nil {
+		return ""
+	}
+	return cu.more.unionID
+}
+
+// customer returns the profile with member f's side.
+func (cu *extCustomer) customer(f *extFollow) Customer {
+	c := cu.profile()
+	c.Remark, c.Description, c.State, c.AddWay = f.remark, f.description, f.state, int(f.addWay)
+	c.RemarkMobiles = slices.Clone(f.mobiles)
+	c.Added = time.Unix(f.added, 0)
+	return c
+}
+
+// follow returns member userID's side, or nil.
+func (cu *extCustomer) follow(userID string) *extFollow {
+	for i := range cu.follows {
+		if cu.follows[i].user == userID {
+			return &cu.follows[i]
+		}
+	}
+	return nil
+}
+
+// unfollow removes member userID's side and returns it.
+func (cu *extCustomer) unfollow(userID string) (extFollow, bool) {
+	for i := range cu.follows {
+		if cu.follows[i].user == userID {
+			f := cu.follows[i]
+			cu.follows = slices.Delete(cu.follows, i, i+1)
+			return f, true
+		}
+	}
+	return extFollow{}, false
+}
+
+// addFollowLocked makes cu a customer of f.user, after the member's
+// other customers; a member who already follows cu keeps their side.
+func (ec *extCorp) addFollowLocked(cu *extCustomer, f extFollow) bool {
+	if cu.follow(f.user) != nil {
+		return false
+	}
+	cu.follows = append(cu.follows, f)
+	if _, ok := ec.byUser[f.user]; !ok {
+		ec.users = append(ec.users, f.user)
+	}
+	ec.byUser[f.user] = append(ec.byUser[f.user], cu.id)
+	return true
 }
 
 func (s *Server) addExternalContactRoutes() {
@@ -119,7 +244,7 @@ func (s *Server) addExternalContactRoutes() {
 func (e *extState) corpLocked(corpID string) *extCorp {
 	c := e.corps[corpID]
 	if c == nil {
-		c = &extCorp{customers: make(map[string]*extCustomer), byUser: make(map[string][]string)}
+		c = &extCorp{customers: make(map[string]*extCustomer), byUser: make(map[string][]string), strs: make(map[string]string)}
 		e.corps[corpID] = c
 	}
 	return c
@@ -138,34 +263,35 @@ func (s *Server) AddCustomer(corpID, userID string, c Customer) {
 	ec := e.corpLocked(corpID)
 	cu := ec.customers[c.ExternalUserID]
 	if cu == nil {
-		cu = &extCustomer{profile: c, follows: make(map[string]*extFollow)}
+		cu = ec.newCustomerLocked(&c)
 		ec.customers[c.ExternalUserID] = cu
 	}
-	if f := cu.follows[userID]; f != nil {
-		f.c = c
+	f := ec.followOf(userID, &c)
+	if old := cu.follow(userID); old != nil {
+		f.tags = old.tags
+		*old = f
 		return
 	}
-	cu.follows[userID] = &extFollow{c: c}
-	cu.order = append(cu.order, userID)
-	if _, ok := ec.byUser[userID]; !ok {
-		ec.users = append(ec.users, userID)
-	}
-	ec.byUser[userID] = append(ec.byUser[userID], c.ExternalUserID)
+	ec.addFollowLocked(cu, f)
 }
 
 // CustomerOf returns customer externalUserID as member userID sees them:
-// the profile with the member's remark, description, mobiles and the corp
-// tag ids they marked.
+// the profile with the member's remark, description, mobiles, state, add
+// way and time (whole seconds, as WeCom answers it), and the corp tag ids
+// they marked.
 func (s *Server) CustomerOf(corpID, userID, externalUserID string) (c Customer, tagIDs []string, ok bool) {
 	e := s.ext
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	cu := e.corpLocked(corpID).customers[externalUserID]
-	if cu == nil || cu.follows[userID] == nil {
+	if cu == nil {
 		return Customer{}, nil, false
 	}
-	f := cu.follows[userID]
-	return f.c, slices.Clone(f.tags), true
+	f := cu.follow(userID)
+	if f == nil {
+		return Customer{}, nil, false
+	}
+	return cu.customer(f), slices.Clone(f.tags), true
 }
 
 // CorpTagGroups returns corpID's corp customer tag groups, in the order
@@ -183,7 +309,8 @@ func (s *Server) CorpTagGroups(corpID string) []CustomerTagGroup {
 	return out
 }
 
-func customerJSON(c Customer) map[string]any {
+func customerJSON(cu *extCustomer) map[string]any {
+	c := cu.profile()
 	m := map[string]any{"external_userid": c.ExternalUserID, "name": c.Name, "type": c.Type, "gender": c.Gender, "avatar": c.Avatar}
 	if c.Type == 2 {
 		m["position"], m["corp_name"], m["corp_full_name"] = c.Position, c.CorpName, c.CorpFullName
@@ -214,26 +341,19 @@ func (ec *extCorp) groupLocked(id string) *CustomerTagGroup {
 	return nil
 }
 
-func (ec *extCorp) followJSON(userID string, f *extFollow, full bool) map[string]any {
-	c := f.c
-	m := map[string]any{"userid": userID, "remark": c.Remark, "description": c.Description,
-		"createtime": c.Added.Unix(), "add_way": c.AddWay}
-	if c.State != "" {
-		m["state"] = c.State
+// followJSON is member f's side as externalcontact/get answers it, with
+// the tags' names.
+func (ec *extCorp) followJSON(f *extFollow) map[string]any {
+	m := map[string]any{"userid": f.user, "remark": f.remark, "description": f.description,
+		"createtime": f.added, "add_way": f.addWay}
+	if f.state != "" {
+		m["state"] = f.state
 	}
-	mobiles := c.RemarkMobiles
+	mobiles := f.mobiles
 	if mobiles == nil {
 		mobiles = []string{}
 	}
 	m["remark_mobiles"] = mobiles
-	if !full {
-		ids := slices.Clone(f.tags)
-		if ids == nil {
-			ids = []string{}
-		}
-		m["tag_id"] = ids
-		return m
-	}
 	tags := []map[string]any{}
 	for _, id := range f.tags {
 		if g, t := ec.tagLocked(id); t != nil {
@@ -298,70 +418,17 @@ func (s *Server) handleExtGet(w http.ResponseWriter, r *http.Request, caller Cal
 		writeError(w, 40096, "invalid external userid")
 		return
 	}
-	end := min(off+extGetPage, len(cu.order))
+	end := min(off+extGetPage, len(cu.follows))
 	follows := []map[string]any{}
-	for _, u := range cu.order[min(off, end):end] {
-		follows = append(follows, ec.followJSON(u, cu.follows[u], true))
+	for i := min(off, end); i < end; i++ {
+		follows = append(follows, ec.followJSON(&cu.follows[i]))
 	}
 	next := ""
-	if end < len(cu.order) {
+	if end < len(cu.follows) {
 		next = "wecomtest-" + strconv.Itoa(end)
 	}
-	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "external_contact": customerJSON(cu.profile),
+	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "external_contact": customerJSON(cu),
 		"follow_user": follows, "next_cursor": next})
-}
-
-// handleExtBatch serves POST externalcontact/batch/get_by_user: rows by
-// member in the list's order, then by the order added; members without
-// customers are skipped (the fake's choice).
-func (s *Server) handleExtBatch(w http.ResponseWriter, r *http.Request, caller Caller) {
-	var b struct {
-		UserIDList []string `json:"userid_list"`
-		Cursor     string   `json:"cursor"`
-		Limit      int      `json:"limit"`
-	}
-	if !decodeBody(w, r, &b) {
-		return
-	}
-	if len(b.UserIDList) == 0 || len(b.UserIDList) > extBatchMaxUsers {
-		writeError(w, 40058, "userid_list: 1 to 100 userids")
-		return
-	}
-	off, ok := parseExtCursor(w, b.Cursor)
-	if !ok {
-		return
-	}
-	limit := b.Limit
-	if limit <= 0 {
-		limit = extBatchDefault
-	}
-	limit = min(limit, extBatchMax)
-	e := s.ext
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	ec := e.corpLocked(caller.CorpID)
-	type pair struct{ user, ext string }
-	var page []pair // only this page's pairs: a 100-member list may hold 100,000
-	total := 0
-	for _, u := range b.UserIDList {
-		ids := ec.byUser[u]
-		for _, x := range ids[min(max(off-total, 0), len(ids)):max(min(off+limit-total, len(ids)), 0)] {
-			page = append(page, pair{u, x})
-		}
-		total += len(ids)
-	}
-	end := min(off+limit, total)
-	rows := []map[string]any{}
-	for _, p := range page {
-		cu := ec.customers[p.ext]
-		rows = append(rows, map[string]any{"external_contact": customerJSON(cu.profile),
-			"follow_info": ec.followJSON(p.user, cu.follows[p.user], false)})
-	}
-	next := ""
-	if end < total {
-		next = "wecomtest-" + strconv.Itoa(end)
-	}
-	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "external_contact_list": rows, "next_cursor": next})
 }
 
 // followLocked finds member userID's side of customer ext, answering the
@@ -372,7 +439,7 @@ func (ec *extCorp) followLocked(w http.ResponseWriter, userID, ext string) *extF
 		writeError(w, 40096, "invalid external userid")
 		return nil
 	}
-	f := cu.follows[userID]
+	f := cu.follow(userID)
 	if f == nil {
 		writeError(w, 84061, "not external contact")
 	}
@@ -399,14 +466,15 @@ func (s *Server) handleExtRemark(w http.ResponseWriter, r *http.Request, caller 
 	if f == nil {
 		return
 	}
+	ec := e.corpLocked(caller.CorpID)
 	if b.Remark != nil {
-		f.c.Remark = *b.Remark
+		f.remark = ec.intern(*b.Remark)
 	}
 	if b.Description != nil {
-		f.c.Description = *b.Description
+		f.description = ec.intern(*b.Description)
 	}
 	if b.RemarkMobiles != nil {
-		f.c.RemarkMobiles = slices.Clone(*b.RemarkMobiles)
+		f.mobiles = ec.internAll(*b.RemarkMobiles)
 	}
 	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok"})
 }
@@ -594,7 +662,8 @@ func (s *Server) handleExtDelTag(w http.ResponseWriter, r *http.Request, caller 
 		return len(g.Tags) == 0
 	})
 	for _, cu := range ec.customers {
-		for _, f := range cu.follows {
+		for i := range cu.follows {
+			f := &cu.follows[i]
 			f.tags = slices.DeleteFunc(f.tags, func(id string) bool { return gone[id] })
 		}
 	}
@@ -628,7 +697,7 @@ func (s *Server) handleExtMarkTag(w http.ResponseWriter, r *http.Request, caller
 	}
 	for _, id := range b.AddTag {
 		if !slices.Contains(f.tags, id) {
-			f.tags = append(f.tags, id)
+			f.tags = append(f.tags, ec.intern(id))
 		}
 	}
 	f.tags = slices.DeleteFunc(f.tags, func(id string) bool { return slices.Contains(b.RemoveTag, id) })

@@ -153,10 +153,18 @@ func (ev *ExternalContactEvent) body(p *pushXML) {
 
 // AddCustomerAndPush adds c as a customer of member userID
 // ([Server.AddCustomer]) and pushes add_external_contact to t with c's
-// State and welcomeCode ("" leaves the WelcomeCode out, as WeCom does
-// when the member and the customer already talk). The customer stays
-// added if the push fails.
+// State and a WelcomeCode that send_welcome_msg accepts for 20 seconds:
+// welcomeCode, or, when it is "", one minted with [Server.NewWelcomeCode].
+// (To push the event without a WelcomeCode, as WeCom does when the
+// member and the customer already talk, call AddCustomer and
+// [Server.PushExternalContactEvent].) The customer stays added if the
+// push fails.
 func (s *Server) AddCustomerAndPush(ctx context.Context, t Target, userID string, c Customer, welcomeCode string) error {
+	if welcomeCode == "" {
+		welcomeCode = s.NewWelcomeCode(t.CorpID, userID, c.ExternalUserID)
+	} else {
+		s.issueWelcomeCode(t.CorpID, welcomeCode, userID, c.ExternalUserID)
+	}
 	s.AddCustomer(t.CorpID, userID, c)
 	return s.PushExternalContactEvent(ctx, t, ExternalContactEvent{ChangeType: externalcontact.ChangeAddCustomer,
 		UserID: userID, ExternalUserID: c.ExternalUserID, State: c.State, WelcomeCode: welcomeCode})
@@ -172,12 +180,13 @@ func (s *Server) RemoveCustomer(corpID, userID, externalUserID string) bool {
 	defer e.mu.Unlock()
 	ec := e.corpLocked(corpID)
 	cu := ec.customers[externalUserID]
-	if cu == nil || cu.follows[userID] == nil {
+	if cu == nil {
 		return false
 	}
-	delete(cu.follows, userID)
-	cu.order = slices.DeleteFunc(cu.order, func(u string) bool { return u == userID })
-	if len(cu.order) == 0 {
+	if _, ok := cu.unfollow(userID); !ok {
+		return false
+	}
+	if len(cu.follows) == 0 {
 		delete(ec.customers, externalUserID)
 	}
 	ec.byUser[userID] = slices.DeleteFunc(ec.byUser[userID], func(x string) bool { return x == externalUserID })

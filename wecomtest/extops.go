@@ -30,7 +30,6 @@ type opsCorp struct {
 	moments   []*moment
 	transfers []*transferRec
 	resigned  map[string]time.Time // userid → when they left
-	chats     map[string]string    // customer group chat id → owner
 	limits    map[string]int       // userid → most customers (0: no limit)
 	behavior  map[string]map[int64]UserBehavior
 	rules     map[int64]*[]*CustomerTagGroup // rule group → its tag groups
@@ -82,7 +81,7 @@ func (s *Server) opsLocked(corpID string) *opsCorp {
 	o := s.extOps.corps[corpID]
 	if o == nil {
 		o = &opsCorp{received: map[string][]time.Time{}, jobs: map[string]*momentJob{}, resigned: map[string]time.Time{},
-			chats: map[string]string{}, limits: map[string]int{}, behavior: map[string]map[int64]UserBehavior{},
+			limits: map[string]int{}, behavior: map[string]map[int64]UserBehavior{},
 			rules: map[int64]*[]*CustomerTagGroup{}, pending: map[string]string{}}
 		s.extOps.corps[corpID] = o
 	}
@@ -152,7 +151,7 @@ func (s *Server) membersIn(corpID string, departments []int64) map[int64][]strin
 // followsLocked reports whether member userID has customer ext.
 func (ec *extCorp) followsLocked(userID, ext string) bool {
 	cu := ec.customers[ext]
-	return cu != nil && cu.follows[userID] != nil
+	return cu != nil && cu.follow(userID) != nil
 }
 
 // tagsMatch reports whether tags satisfies filter: for every group, one of

@@ -11,8 +11,8 @@ import (
 // Mass messages (docs 92135, 93338, 97610, 97611). add_msg_template makes
 // one task per member: for customers, each customer goes to the sender
 // when given, else to the member who added them last (the fake's stand-in
-// for "the member who chatted last"); for groups, to the groups of the
-// sender ([Server.SetGroupChatOwner]). Nothing is delivered until the
+// for "the member who chatted last"); for groups, to the customer groups
+// the sender owns ([Server.AddCustomerGroup], [Server.SetGroupChatOwner]). Nothing is delivered until the
 // member sends with [Server.SendMassMessage]: then each customer still
 // theirs gets it (status 1) unless they already received as many mass
 // messages this month as the month has days (status 3, WeCom's default
@@ -90,22 +90,6 @@ func (a *wireAttachment) valid() bool {
 		return a.File != nil && a.File.MediaID != ""
 	}
 	return false
-}
-
-// SetGroupChatOwner makes member owner the owner of customer group chatID
-// in corpID, for mass messages to groups and group transfers.
-func (s *Server) SetGroupChatOwner(corpID, chatID, owner string) {
-	s.ext.mu.Lock()
-	defer s.ext.mu.Unlock()
-	s.opsLocked(corpID).chats[chatID] = owner
-}
-
-// GroupChatOwner returns the owner of customer group chatID.
-func (s *Server) GroupChatOwner(corpID, chatID string) (string, bool) {
-	s.ext.mu.Lock()
-	defer s.ext.mu.Unlock()
-	o, ok := s.opsLocked(corpID).chats[chatID]
-	return o, ok
 }
 
 // ErrMassMessage is returned by [Server.SendMassMessage] for a task that
@@ -234,13 +218,14 @@ func (s *Server) handleAddMsgTemplate(w http.ResponseWriter, r *http.Request, ca
 	}
 	fail := []string{}
 	if b.ChatType == "group" {
-		for chat, owner := range sortedChats(o.chats) {
+		chats := s.groupOwners(caller.CorpID)
+		for chat, owner := range sortedChats(chats) {
 			if owner == b.Sender && (len(b.ChatIDList) == 0 || slices.Contains(b.ChatIDList, chat)) {
 				add(owner, chat)
 			}
 		}
 		for _, id := range b.ChatIDList {
-			if o.chats[id] != b.Sender {
+			if owner, ok := chats[id]; !ok || owner != b.Sender {
 				fail = append(fail, id)
 			}
 		}
@@ -256,9 +241,10 @@ func (s *Server) handleAddMsgTemplate(w http.ResponseWriter, r *http.Request, ca
 			cu := ec.customers[id]
 			member := ""
 			if cu != nil {
-				for _, u := range cu.order {
-					if (b.Sender == "" || u == b.Sender) && tagsMatch(cu.follows[u].tags, groups) {
-						member = u // the last one added wins
+				for i := range cu.follows {
+					f := &cu.follows[i]
+					if (b.Sender == "" || f.user == b.Sender) && tagsMatch(f.tags, groups) {
+						member = f.user // the last one added wins
 					}
 				}
 			}

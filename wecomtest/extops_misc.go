@@ -83,7 +83,7 @@ func (s *Server) handleUserBehavior(w http.ResponseWriter, r *http.Request, call
 		var pct float64
 		for _, u := range users {
 			for _, x := range ec.byUser[u] {
-				if statDay(ec.customers[x].follows[u].c.Added) == day {
+				if statDay(time.Unix(ec.customers[x].follow(u).added, 0)) == day {
 					added++
 				}
 			}
@@ -385,7 +385,7 @@ func (s *Server) handleUnionIDToExternalUserID(w http.ResponseWriter, r *http.Re
 	defer s.ext.mu.Unlock()
 	ec, o := s.ext.corpLocked(cred.corpID), s.opsLocked(cred.corpID)
 	for x, cu := range ec.customers {
-		if cu.profile.UnionID == b.UnionID {
+		if cu.unionID() == b.UnionID {
 			writeOK(w, map[string]any{"external_userid": ServiceExternalUserID(cred.corpID, x)})
 			return
 		}
@@ -424,8 +424,8 @@ func (s *Server) handlePendingIDs(w http.ResponseWriter, r *http.Request, cred c
 		if ec.customers[x] == nil {
 			x = ec.byServiceIDLocked(cred.corpID, id)
 		}
-		if cu := ec.customers[x]; cu != nil && o.pending[cu.profile.UnionID] != "" && cu.profile.UnionID != "" {
-			rows = append(rows, map[string]any{"external_userid": id, "pending_id": o.pending[cu.profile.UnionID]})
+		if cu := ec.customers[x]; cu != nil && o.pending[cu.unionID()] != "" && cu.unionID() != "" {
+			rows = append(rows, map[string]any{"external_userid": id, "pending_id": o.pending[cu.unionID()]})
 		}
 	}
 	writeOK(w, map[string]any{"result": rows})

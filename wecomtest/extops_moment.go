@@ -211,7 +211,7 @@ func (s *Server) handleAddMomentTask(w http.ResponseWriter, r *http.Request, cal
 		chosen: map[string][]string{}, published: map[string]time.Time{}, comments: map[string][]momentAct{}, likes: map[string][]momentAct{}}
 	for _, u := range senders {
 		for _, x := range ec.byUser[u] {
-			f := ec.customers[x].follows[u]
+			f := ec.customers[x].follow(u)
 			if len(tags) == 0 || slices.ContainsFunc(goodTags, func(t string) bool { return slices.Contains(f.tags, t) }) {
 				m.chosen[u] = append(m.chosen[u], x)
 			}

@@ -23,11 +23,14 @@ import (
 // still in service with 40097 (该成员尚未离职, the server's reading); the
 // in-service endpoints refuse a customer already being transferred with
 // 40100 (用户的外部联系人已经在转移流程中, the server's reading). Group
-// transfers move the groups of [Server.SetGroupChatOwner] at once: an
-// unknown group fails with 90501, a resigned transfer of a group whose
-// owner is in service with 90500 (both from doc 92127/95703's examples), an
-// in-service transfer of a group whose owner left with 90500 too (the
-// server's choice).
+// transfers move the customer groups of [Server.AddCustomerGroup] (the one
+// model groupchat/list and groupchat/get answer from) at once: the new
+// owner becomes the group's owner and a member of it, and a group whose
+// owner left is then 离职继承完成 (status 3). ResignMember makes the groups
+// the member owned 离职待继承 (status 1). An unknown group fails with
+// 90501, a resigned transfer of a group whose owner is in service with
+// 90500 (both from doc 92127/95703's examples), an in-service transfer of
+// a group whose owner left with 90500 too (the server's choice).
 
 const transferDelay = 24 * time.Hour
 
@@ -44,8 +47,15 @@ func (s *Server) ResignMember(corpID, userID string) {
 	s.RemoveMember(corpID, userID)
 	now := s.now()
 	s.ext.mu.Lock()
-	defer s.ext.mu.Unlock()
 	s.opsLocked(corpID).resigned[userID] = now
+	s.ext.mu.Unlock()
+	c, unlock := s.lockWay(corpID)
+	defer unlock()
+	for _, g := range c.groups {
+		if g.Owner == userID && g.Status == 0 {
+			g.Status = 1
+		}
+	}
 }
 
 // SetCustomerLimit sets how many customers member userID may have for a
@@ -98,26 +108,20 @@ func (s *Server) settleLocked(corpID string, now time.Time) {
 // moveLocked moves customer ext from member from to member to.
 func (ec *extCorp) moveLocked(ext, from, to string) {
 	cu := ec.customers[ext]
-	if cu == nil || cu.follows[from] == nil {
+	if cu == nil {
 		return
 	}
-	f := cu.follows[from]
-	delete(cu.follows, from)
-	cu.order = slices.DeleteFunc(cu.order, func(u string) bool { return u == from })
+	f, ok := cu.unfollow(from)
+	if !ok {
+		return
+	}
 	ec.byUser[from] = slices.DeleteFunc(ec.byUser[from], func(x string) bool { return x == ext })
 	if len(ec.byUser[from]) == 0 {
 		delete(ec.byUser, from)
 		ec.users = slices.DeleteFunc(ec.users, func(u string) bool { return u == from })
 	}
-	if cu.follows[to] != nil {
-		return // already theirs: the relation is kept as it was
-	}
-	cu.follows[to] = f
-	cu.order = append(cu.order, to)
-	if _, has := ec.byUser[to]; !has {
-		ec.users = append(ec.users, to)
-	}
-	ec.byUser[to] = append(ec.byUser[to], ext)
+	f.user = ec.intern(to)
+	ec.addFollowLocked(cu, f) // a member who has the customer already keeps their side
 }
 
 // handleTransferCustomer serves POST externalcontact/transfer_customer
@@ -263,22 +267,31 @@ func (s *Server) handleChatTransfer(resigned bool) HandlerFunc {
 			writeError(w, 40058, "chat_id_list: 1 to 100 groups")
 			return
 		}
-		s.ext.mu.Lock()
+		s.ext.mu.Lock() // before the groups' lock, as everywhere
 		defer s.ext.mu.Unlock()
 		o := s.opsLocked(caller.CorpID)
+		c, unlock := s.lockWay(caller.CorpID)
+		defer unlock()
 		failed := []map[string]any{}
 		for _, id := range b.ChatIDList {
-			owner, known := o.chats[id]
+			g := c.groups[id]
+			owner := ""
+			if g != nil {
+				owner = g.Owner
+			}
 			_, left := o.resigned[owner]
 			switch {
-			case !known:
+			case g == nil:
 				failed = append(failed, map[string]any{"chat_id": id, "errcode": 90501, "errmsg": "chat is not external group chat"})
 			case resigned && !left:
 				failed = append(failed, map[string]any{"chat_id": id, "errcode": 90500, "errmsg": "the owner of this chat is not resigned"})
 			case !resigned && left:
 				failed = append(failed, map[string]any{"chat_id": id, "errcode": 90500, "errmsg": "the owner of this chat is resigned"})
 			default:
-				o.chats[id] = b.NewOwner
+				g.setOwner(b.NewOwner)
+				if resigned {
+					g.Status = 3 // 离职继承完成
+				}
 			}
 		}
 		writeOK(w, map[string]any{"failed_chat_list": failed})

@@ -75,6 +75,73 @@ func (s *Server) AddCustomerGroup(corpID string, g CustomerGroup) {
 	c.groups[g.ChatID] = &g
 }
 
+// SetGroupChatOwner makes member owner the owner of customer group chatID
+// in corpID — and a member of it — adding the group, with no name and no
+// other member, when corpID has none of that id. It is a short way to
+// [Server.AddCustomerGroup] for tests that need only the owner: mass
+// messages to groups, group transfers, groupchat/list and groupchat/get
+// all see the same groups.
+func (s *Server) SetGroupChatOwner(corpID, chatID, owner string) {
+	now := s.now()
+	c, unlock := s.lockWay(corpID)
+	defer unlock()
+	g := c.groups[chatID]
+	if g == nil {
+		g = &CustomerGroup{ChatID: chatID, Created: now}
+		c.groups[chatID] = g
+		c.groupOrder = append(c.groupOrder, chatID)
+	}
+	g.setOwner(owner)
+}
+
+// GroupChatOwner returns the owner of customer group chatID, and whether
+// corpID has that group.
+func (s *Server) GroupChatOwner(corpID, chatID string) (string, bool) {
+	c, unlock := s.lockWay(corpID)
+	defer unlock()
+	g := c.groups[chatID]
+	if g == nil {
+		return "", false
+	}
+	return g.Owner, true
+}
+
+// CustomerGroupOf returns customer group chatID of corpID as the fake
+// holds it (a copy).
+func (s *Server) CustomerGroupOf(corpID, chatID string) (CustomerGroup, bool) {
+	c, unlock := s.lockWay(corpID)
+	defer unlock()
+	g := c.groups[chatID]
+	if g == nil {
+		return CustomerGroup{}, false
+	}
+	out := *g
+	out.Admins = slices.Clone(g.Admins)
+	out.Members = slices.Clone(g.Members)
+	return out, true
+}
+
+// setOwner makes owner the group's owner and, if they are not yet, a
+// member of it.
+func (g *CustomerGroup) setOwner(owner string) {
+	g.Owner = owner
+	if owner != "" && !slices.ContainsFunc(g.Members, func(m CustomerGroupMember) bool { return m.UserID == owner }) {
+		g.Members = append(g.Members, CustomerGroupMember{UserID: owner, Type: 1, Joined: g.Created, JoinScene: 1})
+	}
+}
+
+// groupOwners returns corpID's customer groups' owners by chat id. A
+// caller holding Server.ext.mu may call it: that lock comes first.
+func (s *Server) groupOwners(corpID string) map[string]string {
+	c, unlock := s.lockWay(corpID)
+	defer unlock()
+	out := make(map[string]string, len(c.groups))
+	for id, g := range c.groups {
+		out[id] = g.Owner
+	}
+	return out
+}
+
 // JoinWay returns the join way configID of corpID as the fake holds it.
 func (s *Server) JoinWay(corpID, configID string) (externalcontact.JoinWay, bool) {
 	c, unlock := s.lockWay(corpID)

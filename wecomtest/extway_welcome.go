@@ -70,6 +70,17 @@ func (s *Server) NewWelcomeCode(corpID, userID, externalUserID string) string {
 	return code
 }
 
+// issueWelcomeCode makes code a welcome code for the pair, as
+// NewWelcomeCode does, unless corpID has issued it already.
+func (s *Server) issueWelcomeCode(corpID, code, userID, externalUserID string) {
+	now := s.now()
+	c, unlock := s.lockWay(corpID)
+	defer unlock()
+	if c.welcomeCodes[code] == nil {
+		c.welcomeCodes[code] = &welcomeCode{userID: userID, externalUserID: externalUserID, expires: now.Add(welcomeCodeTTL)}
+	}
+}
+
 // WelcomeMessages returns the welcome messages corpID sent, in order.
 func (s *Server) WelcomeMessages(corpID string) []WelcomeMessage {
 	c, unlock := s.lockWay(corpID)

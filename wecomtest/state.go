@@ -329,21 +329,16 @@ func (s *Server) snapshotCustomers() []stateCustomerCorp {
 		}
 		for _, ext := range sortedKeys(ec.customers) {
 			cu := ec.customers[ext]
-			c := stateCustomer{Profile: cloneCustomer(cu.profile), Follows: []stateFollow{}}
-			for _, u := range cu.order {
-				f := cu.follows[u]
-				c.Follows = append(c.Follows, stateFollow{UserID: u, Side: cloneCustomer(f.c), Tags: slices.Clone(f.tags)})
+			c := stateCustomer{Profile: cu.profile(), Follows: []stateFollow{}}
+			for i := range cu.follows {
+				f := &cu.follows[i]
+				c.Follows = append(c.Follows, stateFollow{UserID: f.user, Side: cu.customer(f), Tags: slices.Clone(f.tags)})
 			}
 			sc.Customers = append(sc.Customers, c)
 		}
 		out = append(out, sc)
 	}
 	return out
-}
-
-func cloneCustomer(c Customer) Customer {
-	c.RemarkMobiles = slices.Clone(c.RemarkMobiles)
-	return c
 }
 
 // restore replaces what Server.mu guards with the document's.
@@ -448,10 +443,11 @@ func (s *Server) restoreCustomers(corps []stateCustomerCorp) {
 			ec.groups = append(ec.groups, &g)
 		}
 		for _, c := range sc.Customers {
-			cu := &extCustomer{profile: cloneCustomer(c.Profile), follows: make(map[string]*extFollow)}
+			cu := ec.newCustomerLocked(&c.Profile)
 			for _, f := range c.Follows {
-				cu.follows[f.UserID] = &extFollow{c: cloneCustomer(f.Side), tags: slices.Clone(f.Tags)}
-				cu.order = append(cu.order, f.UserID)
+				side := ec.followOf(f.UserID, &f.Side)
+				side.tags = ec.internAll(f.Tags)
+				cu.follows = append(cu.follows, side)
 			}
 			ec.customers[c.Profile.ExternalUserID] = cu
 		}
