@@ -272,6 +272,12 @@ func TestSyncMsgTokenCursorAndLimit(t *testing.T) {
 
 	_, err = f.c.SyncMsg(ctx, kf.SyncRequest{OpenKfID: kfID, Limit: 1001})
 	require.ErrorIs(t, err, kf.ErrInvalidArgument)
+	calls := f.srv.Calls("/cgi-bin/kf/sync_msg")
+	_, err = f.c.SyncMsg(ctx, kf.SyncRequest{Token: tok})
+	require.ErrorIs(t, err, kf.ErrInvalidArgument, "open_kfid is required (doc 94670)")
+	require.Equal(t, calls, f.srv.Calls("/cgi-bin/kf/sync_msg"), "refused before any call")
+	err = f.wc.Post(ctx, "/cgi-bin/kf/sync_msg", nil, map[string]any{"cursor": ""}, nil)
+	require.Equal(t, 40058, wecom.ErrorCode(err), "the fake refuses a read without open_kfid")
 	f.clock.Advance(10 * time.Minute)
 	_, err = f.c.SyncMsg(ctx, kf.SyncRequest{OpenKfID: kfID, Token: tok})
 	require.Equal(t, 95007, wecom.ErrorCode(err), "a callback token lives 10 minutes")
@@ -368,7 +374,7 @@ func TestWrongTokenKind(t *testing.T) {
 	t.Cleanup(srv.Close)
 	c, err := wecom.NewServiceClient(wecom.SuiteAccessToken, wecom.StaticToken("x"), wecom.WithBaseURL(srv.URL))
 	require.NoError(t, err)
-	_, err = kf.New(c).SyncMsg(context.Background(), kf.SyncRequest{})
+	_, err = kf.New(c).SyncMsg(context.Background(), kf.SyncRequest{OpenKfID: "wk"})
 	var kind *wecom.TokenKindError
 	require.True(t, errors.As(err, &kind))
 	require.Zero(t, srv.Calls("/cgi-bin/kf/sync_msg"))

@@ -245,3 +245,25 @@ func TestTwoPumpsOneRedis(t *testing.T) {
 		require.Equal(t, 1, n, id)
 	}
 }
+
+// A kf_msg_or_event callback without OpenKfId, and Notify without an
+// account, start no pass: sync_msg reads one account at a time (open_kfid
+// is required on doc 94670).
+func TestPumpIgnoresEventWithoutAccount(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	kfID := f.srv.AddKFAccount(corpID, "售后")
+	writeMany(f.srv, kfID, 3, 1)
+	rec := &recorder{}
+	p := kf.NewPump(f.c, store.NewMemory(), rec)
+	ev, err := crypto.ParseEvent([]byte(`<xml><ToUserName>` + corpID + `</ToUserName><CreateTime>1</CreateTime>` +
+		`<MsgType>event</MsgType><Event>kf_msg_or_event</Event><Token>ENCtoken</Token></xml>`))
+	require.NoError(t, err)
+	out, err := p.HandleEvent(ctx, ev)
+	require.NoError(t, err)
+	require.Nil(t, out)
+	p.Notify("", "ENCtoken")
+	p.Close() // waits for any pass started
+	require.Zero(t, f.srv.Calls("/cgi-bin/kf/sync_msg"))
+	require.Empty(t, rec.ids)
+}

@@ -61,7 +61,6 @@ type kfCorp struct {
 	customers map[string]*kfCustomer
 	codes     map[string]*kfCode
 	tokens    map[string]kfToken
-	log       []*kfEntry // every account's messages, for sync_msg without open_kfid
 	upgrade   KFUpgradeConfig
 	upgrades  map[string]KFUpgrade // by open_kfid + "/" + external userid
 	trans     []kfTrans
@@ -316,7 +315,6 @@ func (c *kfCorp) appendLocked(a *kfAccount, at time.Time, customer string, origi
 	}
 	e := &kfEntry{at: at, customer: customer, origin: origin, body: b}
 	a.log = append(a.log, e)
-	c.log = append(c.log, e)
 }
 
 func (c *kfCorp) customerLocked(ext string) *kfCustomer {
