@@ -77,7 +77,8 @@ func TestAccounts(t *testing.T) {
 	require.NoError(t, f.c.UpdateAccount(ctx, ids[0], kf.AccountUpdate{Name: "售前"}))
 	require.ErrorIs(t, f.c.UpdateAccount(ctx, ids[0], kf.AccountUpdate{}), kf.ErrInvalidArgument)
 	require.NoError(t, f.c.DeleteAccount(ctx, ids[1]))
-	require.Equal(t, 95000, wecom.ErrorCode(f.c.DeleteAccount(ctx, ids[1])), "deleted: unknown open_kfid")
+	require.Equal(t, 95004, wecom.ErrorCode(f.c.DeleteAccount(ctx, ids[1])), "deleted: open_kfid不存在")
+	require.Equal(t, 95000, wecom.ErrorCode(f.c.DeleteAccount(ctx, "wk-never")), "never issued: 不合法的open_kfid")
 
 	u, err := f.c.ContactWay(ctx, ids[0], "spring_sale")
 	require.NoError(t, err)

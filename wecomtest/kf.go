@@ -25,7 +25,8 @@ import (
 // call (WeCom requires the app to be configured for kf, which the fake does
 // not model).
 //
-// Errcodes: 95000 (不合法的open_kfid) for an unknown account; 95001 (发送客服
+// Errcodes: 95000 (不合法的open_kfid) for an account the corporation never
+// had, 95004 (open_kfid不存在) for a deleted one; 95001 (发送客服
 // 消息次数限制) for a sixth message after the customer's last; 95002 (发送客服消息
 // 时间限制) after 48 hours; 95018 (send msg session status invalid) for a send
 // in a session not in state 0 or 1; 95016 (不允许这种状态转换) for a move the
@@ -56,7 +57,8 @@ type kfState struct {
 
 type kfCorp struct {
 	accounts  map[string]*kfAccount
-	order     []string // open_kfids in the order created
+	gone      map[string]bool // deleted open_kfids
+	order     []string        // open_kfids in the order created
 	seq       int
 	customers map[string]*kfCustomer
 	codes     map[string]*kfCode
@@ -192,10 +194,17 @@ func (c *kfCorp) nextID(prefix string) string {
 	return prefix + strconv.Itoa(c.seq) + "_" + randomHex(4)
 }
 
-// accountLocked finds an account, answering 95000 itself when unknown.
+// accountLocked finds an account, answering itself when there is none:
+// 95004 (open_kfid不存在, "对已删除的账号操作" on the global table) for a
+// deleted one, 95000 (不合法的open_kfid) for an id the corporation never
+// had.
 func (c *kfCorp) accountLocked(w http.ResponseWriter, id string) *kfAccount {
 	a := c.accounts[id]
-	if a == nil {
+	switch {
+	case a != nil:
+	case c.gone[id]:
+		writeError(w, 95004, "open_kfid not exist")
+	default:
 		writeError(w, 95000, "invalid open_kfid")
 	}
 	return a

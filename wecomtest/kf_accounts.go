@@ -55,6 +55,10 @@ func (s *Server) handleKFAccountDel(w http.ResponseWriter, r *http.Request, call
 		return
 	}
 	delete(c.accounts, b.OpenKfID)
+	if c.gone == nil {
+		c.gone = make(map[string]bool)
+	}
+	c.gone[b.OpenKfID] = true
 	for i, id := range c.order {
 		if id == b.OpenKfID {
 			c.order = append(c.order[:i:i], c.order[i+1:]...)
