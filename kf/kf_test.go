@@ -126,7 +126,9 @@ func TestServicersAndSessionStates(t *testing.T) {
 
 	f.srv.SetKFServicerStatus(corpID, kfID, "zhangsan", kf.ServicerStopped)
 	_, err = f.c.TransServiceState(ctx, kfID, "wmC", kf.StateServicer, "zhangsan")
-	require.Equal(t, 95014, wecom.ErrorCode(err), "a stopped receptionist")
+	require.Equal(t, 95019, wecom.ErrorCode(err), "a stopped receptionist: 接待人员已停止接待或暂时挂起")
+	_, err = f.c.TransServiceState(ctx, kfID, "wmC", kf.StateServicer, "lisi")
+	require.Equal(t, 95014, wecom.ErrorCode(err), "not a receptionist of the account: 用户不是接待人员")
 	f.srv.SetKFServicerStatus(corpID, kfID, "zhangsan", kf.ServicerReceiving)
 	_, err = f.c.TransServiceState(ctx, kfID, "wmC", kf.StateServicer, "zhangsan")
 	require.NoError(t, err)

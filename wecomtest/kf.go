@@ -30,12 +30,14 @@ import (
 // 消息次数限制) for a sixth message after the customer's last; 95002 (发送客服消息
 // 时间限制) after 48 hours; 95018 (send msg session status invalid) for a send
 // in a session not in state 0 or 1; 95016 (不允许这种状态转换) for a move the
-// state table forbids; 95014 (用户不是接待人员) for a receptionist who is not
-// receiving; 95007 (不合法的msgtoken) for a sync_msg token the fake did not
-// issue or that is older than 10 minutes. 95000, 95001 and 95018 are read
-// on WeCom's pages; the others are our reading of WeCom's global table
-// (see docs/wecom-api-notes.md). 40058 answers what the pages give no code
-// for (a limit above 1000, a used or expired event code, a repeated msgid).
+// state table forbids; 95014 (用户不是接待人员) for a userid that is not a
+// receptionist of the account, 95019 (接待人员已停止接待或暂时挂起) for one
+// who is not receiving; 95007 (不合法的msgtoken) for a sync_msg token the
+// fake did not issue or that is older than 10 minutes. Each is the meaning
+// WeCom's global table (doc 90313, wecom/errcode_official.tsv) gives the
+// code; see docs/wecom-api-notes.md. 40058 answers what the pages give no
+// code for (a limit above 1000, a used or expired event code, a repeated
+// msgid).
 
 const (
 	kfTokenTTL      = 10 * time.Minute
