@@ -203,6 +203,16 @@ func TestSendEveryTypeAndLimits(t *testing.T) {
 	require.Equal(t, 40058, wecom.ErrorCode(err), "a msgid is unique within the account")
 	_, err = f.c.Send(ctx, kfID, "wmD", &kf.Image{MediaID: voice})
 	require.Equal(t, 40007, wecom.ErrorCode(err), "a voice is not an image")
+	menu := func(items ...map[string]any) error {
+		return f.wc.Post(ctx, "/cgi-bin/kf/send_msg", nil, map[string]any{"touser": "wmD", "open_kfid": kfID,
+			"msgtype": "msgmenu", "msgmenu": map[string]any{"head_content": "请选择", "list": items}}, nil)
+	}
+	eleven := make([]map[string]any, 11)
+	for i := range eleven {
+		eleven[i] = map[string]any{"type": "text", "text": map[string]any{"content": "x"}}
+	}
+	require.Equal(t, 95008, wecom.ErrorCode(menu(eleven...)), "菜单消息的菜单项个数超过上限")
+	require.Equal(t, 95009, wecom.ErrorCode(menu(map[string]any{"type": "phone"})), "不合法的菜单消息的菜单项类型")
 
 	f.clock.Advance(48*time.Hour + time.Second)
 	_, err = f.c.Send(ctx, kfID, "wmD", &kf.Text{Content: "迟到的回复"})
