@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -164,10 +165,11 @@ func TestRecordLimits(t *testing.T) {
 	}
 	const day = 86400
 	require.Equal(t, 301023, post("/cgi-bin/checkin/getcheckindata", map[string]any{"opencheckindatatype": 3, "starttime": 0, "endtime": day, "useridlist": many}))
-	require.Equal(t, 301024, post("/cgi-bin/checkin/getcheckindata", map[string]any{"opencheckindatatype": 3, "starttime": 0, "endtime": 30*day + 1, "useridlist": []string{"a"}}))
-	require.Equal(t, 0, post("/cgi-bin/checkin/getcheckindata", map[string]any{"opencheckindatatype": 3, "starttime": 0, "endtime": 30 * day, "useridlist": []string{"a"}}))
-	require.Equal(t, 301024, post("/cgi-bin/checkin/getcheckindata", map[string]any{"opencheckindatatype": 3, "starttime": day, "endtime": 0, "useridlist": []string{"a"}}))
-	require.Equal(t, 301075, post("/cgi-bin/checkin/getcheckindata", map[string]any{"opencheckindatatype": 9, "starttime": 0, "endtime": day, "useridlist": []string{"a"}}))
+	require.Equal(t, 301024, post("/cgi-bin/checkin/getcheckindata", map[string]any{"opencheckindatatype": 3, "starttime": day, "endtime": 31*day + 1, "useridlist": []string{"a"}}))
+	require.Equal(t, 0, post("/cgi-bin/checkin/getcheckindata", map[string]any{"opencheckindatatype": 3, "starttime": day, "endtime": 31 * day, "useridlist": []string{"a"}}))
+	require.Equal(t, 301024, post("/cgi-bin/checkin/getcheckindata", map[string]any{"opencheckindatatype": 3, "starttime": 2 * day, "endtime": day, "useridlist": []string{"a"}}))
+	require.Equal(t, 301024, post("/cgi-bin/checkin/getcheckindata", map[string]any{"opencheckindatatype": 3, "starttime": 0, "endtime": day, "useridlist": []string{"a"}}), "the table asks for times above 0")
+	require.Equal(t, 301075, post("/cgi-bin/checkin/getcheckindata", map[string]any{"opencheckindatatype": 9, "starttime": day, "endtime": 2 * day, "useridlist": []string{"a"}}))
 	require.Equal(t, 301023, post("/cgi-bin/checkin/getcheckin_daydata", map[string]any{"starttime": 0, "endtime": day, "useridlist": many}))
 	require.Equal(t, 301023, post("/cgi-bin/checkin/getcheckinoption", map[string]any{"datetime": 0, "useridlist": many}))
 	require.Equal(t, 301075, post("/cgi-bin/checkin/getcheckinschedulist", map[string]any{"starttime": 0, "endtime": 32 * day, "useridlist": []string{"a"}}))
@@ -177,6 +179,20 @@ func TestRecordLimits(t *testing.T) {
 	}
 	require.Equal(t, 301075, post("/cgi-bin/checkin/add_checkin_record", map[string]any{"records": records}))
 	require.Equal(t, 301075, post("/cgi-bin/checkin/add_checkin_record", map[string]any{"records": []map[string]any{{"userid": "a"}}}))
+	for name, rec := range map[string]map[string]any{ // doc 99647's limits
+		"two media ids":         {"mediaids": []string{"m1", "m2"}},
+		"wifiname, no wifimac":  {"wifiname": "Tencent-WiFi"},
+		"malformed wifimac":     {"wifiname": "Tencent-WiFi", "wifimac": "a2-8b-7f-c0-27-4b"},
+		"1025-character notes":  {"notes": strings.Repeat("注", 1025)},
+		"41-character device":   {"device_detail": strings.Repeat("d", 41)},
+		"latitude out of range": {"lat": 90000001},
+		"device type 4":         {"device_type": 4},
+	} {
+		rec["userid"], rec["checkin_time"] = "a", 1
+		require.Equal(t, 301075, post("/cgi-bin/checkin/add_checkin_record", map[string]any{"records": []map[string]any{rec}}), name)
+	}
+	require.Equal(t, 0, post("/cgi-bin/checkin/add_checkin_record", map[string]any{"records": []map[string]any{
+		{"userid": "a", "checkin_time": 1, "notes": strings.Repeat("注", 1024), "wifiname": "w", "wifimac": "A2:8b:7f:c0:27:4b", "mediaids": []string{"m"}, "device_type": 3}}}))
 }
 
 func TestAddRecords(t *testing.T) {
@@ -214,6 +230,20 @@ func TestAddRecords(t *testing.T) {
 
 	require.ErrorIs(t, f.chk.AddRecords(ctx, nil), checkin.ErrInvalidArgument)
 	require.ErrorIs(t, f.chk.AddRecords(ctx, []checkin.NewRecord{{UserID: "a"}}), checkin.ErrInvalidArgument)
+	calls := f.srv.Calls("/cgi-bin/checkin/add_checkin_record")
+	for _, bad := range []checkin.NewRecord{
+		{MediaIDs: []string{"m1", "m2"}},
+		{WifiName: "Tencent-WiFi"},
+		{WifiName: "Tencent-WiFi", WifiMac: "a28b7fc0274b"},
+		{LocationTitle: strings.Repeat("地", checkin.MaxRecordText+1)},
+		{DeviceDetail: strings.Repeat("d", checkin.MaxRecordDeviceDetail+1)},
+		{Lng: 180000001},
+		{DeviceType: 4},
+	} {
+		bad.UserID, bad.CheckinTime = "lisi", day.Unix()
+		require.ErrorIs(t, f.chk.AddRecords(ctx, []checkin.NewRecord{bad}), checkin.ErrInvalidArgument, "%+v", bad)
+	}
+	require.Equal(t, calls, f.srv.Calls("/cgi-bin/checkin/add_checkin_record"), "refused before any call")
 }
 
 func TestReports(t *testing.T) {

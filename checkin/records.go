@@ -4,8 +4,10 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"time"
+	"unicode/utf8"
 )
 
 // Record kinds to read (opencheckindatatype).
@@ -104,18 +106,52 @@ type NewRecord struct {
 	LocationDetail string   `json:"location_detail,omitempty"`
 	MediaIDs       []string `json:"mediaids,omitempty"`
 	Notes          string   `json:"notes,omitempty"`
-	DeviceType     int      `json:"device_type,omitempty"`
-	Lat            int64    `json:"lat,omitempty"` // degrees × 1,000,000
+	DeviceType     int      `json:"device_type,omitempty"` // 1 门禁, 2 考勤机 (face or fingerprint), 3 other
+	Lat            int64    `json:"lat,omitempty"`         // degrees × 1,000,000
 	Lng            int64    `json:"lng,omitempty"`
 	DeviceDetail   string   `json:"device_detail,omitempty"`
 	WifiName       string   `json:"wifiname,omitempty"`
-	WifiMac        string   `json:"wifimac,omitempty"`
+	WifiMac        string   `json:"wifimac,omitempty"` // the BSSID, a2:8b:7f:c0:27:4b; needed with WifiName
 }
 
 // MaxNewRecords is how many records one checkin/add_checkin_record call
-// takes (UNCONFIRMED: an SDK's limit, see docs/wecom-api-notes.md);
-// [Client.AddRecords] splits longer lists.
+// takes (doc 99647: "一批最多200个"); [Client.AddRecords] splits longer
+// lists.
 const MaxNewRecords = 200
+
+// Limits of a [NewRecord] (doc 99647).
+const (
+	MaxRecordText         = 1024 // characters of LocationTitle, LocationDetail, Notes, WifiName
+	MaxRecordDeviceDetail = 40   // characters of DeviceDetail
+	MaxRecordMedia        = 1    // media ids a record carries
+)
+
+// wifiMac is the form doc 99647 gives for wifimac (needed with wifiname).
+var wifiMac = regexp.MustCompile(`^[A-Fa-f0-9]{2}(:[A-Fa-f0-9]{2}){5}$`)
+
+// check reports what doc 99647 forbids in r: no userid or time, more than
+// one media id, over-long text, a wifiname without a wifimac of the form
+// a2:8b:7f:c0:27:4b, coordinates out of range, a device type other than
+// 1, 2 or 3 (0 leaves it out).
+func (r *NewRecord) check() error {
+	switch {
+	case r.UserID == "" || r.CheckinTime <= 0:
+		return fmt.Errorf("%w: a record needs a userid and a time", ErrInvalidArgument)
+	case len(r.MediaIDs) > MaxRecordMedia:
+		return fmt.Errorf("%w: record of %s: at most %d media id", ErrInvalidArgument, r.UserID, MaxRecordMedia)
+	case utf8.RuneCountInString(r.LocationTitle) > MaxRecordText, utf8.RuneCountInString(r.LocationDetail) > MaxRecordText,
+		utf8.RuneCountInString(r.Notes) > MaxRecordText, utf8.RuneCountInString(r.WifiName) > MaxRecordText,
+		utf8.RuneCountInString(r.DeviceDetail) > MaxRecordDeviceDetail:
+		return fmt.Errorf("%w: record of %s: a text field is too long", ErrInvalidArgument, r.UserID)
+	case (r.WifiName != "" || r.WifiMac != "") && !wifiMac.MatchString(r.WifiMac):
+		return fmt.Errorf("%w: record of %s: wifimac %q is not of the form a2:8b:7f:c0:27:4b", ErrInvalidArgument, r.UserID, r.WifiMac)
+	case r.Lat < -90000000 || r.Lat > 90000000 || r.Lng < -180000000 || r.Lng > 180000000:
+		return fmt.Errorf("%w: record of %s: coordinates out of range", ErrInvalidArgument, r.UserID)
+	case r.DeviceType < 0 || r.DeviceType > 3:
+		return fmt.Errorf("%w: record of %s: device type %d", ErrInvalidArgument, r.UserID, r.DeviceType)
+	}
+	return nil
+}
 
 // AddRecords adds check-ins made elsewhere (an attendance machine of
 // another make, say) (checkin/add_checkin_record, doc 99647; self-built
@@ -125,9 +161,9 @@ func (c *Client) AddRecords(ctx context.Context, records []NewRecord) error {
 	if len(records) == 0 {
 		return fmt.Errorf("%w: no records", ErrInvalidArgument)
 	}
-	for _, r := range records {
-		if r.UserID == "" || r.CheckinTime <= 0 {
-			return fmt.Errorf("%w: a record needs a userid and a time", ErrInvalidArgument)
+	for i := range records {
+		if err := records[i].check(); err != nil {
+			return err
 		}
 	}
 	for start := 0; start < len(records); start += MaxNewRecords {

@@ -182,7 +182,7 @@ type syncRequest struct {
 	Token       string `json:"token,omitempty" wecom:"secret"`
 	Limit       int    `json:"limit,omitempty"`
 	VoiceFormat int    `json:"voice_format,omitempty"`
-	OpenKfID    string `json:"open_kfid,omitempty"`
+	OpenKfID    string `json:"open_kfid" wecom:"required"`
 }
 
 type sendAnswer struct {
@@ -218,7 +218,7 @@ type upgradeGroupCh struct {
 }
 
 type statisticRequest struct {
-	OpenKfID       string `json:"open_kfid,omitempty"`
+	OpenKfID       string `json:"open_kfid" wecom:"required"`
 	ServicerUserID string `json:"servicer_userid,omitempty"`
 	StartTime      int64  `json:"start_time" wecom:"required"`
 	EndTime        int64  `json:"end_time" wecom:"required"`

@@ -77,7 +77,8 @@ func TestAccounts(t *testing.T) {
 	require.NoError(t, f.c.UpdateAccount(ctx, ids[0], kf.AccountUpdate{Name: "售前"}))
 	require.ErrorIs(t, f.c.UpdateAccount(ctx, ids[0], kf.AccountUpdate{}), kf.ErrInvalidArgument)
 	require.NoError(t, f.c.DeleteAccount(ctx, ids[1]))
-	require.Equal(t, 95000, wecom.ErrorCode(f.c.DeleteAccount(ctx, ids[1])), "deleted: unknown open_kfid")
+	require.Equal(t, 95004, wecom.ErrorCode(f.c.DeleteAccount(ctx, ids[1])), "deleted: open_kfid不存在")
+	require.Equal(t, 95000, wecom.ErrorCode(f.c.DeleteAccount(ctx, "wk-never")), "never issued: 不合法的open_kfid")
 
 	u, err := f.c.ContactWay(ctx, ids[0], "spring_sale")
 	require.NoError(t, err)
@@ -125,7 +126,9 @@ func TestServicersAndSessionStates(t *testing.T) {
 
 	f.srv.SetKFServicerStatus(corpID, kfID, "zhangsan", kf.ServicerStopped)
 	_, err = f.c.TransServiceState(ctx, kfID, "wmC", kf.StateServicer, "zhangsan")
-	require.Equal(t, 95014, wecom.ErrorCode(err), "a stopped receptionist")
+	require.Equal(t, 95019, wecom.ErrorCode(err), "a stopped receptionist: 接待人员已停止接待或暂时挂起")
+	_, err = f.c.TransServiceState(ctx, kfID, "wmC", kf.StateServicer, "lisi")
+	require.Equal(t, 95014, wecom.ErrorCode(err), "not a receptionist of the account: 用户不是接待人员")
 	f.srv.SetKFServicerStatus(corpID, kfID, "zhangsan", kf.ServicerReceiving)
 	_, err = f.c.TransServiceState(ctx, kfID, "wmC", kf.StateServicer, "zhangsan")
 	require.NoError(t, err)
@@ -200,6 +203,16 @@ func TestSendEveryTypeAndLimits(t *testing.T) {
 	require.Equal(t, 40058, wecom.ErrorCode(err), "a msgid is unique within the account")
 	_, err = f.c.Send(ctx, kfID, "wmD", &kf.Image{MediaID: voice})
 	require.Equal(t, 40007, wecom.ErrorCode(err), "a voice is not an image")
+	menu := func(items ...map[string]any) error {
+		return f.wc.Post(ctx, "/cgi-bin/kf/send_msg", nil, map[string]any{"touser": "wmD", "open_kfid": kfID,
+			"msgtype": "msgmenu", "msgmenu": map[string]any{"head_content": "请选择", "list": items}}, nil)
+	}
+	eleven := make([]map[string]any, 11)
+	for i := range eleven {
+		eleven[i] = map[string]any{"type": "text", "text": map[string]any{"content": "x"}}
+	}
+	require.Equal(t, 95008, wecom.ErrorCode(menu(eleven...)), "菜单消息的菜单项个数超过上限")
+	require.Equal(t, 95009, wecom.ErrorCode(menu(map[string]any{"type": "phone"})), "不合法的菜单消息的菜单项类型")
 
 	f.clock.Advance(48*time.Hour + time.Second)
 	_, err = f.c.Send(ctx, kfID, "wmD", &kf.Text{Content: "迟到的回复"})
@@ -272,6 +285,12 @@ func TestSyncMsgTokenCursorAndLimit(t *testing.T) {
 
 	_, err = f.c.SyncMsg(ctx, kf.SyncRequest{OpenKfID: kfID, Limit: 1001})
 	require.ErrorIs(t, err, kf.ErrInvalidArgument)
+	calls := f.srv.Calls("/cgi-bin/kf/sync_msg")
+	_, err = f.c.SyncMsg(ctx, kf.SyncRequest{Token: tok})
+	require.ErrorIs(t, err, kf.ErrInvalidArgument, "open_kfid is required (doc 94670)")
+	require.Equal(t, calls, f.srv.Calls("/cgi-bin/kf/sync_msg"), "refused before any call")
+	err = f.wc.Post(ctx, "/cgi-bin/kf/sync_msg", nil, map[string]any{"cursor": ""}, nil)
+	require.Equal(t, 40058, wecom.ErrorCode(err), "the fake refuses a read without open_kfid")
 	f.clock.Advance(10 * time.Minute)
 	_, err = f.c.SyncMsg(ctx, kf.SyncRequest{OpenKfID: kfID, Token: tok})
 	require.Equal(t, 95007, wecom.ErrorCode(err), "a callback token lives 10 minutes")
@@ -368,7 +387,7 @@ func TestWrongTokenKind(t *testing.T) {
 	t.Cleanup(srv.Close)
 	c, err := wecom.NewServiceClient(wecom.SuiteAccessToken, wecom.StaticToken("x"), wecom.WithBaseURL(srv.URL))
 	require.NoError(t, err)
-	_, err = kf.New(c).SyncMsg(context.Background(), kf.SyncRequest{})
+	_, err = kf.New(c).SyncMsg(context.Background(), kf.SyncRequest{OpenKfID: "wk"})
 	var kind *wecom.TokenKindError
 	require.True(t, errors.As(err, &kind))
 	require.Zero(t, srv.Calls("/cgi-bin/kf/sync_msg"))

@@ -274,16 +274,22 @@ func (p *Pump) HandleEvent(ctx context.Context, ev *crypto.Event) ([]byte, error
 		p.o.log.Warn("kf: kf_msg_or_event with an oversized field ignored")
 		return nil, nil
 	}
+	if openKfID == "" {
+		// sync_msg needs the account (open_kfid is 必须 on doc 94670).
+		p.o.log.Warn("kf: kf_msg_or_event without OpenKfId ignored")
+		return nil, nil
+	}
 	p.Notify(openKfID, token)
 	return nil, nil
 }
 
-// Notify wakes the background pass of the kf account openKfID ("" for all
-// accounts read with one cursor), with token, the callback's Token ("" to
-// keep the last one). It never blocks: a call while a pass runs makes one
-// more pass after it, however many calls arrive.
+// Notify wakes the background pass of the kf account openKfID, with
+// token, the callback's Token ("" to keep the last one). An empty
+// openKfID is ignored: sync_msg reads one account at a time (open_kfid is
+// required on doc 94670). It never blocks: a call while a pass runs makes
+// one more pass after it, however many calls arrive.
 func (p *Pump) Notify(openKfID, token string) {
-	if p.ctx.Err() != nil {
+	if p.ctx.Err() != nil || openKfID == "" {
 		return
 	}
 	p.mu.Lock()

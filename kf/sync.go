@@ -20,8 +20,9 @@ const (
 
 // SyncRequest is one sync_msg call.
 type SyncRequest struct {
-	// OpenKfID limits the answer to one kf account; "" reads all of them
-	// with one cursor.
+	// OpenKfID is the kf account to read (required: the current page,
+	// 2024-01-31, lists open_kfid as 必须; earlier versions read every
+	// account without it).
 	OpenKfID string
 	// Cursor is the previous answer's NextCursor; "" starts from the
 	// oldest message of the last 3 days.
@@ -64,6 +65,9 @@ func (c *Client) SyncMsg(ctx context.Context, r SyncRequest) (*SyncPage, error) 
 }
 
 func (r SyncRequest) request() (*syncRequest, error) {
+	if err := required("open_kfid", r.OpenKfID); err != nil {
+		return nil, err
+	}
 	if r.Limit < 0 || r.Limit > MaxSyncLimit {
 		return nil, fmt.Errorf("%w: limit %d, at most %d", ErrInvalidArgument, r.Limit, MaxSyncLimit)
 	}

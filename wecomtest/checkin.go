@@ -24,8 +24,10 @@ import (
 //
 // Errcodes: 301023 (useridlist非法或超过限额, "userlist is over
 // threshold", as WeCom answers) for no userids or more than 100; 301024
-// (获取打卡记录时间间隔超限, the global table as we read it) for a
-// getcheckindata period over 30 days or ending before it starts; 301075
+// (获取打卡记录时间间隔超限: the global table, doc 90313, asks for both
+// times above 0, the end after the start and less than a month between)
+// for a getcheckindata period over 30 days, ending before it starts, or
+// with a time not above 0; 301075
 // (输入参数错误, listed on doc 93380) for other bad parameters; 301021
 // (userid错误) for setting the schedule of a member outside the rule;
 // 301072 (人脸图像数据错误) for a face that is not base64 image data.
@@ -35,7 +37,7 @@ const (
 	chkMaxUsers      = 100
 	chkMaxRange      = 30 * 86400 // getcheckindata (doc 90262)
 	chkMaxSchedRange = 31 * 86400 // getcheckinschedulist: a month
-	chkMaxNewRecords = 200        // add_checkin_record (UNCONFIRMED)
+	chkMaxNewRecords = 200        // add_checkin_record (doc 99647: 一批最多200个)
 	chkMaxFace       = 8 << 20    // the body of addcheckinuserface
 )
 

@@ -5,8 +5,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/wecomkit/wecomkit/checkin"
 )
@@ -73,7 +75,7 @@ func (s *Server) handleChkData(w http.ResponseWriter, r *http.Request, caller Ca
 	if !decodeBody(w, r, &b) || !chkUsers(w, b.UserIDList) {
 		return
 	}
-	if b.EndTime < b.StartTime || b.EndTime-b.StartTime > chkMaxRange {
+	if b.StartTime <= 0 || b.EndTime <= 0 || b.EndTime < b.StartTime || b.EndTime-b.StartTime > chkMaxRange {
 		writeError(w, 301024, "checkin data time range over limit")
 		return
 	}
@@ -379,8 +381,12 @@ func (s *Server) handleChkFace(w http.ResponseWriter, r *http.Request, caller Ca
 }
 
 // handleChkAddRecords serves POST checkin/add_checkin_record: 1 to 200
-// records, each with a userid and a time (else 301075); they are filled
-// from the members' rules as [Server.AddCheckinRecord] fills them.
+// records, each as doc 99647 allows (else 301075, the fake's choice: the
+// page lists no codes): a userid and a time, at most one media id, texts
+// of at most 1024 characters (device_detail 40), a wifimac of the form
+// a2:8b:7f:c0:27:4b with a wifiname, coordinates in range, device_type 1
+// to 3 when given. They are filled from the members' rules as
+// [Server.AddCheckinRecord] fills them.
 func (s *Server) handleChkAddRecords(w http.ResponseWriter, r *http.Request, caller Caller) {
 	var b struct {
 		Records []checkin.NewRecord `json:"records"`
@@ -394,8 +400,8 @@ func (s *Server) handleChkAddRecords(w http.ResponseWriter, r *http.Request, cal
 		return
 	}
 	for _, nr := range b.Records {
-		if nr.UserID == "" || nr.CheckinTime <= 0 {
-			writeError(w, 301075, "a record needs userid and checkin_time")
+		if msg := chkNewRecordFault(&nr); msg != "" {
+			writeError(w, 301075, msg)
 			return
 		}
 	}
@@ -409,4 +415,27 @@ func (s *Server) handleChkAddRecords(w http.ResponseWriter, r *http.Request, cal
 			WifiName: nr.WifiName, WifiMac: nr.WifiMac, DeviceID: nr.DeviceDetail})
 	}
 	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok"})
+}
+
+// chkWifiMac is the wifimac form doc 99647 gives.
+var chkWifiMac = regexp.MustCompile(`^[A-Fa-f0-9]{2}:[A-Fa-f0-9]{2}:[A-Fa-f0-9]{2}:[A-Fa-f0-9]{2}:[A-Fa-f0-9]{2}:[A-Fa-f0-9]{2}$`)
+
+// chkNewRecordFault says what doc 99647 forbids in nr, or "".
+func chkNewRecordFault(nr *checkin.NewRecord) string {
+	long := func(s string, n int) bool { return utf8.RuneCountInString(s) > n }
+	switch {
+	case nr.UserID == "" || nr.CheckinTime <= 0:
+		return "a record needs userid and checkin_time"
+	case len(nr.MediaIDs) > 1:
+		return "mediaids: at most 1"
+	case long(nr.LocationTitle, 1024) || long(nr.LocationDetail, 1024) || long(nr.Notes, 1024) || long(nr.WifiName, 1024) || long(nr.DeviceDetail, 40):
+		return "text too long"
+	case nr.WifiName != "" && !chkWifiMac.MatchString(nr.WifiMac), nr.WifiMac != "" && !chkWifiMac.MatchString(nr.WifiMac):
+		return "invalid wifimac"
+	case nr.Lat < -90000000 || nr.Lat > 90000000 || nr.Lng < -180000000 || nr.Lng > 180000000:
+		return "lat or lng out of range"
+	case nr.DeviceType < 0 || nr.DeviceType > 3:
+		return "invalid device_type"
+	}
+	return ""
 }

@@ -25,16 +25,19 @@ import (
 // call (WeCom requires the app to be configured for kf, which the fake does
 // not model).
 //
-// Errcodes: 95000 (不合法的open_kfid) for an unknown account; 95001 (发送客服
+// Errcodes: 95000 (不合法的open_kfid) for an account the corporation never
+// had, 95004 (open_kfid不存在) for a deleted one; 95001 (发送客服
 // 消息次数限制) for a sixth message after the customer's last; 95002 (发送客服消息
 // 时间限制) after 48 hours; 95018 (send msg session status invalid) for a send
 // in a session not in state 0 or 1; 95016 (不允许这种状态转换) for a move the
-// state table forbids; 95014 (用户不是接待人员) for a receptionist who is not
-// receiving; 95007 (不合法的msgtoken) for a sync_msg token the fake did not
-// issue or that is older than 10 minutes. 95000, 95001 and 95018 are read
-// on WeCom's pages; the others are our reading of WeCom's global table
-// (see docs/wecom-api-notes.md). 40058 answers what the pages give no code
-// for (a limit above 1000, a used or expired event code, a repeated msgid).
+// state table forbids; 95014 (用户不是接待人员) for a userid that is not a
+// receptionist of the account, 95019 (接待人员已停止接待或暂时挂起) for one
+// who is not receiving; 95007 (不合法的msgtoken) for a sync_msg token the
+// fake did not issue or that is older than 10 minutes. Each is the meaning
+// WeCom's global table (doc 90313, wecom/errcode_official.tsv) gives the
+// code; see docs/wecom-api-notes.md. 40058 answers what the pages give no
+// code for (a limit above 1000, a used or expired event code, a repeated
+// msgid).
 
 const (
 	kfTokenTTL      = 10 * time.Minute
@@ -56,12 +59,12 @@ type kfState struct {
 
 type kfCorp struct {
 	accounts  map[string]*kfAccount
-	order     []string // open_kfids in the order created
+	gone      map[string]bool // deleted open_kfids
+	order     []string        // open_kfids in the order created
 	seq       int
 	customers map[string]*kfCustomer
 	codes     map[string]*kfCode
 	tokens    map[string]kfToken
-	log       []*kfEntry // every account's messages, for sync_msg without open_kfid
 	upgrade   KFUpgradeConfig
 	upgrades  map[string]KFUpgrade // by open_kfid + "/" + external userid
 	trans     []kfTrans
@@ -193,10 +196,17 @@ func (c *kfCorp) nextID(prefix string) string {
 	return prefix + strconv.Itoa(c.seq) + "_" + randomHex(4)
 }
 
-// accountLocked finds an account, answering 95000 itself when unknown.
+// accountLocked finds an account, answering itself when there is none:
+// 95004 (open_kfid不存在, "对已删除的账号操作" on the global table) for a
+// deleted one, 95000 (不合法的open_kfid) for an id the corporation never
+// had.
 func (c *kfCorp) accountLocked(w http.ResponseWriter, id string) *kfAccount {
 	a := c.accounts[id]
-	if a == nil {
+	switch {
+	case a != nil:
+	case c.gone[id]:
+		writeError(w, 95004, "open_kfid not exist")
+	default:
 		writeError(w, 95000, "invalid open_kfid")
 	}
 	return a
@@ -316,7 +326,6 @@ func (c *kfCorp) appendLocked(a *kfAccount, at time.Time, customer string, origi
 	}
 	e := &kfEntry{at: at, customer: customer, origin: origin, body: b}
 	a.log = append(a.log, e)
-	c.log = append(c.log, e)
 }
 
 func (c *kfCorp) customerLocked(ext string) *kfCustomer {

@@ -55,6 +55,10 @@ func (s *Server) handleKFAccountDel(w http.ResponseWriter, r *http.Request, call
 		return
 	}
 	delete(c.accounts, b.OpenKfID)
+	if c.gone == nil {
+		c.gone = make(map[string]bool)
+	}
+	c.gone[b.OpenKfID] = true
 	for i, id := range c.order {
 		if id == b.OpenKfID {
 			c.order = append(c.order[:i:i], c.order[i+1:]...)
@@ -299,7 +303,8 @@ var kfMoves = map[int][]int{0: {1, 2, 3}, 1: {2, 3}, 2: {3}, 3: {3, 4}}
 
 // handleKFStateTrans serves kf/service_state/trans (doc 94669): moves
 // outside the table are 95016; StateServicer needs a receptionist of the
-// account who is receiving (95014). A move into the pool, from the pool to
+// account (95014, 用户不是接待人员, otherwise) who is receiving (95019,
+// 接待人员已停止接待或暂时挂起, otherwise). A move into the pool, from the pool to
 // a receptionist, or to the end issues a msg_code for send_msg_on_event.
 func (s *Server) handleKFStateTrans(w http.ResponseWriter, r *http.Request, caller Caller) {
 	var b kfSessionBody
@@ -329,8 +334,12 @@ func (s *Server) handleKFStateTrans(w http.ResponseWriter, r *http.Request, call
 	}
 	if b.ServiceState == 3 {
 		sv := a.servicerLocked(b.ServicerUserID)
-		if sv == nil || sv.Status != 0 {
-			writeError(w, 95014, "user is not a receiving servicer")
+		if sv == nil {
+			writeError(w, 95014, "user is not a servicer")
+			return
+		}
+		if sv.Status != 0 {
+			writeError(w, 95019, "servicer stopped or suspended")
 			return
 		}
 	}

@@ -97,8 +97,19 @@ func (s *Server) checkKFContent(w http.ResponseWriter, corpID string, b *kfSendB
 		}
 		return media(&kfMediaRef{b.MiniProgram.ThumbMediaID}, "image")
 	case "msgmenu":
-		if b.MsgMenu == nil || len(b.MsgMenu.List) > 10 || (b.MsgMenu.HeadContent == "" && len(b.MsgMenu.List) == 0) {
-			return bad(codeInvalidParameter, "msgmenu: 1 to 10 items")
+		if b.MsgMenu == nil || (b.MsgMenu.HeadContent == "" && len(b.MsgMenu.List) == 0) {
+			return bad(codeInvalidParameter, "msgmenu: empty")
+		}
+		if len(b.MsgMenu.List) > 10 {
+			return bad(95008, "msgmenu: at most 10 items") // 菜单消息的菜单项个数超过上限 (doc 90313)
+		}
+		for _, raw := range b.MsgMenu.List {
+			var it struct {
+				Type string `json:"type"`
+			}
+			if json.Unmarshal(raw, &it) != nil || (it.Type != "click" && it.Type != "view" && it.Type != "miniprogram" && it.Type != "text") {
+				return bad(95009, "invalid msgmenu item type") // 不合法的菜单消息的菜单项类型 (doc 90313)
+			}
 		}
 		return b.MsgMenu.HeadContent, "", true
 	case "location":

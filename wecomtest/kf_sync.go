@@ -7,12 +7,12 @@ import (
 	"strings"
 )
 
-// handleKFSync serves kf/sync_msg (doc 94670): the messages after the
-// cursor ("" for the oldest of the last 3 days) of one kf account, or of
-// all of them without open_kfid, at most limit (default and most 1000),
-// has_more while more follow. Cursors are the fake's own ("kfc-a-N" for an
-// account's list, "kfc-c-N" for the corporation's); a token, when given,
-// must be one the fake issued for the account within 10 minutes (95007).
+// handleKFSync serves kf/sync_msg (doc 94670): the messages of the kf
+// account open_kfid (required: the validator answers 40058 without it)
+// after the cursor ("" for the oldest of the last 3 days), at most limit
+// (default and most 1000), has_more while more follow. Cursors are the
+// fake's own ("kfc-a-N"); a token, when given, must be one the fake issued
+// for the account within 10 minutes (95007).
 func (s *Server) handleKFSync(w http.ResponseWriter, r *http.Request, caller Caller) {
 	var b struct {
 		Cursor      string `json:"cursor"`
@@ -31,10 +31,7 @@ func (s *Server) handleKFSync(w http.ResponseWriter, r *http.Request, caller Cal
 		writeError(w, codeInvalidParameter, "limit: 1 to 1000")
 		return
 	}
-	prefix := "kfc-c-"
-	if b.OpenKfID != "" {
-		prefix = "kfc-a-"
-	}
+	const prefix = "kfc-a-"
 	off := 0
 	if b.Cursor != "" {
 		n, err := strconv.Atoi(strings.TrimPrefix(b.Cursor, prefix))
@@ -50,21 +47,18 @@ func (s *Server) handleKFSync(w http.ResponseWriter, r *http.Request, caller Cal
 	c := k.corpLocked(caller.CorpID)
 	if b.Token != "" {
 		t, ok := c.tokens[b.Token]
-		if !ok || now.Sub(t.issued) >= kfTokenTTL || (b.OpenKfID != "" && t.openKfID != "" && t.openKfID != b.OpenKfID) {
+		if !ok || now.Sub(t.issued) >= kfTokenTTL || (t.openKfID != "" && t.openKfID != b.OpenKfID) {
 			k.mu.Unlock()
 			writeError(w, 95007, "invalid msg token")
 			return
 		}
 	}
-	log := c.log
-	if b.OpenKfID != "" {
-		a := c.accountLocked(w, b.OpenKfID)
-		if a == nil {
-			k.mu.Unlock()
-			return
-		}
-		log = a.log
+	a := c.accountLocked(w, b.OpenKfID)
+	if a == nil {
+		k.mu.Unlock()
+		return
 	}
+	log := a.log
 	off = min(off, len(log))
 	for off < len(log) && now.Sub(log[off].at) > kfHistory {
 		off++ // older than 3 days: gone
