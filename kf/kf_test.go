@@ -290,7 +290,7 @@ func TestSyncMsgTokenCursorAndLimit(t *testing.T) {
 	require.ErrorIs(t, err, kf.ErrInvalidArgument, "open_kfid is required (doc 94670)")
 	require.Equal(t, calls, f.srv.Calls("/cgi-bin/kf/sync_msg"), "refused before any call")
 	err = f.wc.Post(ctx, "/cgi-bin/kf/sync_msg", nil, map[string]any{"cursor": ""}, nil)
-	require.Equal(t, 40058, wecom.ErrorCode(err), "the fake refuses a read without open_kfid")
+	require.Equal(t, 60251, wecom.ErrorCode(err), "the fake refuses a read without open_kfid (缺少openkfid)")
 	f.clock.Advance(10 * time.Minute)
 	_, err = f.c.SyncMsg(ctx, kf.SyncRequest{OpenKfID: kfID, Token: tok})
 	require.Equal(t, 95007, wecom.ErrorCode(err), "a callback token lives 10 minutes")

@@ -106,6 +106,10 @@ var missingFieldCodes = map[string]int{
 	"permanent_code":  41025,
 	"description":     41033,
 	"external_userid": 41035,
+	"config_id":       41043, // 缺少「联系我」config_id参数
+	"welcome_code":    41049, // 缺少欢迎语code参数
+	"moment_id":       41059,
+	"open_kfid":       60251, // 缺少openkfid
 	"templateid":      84019,
 	"register_code":   84021,
 	"auth_corpid":     84054,

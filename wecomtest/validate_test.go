@@ -30,6 +30,7 @@ var (
 		"tagid": 41017, "department": 41019, "suite_id": 41021, "suite_ticket": 41023, "suite_secret": 41024,
 		"permanent_code": 41025, "description": 41033, "external_userid": 41035, "templateid": 84019,
 		"register_code": 84021, "auth_corpid": 84054, "user_ticket": 84090, "key": 93000,
+		"config_id": 41043, "welcome_code": 41049, "moment_id": 41059, "open_kfid": 60251,
 	}
 )
 
