@@ -57,60 +57,40 @@ func (f syncerOptionFunc) applySyncer(s *Syncer) { f(s) }
 // WithInterval sets the time between syncs in [Syncer.Run] (default
 // [DefaultInterval], 10 minutes).
 func WithInterval(d time.Duration) SyncerOption {
-	return syncerOptionFunc(func(s *Syncer) {
-		if d > 0 {
-			s.loop.Interval = d
-		}
-	})
+	return syncerOptionFunc(func(s *Syncer) { s.loop.SetInterval(d) })
 }
 
 // WithJitter spreads the syncs of many processes: each wait is the
 // interval times a random factor in [1-f, 1+f] (default [DefaultJitter];
 // 0 disables, values above 0.5 are taken as 0.5).
 func WithJitter(f float64) SyncerOption {
-	return syncerOptionFunc(func(s *Syncer) { s.loop.Jitter = min(max(f, 0), 0.5) })
+	return syncerOptionFunc(func(s *Syncer) { s.loop.SetJitter(f) })
 }
 
 // WithTriggerDelay sets how long after [Syncer.Trigger] the sync starts
 // (default [DefaultTriggerDelay]): WeCom pushes one change_contact per
 // member changed, and a burst of them should cause one sync.
 func WithTriggerDelay(d time.Duration) SyncerOption {
-	return syncerOptionFunc(func(s *Syncer) {
-		if d >= 0 {
-			s.loop.Delay = d
-		}
-	})
+	return syncerOptionFunc(func(s *Syncer) { s.loop.SetDelay(d) })
 }
 
 // WithSyncTimeout bounds one sync (default [DefaultSyncTimeout]); with a
 // [store.Locker] it is also the lock's lifetime, so a process that dies
 // mid-sync holds the others up for at most this long.
 func WithSyncTimeout(d time.Duration) SyncerOption {
-	return syncerOptionFunc(func(s *Syncer) {
-		if d > 0 {
-			s.loop.Timeout = d
-		}
-	})
+	return syncerOptionFunc(func(s *Syncer) { s.loop.SetTimeout(d) })
 }
 
 // WithKey sets the store key of the snapshot (default
 // "contact:snapshot:" plus the source's corpid when it has one).
 func WithKey(key string) SyncerOption {
-	return syncerOptionFunc(func(s *Syncer) {
-		if key != "" {
-			s.loop.Key = key
-		}
-	})
+	return syncerOptionFunc(func(s *Syncer) { s.loop.SetKey(key) })
 }
 
 // WithSyncLogger sets where [Syncer.Run] logs its syncs (default:
 // nowhere). Nothing secret is logged.
 func WithSyncLogger(l *slog.Logger) SyncerOption {
-	return syncerOptionFunc(func(s *Syncer) {
-		if l != nil {
-			s.loop.Logger = l
-		}
-	})
+	return syncerOptionFunc(func(s *Syncer) { s.loop.SetLogger(l) })
 }
 
 // WithOnError calls f with the error of every failed sync in

@@ -84,40 +84,28 @@ func (f syncerOptionFunc) applySyncer(s *Syncer) { f(s) }
 // (default [DefaultSyncInterval]). A full sync of 100,000 relations makes
 // about 1,000 calls; events keep the copy fresh between them.
 func WithSyncInterval(d time.Duration) SyncerOption {
-	return syncerOptionFunc(func(s *Syncer) {
-		if d > 0 {
-			s.loop.Interval = d
-		}
-	})
+	return syncerOptionFunc(func(s *Syncer) { s.loop.SetInterval(d) })
 }
 
 // WithSyncJitter spreads the syncs of many processes: each wait is the
 // interval times a random factor in [1-f, 1+f] (default
 // [DefaultSyncJitter]; 0 disables, values above 0.5 are taken as 0.5).
 func WithSyncJitter(f float64) SyncerOption {
-	return syncerOptionFunc(func(s *Syncer) { s.loop.Jitter = min(max(f, 0), 0.5) })
+	return syncerOptionFunc(func(s *Syncer) { s.loop.SetJitter(f) })
 }
 
 // WithRefreshDelay sets how long after a mark or [Syncer.Trigger] the
 // work starts in [Syncer.Run] (default [DefaultRefreshDelay]), so that a
 // burst of events causes one refresh.
 func WithRefreshDelay(d time.Duration) SyncerOption {
-	return syncerOptionFunc(func(s *Syncer) {
-		if d >= 0 {
-			s.loop.Delay = d
-		}
-	})
+	return syncerOptionFunc(func(s *Syncer) { s.loop.SetDelay(d) })
 }
 
 // WithSyncTimeout bounds one sync or refresh (default
 // [DefaultSyncTimeout]); with a [store.Locker] it is also the lock's
 // lifetime.
 func WithSyncTimeout(d time.Duration) SyncerOption {
-	return syncerOptionFunc(func(s *Syncer) {
-		if d > 0 {
-			s.loop.Timeout = d
-		}
-	})
+	return syncerOptionFunc(func(s *Syncer) { s.loop.SetTimeout(d) })
 }
 
 // WithMaxMarks bounds the relations waiting for a refresh (default
@@ -134,21 +122,13 @@ func WithMaxMarks(n int) SyncerOption {
 // WithSyncKey sets the store key of the snapshot (default
 // "externalcontact:snapshot:" plus the source's corpid when it has one).
 func WithSyncKey(key string) SyncerOption {
-	return syncerOptionFunc(func(s *Syncer) {
-		if key != "" {
-			s.loop.Key = key
-		}
-	})
+	return syncerOptionFunc(func(s *Syncer) { s.loop.SetKey(key) })
 }
 
 // WithSyncLogger sets where [Syncer.Run] logs (default: nowhere). Nothing
 // secret is logged.
 func WithSyncLogger(l *slog.Logger) SyncerOption {
-	return syncerOptionFunc(func(s *Syncer) {
-		if l != nil {
-			s.loop.Logger = l
-		}
-	})
+	return syncerOptionFunc(func(s *Syncer) { s.loop.SetLogger(l) })
 }
 
 // WithSyncOnError calls f with the error of every failed sync or refresh

@@ -106,3 +106,25 @@ func TestBeginLock(t *testing.T) {
 }
 
 func slogTo(w *testutil.SyncBuffer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
+
+func TestSetters(t *testing.T) {
+	l := &Loop[[]int, int]{Interval: time.Minute, Delay: time.Second, Timeout: time.Hour, Key: "k"}
+	l.Init()
+	lg := l.Logger
+	l.SetInterval(0)
+	l.SetDelay(-1)
+	l.SetTimeout(-time.Second)
+	l.SetKey("")
+	l.SetLogger(nil)
+	require.Equal(t, time.Minute, l.Interval)
+	require.Equal(t, time.Second, l.Delay)
+	require.Equal(t, time.Hour, l.Timeout)
+	require.Equal(t, "k", l.Key)
+	require.Same(t, lg, l.Logger)
+	l.SetDelay(0)
+	require.Zero(t, l.Delay, "0 starts at once")
+	for f, want := range map[float64]float64{-1: 0, 0.2: 0.2, 3: 0.5} {
+		l.SetJitter(f)
+		require.Equal(t, want, l.Jitter)
+	}
+}
