@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/wecomkit/wecomkit/crypto"
+	"github.com/wecomkit/wecomkit/internal/poll"
 	"github.com/wecomkit/wecomkit/media"
 	"github.com/wecomkit/wecomkit/wecom"
 )
@@ -308,8 +309,7 @@ func (j *Job) Complete(ev *JobEvent) bool {
 type WaitOption func(*waitConfig)
 
 type waitConfig struct {
-	first, max   time.Duration
-	sleep        func(context.Context, time.Duration) error
+	poll.Backoff
 	callbackOnly bool
 }
 
@@ -317,17 +317,13 @@ type waitConfig struct {
 // poll up to max. The default is 1 s up to 30 s. Zero polls without
 // waiting (for tests).
 func PollEvery(first, limit time.Duration) WaitOption {
-	return func(c *waitConfig) { c.first, c.max = max(first, 0), max(first, limit) }
+	return func(c *waitConfig) { c.Every(first, limit) }
 }
 
 // WithSleep replaces the wait between polls, which must return early with
 // ctx's error: a fake clock for tests.
 func WithSleep(sleep func(ctx context.Context, d time.Duration) error) WaitOption {
-	return func(c *waitConfig) {
-		if sleep != nil {
-			c.sleep = sleep
-		}
-	}
+	return func(c *waitConfig) { c.SetSleep(sleep) }
 }
 
 // CallbackOnly makes [Job.Wait] not poll at all: it waits for
@@ -337,22 +333,8 @@ func CallbackOnly() WaitOption {
 	return func(c *waitConfig) { c.callbackOnly = true }
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
 func newWaitConfig(opts []WaitOption) waitConfig {
-	cfg := waitConfig{first: time.Second, max: 30 * time.Second, sleep: sleepCtx}
+	cfg := waitConfig{Backoff: poll.Default()}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -375,7 +357,7 @@ var ErrJobFailed = errors.New("contact: batch job failed")
 // [wecom.WithMaxResponseBytes] than the default 16 MB.
 func (j *Job) Wait(ctx context.Context, opts ...WaitOption) (*JobResult, error) {
 	cfg := newWaitConfig(opts)
-	delay := cfg.first
+	delay := cfg.First
 	for {
 		if cfg.callbackOnly {
 			select {
@@ -401,34 +383,11 @@ func (j *Job) Wait(ctx context.Context, opts ...WaitOption) (*JobResult, error) 
 			return res, nil
 		}
 		cfg.callbackOnly = false
-		if err := sleepUntil(ctx, &cfg, delay, wake); err != nil {
+		if err := cfg.SleepUntil(ctx, delay, wake); err != nil {
 			return nil, fmt.Errorf("contact: batch job %s: %w", j.ID, err)
 		}
-		delay = min(delay*2, cfg.max)
+		delay = cfg.Next(delay)
 	}
-}
-
-// sleepUntil waits d, or less if wake is closed; it fails only when ctx
-// ends.
-func sleepUntil(ctx context.Context, cfg *waitConfig, d time.Duration, wake <-chan struct{}) error {
-	select {
-	case <-wake:
-		return ctx.Err()
-	default:
-	}
-	waitCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	if wake != nil {
-		go func() {
-			select {
-			case <-wake:
-				cancel()
-			case <-waitCtx.Done():
-			}
-		}()
-	}
-	_ = cfg.sleep(waitCtx, d) // an early wake-up is not an error
-	return ctx.Err()
 }
 
 // JobEvent is the batch_job_result callback event

@@ -3,44 +3,15 @@ package contact_test
 import (
 	"context"
 	"runtime"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/wecomkit/wecomkit/contact"
+	"github.com/wecomkit/wecomkit/internal/testutil"
 	"github.com/wecomkit/wecomkit/wecom"
 	"github.com/wecomkit/wecomkit/wecomtest"
 )
-
-// peakHeap samples the heap while f runs and returns the largest
-// HeapAlloc seen, in MB.
-func peakHeap(f func()) float64 {
-	var peak uint64
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		var ms runtime.MemStats
-		t := time.NewTicker(5 * time.Millisecond)
-		defer t.Stop()
-		for {
-			runtime.ReadMemStats(&ms)
-			peak = max(peak, ms.HeapAlloc)
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	f()
-	close(stop)
-	wg.Wait()
-	return float64(peak) / (1 << 20)
-}
 
 // benchFixture is newFixture's server and clients for a benchmark whose
 // heap is measured. The server is released when the benchmark ends: the
@@ -84,7 +55,7 @@ func BenchmarkFullSync(b *testing.B) {
 		runtime.GC()
 		s, err := contact.NewSyncer(src, newMemStore(), nil)
 		require.NoError(b, err)
-		p := peakHeap(func() {
+		p := testutil.PeakHeap(func() {
 			ch, err := s.Sync(ctx)
 			require.NoError(b, err)
 			require.Len(b, ch, 102000)

@@ -273,7 +273,7 @@ func (e *Export) Wait(ctx context.Context, opts ...WaitOption) ([]ExportFile, er
 		return files, nil
 	}
 	cfg := newWaitConfig(opts)
-	delay := cfg.first
+	delay := cfg.First
 	for {
 		out, err := exportGetResult.Call(ctx, e.c.corp, batchGetResultRequest{JobID: e.JobID})
 		if err != nil {
@@ -288,10 +288,10 @@ func (e *Export) Wait(ctx context.Context, opts ...WaitOption) ([]ExportFile, er
 		case ExportFailed:
 			return nil, fmt.Errorf("%w: %s %s: status 3", ErrExportFailed, e.Kind, e.JobID)
 		}
-		if err := sleepUntil(ctx, &cfg, delay, nil); err != nil {
+		if err := cfg.SleepUntil(ctx, delay, nil); err != nil {
 			return nil, fmt.Errorf("contact: export %s: %w", e.JobID, err)
 		}
-		delay = min(delay*2, cfg.max)
+		delay = cfg.Next(delay)
 	}
 }
 

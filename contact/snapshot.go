@@ -1,16 +1,14 @@
 package contact
 
 import (
-	"bufio"
 	"bytes"
-	"compress/flate"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/wecomkit/wecomkit/internal/binenc"
 )
 
 // Snapshot is a corporation's directory at one moment: its departments,
@@ -133,71 +131,37 @@ const (
 // MarshalBinary encodes the snapshot compactly (a few megabytes for
 // 100,000 members), for a store. It implements encoding.BinaryMarshaler.
 func (s *Snapshot) MarshalBinary() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteString(snapshotMagic)
-	fw, err := flate.NewWriter(&buf, flate.BestSpeed)
-	if err != nil {
-		return nil, err
-	}
-	w := &encoder{w: bufio.NewWriterSize(fw, 64<<10)}
-	w.varint(s.Taken.UnixNano())
-	w.uvarint(uint64(len(s.Departments)))
-	for i := range s.Departments {
-		d := &s.Departments[i]
-		w.varint(d.ID)
-		w.uvarint(uint64(d.Known))
-		w.varint(d.ParentID)
-		w.varint(d.Order)
-		w.str(d.Name)
-		w.str(d.NameEn)
-		w.strs(d.Leaders)
-	}
-	w.uvarint(uint64(len(s.Users)))
-	for i := range s.Users {
-		u := &s.Users[i]
-		w.str(u.UserID)
-		w.uvarint(uint64(u.Known))
-		w.uvarint(uint64(len(u.Department)))
-		for _, d := range u.Department {
-			w.varint(d)
+	return binenc.Compress(snapshotMagic, func(w *binenc.Encoder) {
+		w.Varint(s.Taken.UnixNano())
+		w.Uvarint(uint64(len(s.Departments)))
+		for i := range s.Departments {
+			d := &s.Departments[i]
+			w.Varint(d.ID)
+			w.Uvarint(uint64(d.Known))
+			w.Varint(d.ParentID)
+			w.Varint(d.Order)
+			w.Str(d.Name)
+			w.Str(d.NameEn)
+			w.NilStrs(d.Leaders)
 		}
-		for _, p := range [...]*string{&u.Name, &u.Alias, &u.Position, &u.Mobile, &u.Gender, &u.Email, &u.BizMail,
-			&u.Telephone, &u.Address, &u.Avatar, &u.OpenUserID, &u.ExternalPosition} {
-			w.str(*p)
+		w.Uvarint(uint64(len(s.Users)))
+		for i := range s.Users {
+			u := &s.Users[i]
+			w.Str(u.UserID)
+			w.Uvarint(uint64(u.Known))
+			w.Uvarint(uint64(len(u.Department)))
+			for _, d := range u.Department {
+				w.Varint(d)
+			}
+			for _, p := range [...]*string{&u.Name, &u.Alias, &u.Position, &u.Mobile, &u.Gender, &u.Email, &u.BizMail,
+				&u.Telephone, &u.Address, &u.Avatar, &u.OpenUserID, &u.ExternalPosition} {
+				w.Str(*p)
+			}
+			w.Varint(u.MainDepartment)
+			w.Varint(int64(u.Status))
+			w.NilStrs(u.DirectLeader)
 		}
-		w.varint(u.MainDepartment)
-		w.varint(int64(u.Status))
-		w.strs(u.DirectLeader)
-	}
-	if err := w.w.Flush(); err != nil {
-		return nil, err
-	}
-	if err := fw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-type encoder struct {
-	w   *bufio.Writer
-	tmp [binary.MaxVarintLen64]byte
-}
-
-func (e *encoder) uvarint(v uint64) { e.w.Write(binary.AppendUvarint(e.tmp[:0], v)) }
-func (e *encoder) varint(v int64)   { e.w.Write(binary.AppendVarint(e.tmp[:0], v)) }
-func (e *encoder) str(s string) {
-	e.uvarint(uint64(len(s)))
-	e.w.WriteString(s)
-}
-func (e *encoder) strs(ss []string) {
-	if ss == nil {
-		e.uvarint(0)
-		return
-	}
-	e.uvarint(uint64(len(ss)) + 1) // 0: nil, n+1: n strings
-	for _, s := range ss {
-		e.str(s)
-	}
+	})
 }
 
 // UnmarshalBinary decodes what [Snapshot.MarshalBinary] wrote; anything
@@ -208,141 +172,63 @@ func (s *Snapshot) UnmarshalBinary(data []byte) error {
 	if !ok {
 		return fmt.Errorf("%w: unknown format", ErrCorruptSnapshot)
 	}
-	raw, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(rest)), maxSnapshotSize+1))
+	raw, err := binenc.Inflate(rest, maxSnapshotSize)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrCorruptSnapshot, err)
 	}
-	if len(raw) > maxSnapshotSize {
-		return fmt.Errorf("%w: larger than %d bytes", ErrCorruptSnapshot, maxSnapshotSize)
-	}
-	d := decoder{b: string(raw)}
+	d := binenc.NewDecoder(string(raw))
 	var out Snapshot
-	if taken := d.varint(); taken != 0 {
+	if taken := d.Varint(); taken != 0 {
 		out.Taken = time.Unix(0, taken)
 	}
-	n := d.count(4)
+	n := d.Count(4)
 	out.Departments = make([]Department, n)
 	for i := range out.Departments {
 		dp := &out.Departments[i]
-		dp.ID = d.varint()
-		dp.Known = Field(d.uvarint()) & (fieldEnd - 1)
-		dp.ParentID = d.varint()
-		dp.Order = d.varint()
-		dp.Name = d.str()
-		dp.NameEn = d.str()
-		dp.Leaders = d.strs()
-		if i > 0 && d.err == nil && dp.ID <= out.Departments[i-1].ID {
-			d.fail("departments out of order")
+		dp.ID = d.Varint()
+		dp.Known = Field(d.Uvarint()) & (fieldEnd - 1)
+		dp.ParentID = d.Varint()
+		dp.Order = d.Varint()
+		dp.Name = d.Str()
+		dp.NameEn = d.Str()
+		dp.Leaders = d.NilStrs()
+		if i > 0 && d.Err() == nil && dp.ID <= out.Departments[i-1].ID {
+			d.Fail("departments out of order")
 		}
 	}
-	n = d.count(16)
+	n = d.Count(16)
 	out.Users = make([]User, n)
 	for i := range out.Users {
 		u := &out.Users[i]
-		u.UserID = d.str()
-		u.Known = Field(d.uvarint()) & (fieldEnd - 1)
-		nd := d.count(1)
+		u.UserID = d.Str()
+		u.Known = Field(d.Uvarint()) & (fieldEnd - 1)
+		nd := d.Count(1)
 		if nd > 0 {
 			u.Department = make([]int64, nd)
 			for j := range u.Department {
-				u.Department[j] = d.varint()
+				u.Department[j] = d.Varint()
 			}
 		}
 		for _, p := range [...]*string{&u.Name, &u.Alias, &u.Position, &u.Mobile, &u.Gender, &u.Email, &u.BizMail,
 			&u.Telephone, &u.Address, &u.Avatar, &u.OpenUserID, &u.ExternalPosition} {
-			*p = d.str()
+			*p = d.Str()
 		}
-		u.MainDepartment = d.varint()
-		u.Status = int(d.varint())
-		u.DirectLeader = d.strs()
-		if i > 0 && d.err == nil && u.UserID <= out.Users[i-1].UserID {
-			d.fail("users out of order")
+		u.MainDepartment = d.Varint()
+		u.Status = int(d.Varint())
+		u.DirectLeader = d.NilStrs()
+		if i > 0 && d.Err() == nil && u.UserID <= out.Users[i-1].UserID {
+			d.Fail("users out of order")
 		}
-		if d.err != nil {
+		if d.Err() != nil {
 			break
 		}
 	}
-	if d.err == nil && len(d.b) != 0 {
-		d.fail("trailing bytes")
+	if d.Err() == nil && d.Len() != 0 {
+		d.Fail("trailing bytes")
 	}
-	if d.err != nil {
-		return fmt.Errorf("%w: %s", ErrCorruptSnapshot, d.err)
+	if d.Err() != nil {
+		return fmt.Errorf("%w: %s", ErrCorruptSnapshot, d.Err())
 	}
 	*s = out
 	return nil
-}
-
-// decoder reads the encoding from one string, so that every decoded
-// string is a substring of it and costs no allocation; the first problem
-// sticks in err and every later read returns zero values.
-type decoder struct {
-	b   string
-	err error
-}
-
-func (d *decoder) fail(msg string) {
-	if d.err == nil {
-		d.err = errors.New(msg)
-	}
-	d.b = ""
-}
-
-func (d *decoder) uvarint() uint64 {
-	var v uint64
-	for i := 0; i < len(d.b) && i < binary.MaxVarintLen64; i++ {
-		c := d.b[i]
-		if i == binary.MaxVarintLen64-1 && c > 1 {
-			break
-		}
-		v |= uint64(c&0x7f) << (7 * i)
-		if c < 0x80 {
-			d.b = d.b[i+1:]
-			return v
-		}
-	}
-	d.fail("truncated")
-	return 0
-}
-
-func (d *decoder) varint() int64 {
-	u := d.uvarint()
-	v := int64(u >> 1)
-	if u&1 != 0 {
-		v = ^v
-	}
-	return v
-}
-
-// count reads a length whose elements take at least minBytes each, so a
-// corrupt length cannot make the decoder allocate more than the data.
-func (d *decoder) count(minBytes int) int {
-	v := d.uvarint()
-	if v > uint64(len(d.b)/minBytes) {
-		d.fail("bad length")
-		return 0
-	}
-	return int(v)
-}
-
-func (d *decoder) str() string {
-	n := d.count(1)
-	s := d.b[:n]
-	d.b = d.b[n:]
-	return s
-}
-
-func (d *decoder) strs() []string {
-	v := d.uvarint()
-	if v == 0 || d.err != nil {
-		return nil
-	}
-	if v-1 > uint64(len(d.b)) {
-		d.fail("bad length")
-		return nil
-	}
-	out := make([]string, v-1)
-	for i := range out {
-		out[i] = d.str()
-	}
-	return out
 }

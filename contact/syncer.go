@@ -4,11 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"math/rand/v2"
 	"time"
 
+	"github.com/wecomkit/wecomkit/internal/syncloop"
 	"github.com/wecomkit/wecomkit/store"
 )
 
@@ -43,21 +42,9 @@ var ErrInvalidSyncer = errors.New("contact: invalid syncer configuration")
 //
 // A Syncer is safe for concurrent use.
 type Syncer struct {
-	src       Fetcher
-	st        store.Store
-	locker    store.Locker
-	onChange  func(context.Context, Changes) error
-	key       string
-	interval  time.Duration
-	jitter    float64
-	delay     time.Duration
-	timeout   time.Duration
-	logger    *slog.Logger
-	onError   func(error)
-	onSuccess func(Changes)
-
-	sem     chan struct{} // one sync at a time in this process
-	trigger chan struct{}
+	src      Fetcher
+	onChange func(context.Context, Changes) error
+	loop     syncloop.Loop[Changes, Change] // scheduling, locks, the store and the hooks
 }
 
 // SyncerOption configures [NewSyncer].
@@ -70,73 +57,53 @@ func (f syncerOptionFunc) applySyncer(s *Syncer) { f(s) }
 // WithInterval sets the time between syncs in [Syncer.Run] (default
 // [DefaultInterval], 10 minutes).
 func WithInterval(d time.Duration) SyncerOption {
-	return syncerOptionFunc(func(s *Syncer) {
-		if d > 0 {
-			s.interval = d
-		}
-	})
+	return syncerOptionFunc(func(s *Syncer) { s.loop.SetInterval(d) })
 }
 
 // WithJitter spreads the syncs of many processes: each wait is the
 // interval times a random factor in [1-f, 1+f] (default [DefaultJitter];
 // 0 disables, values above 0.5 are taken as 0.5).
 func WithJitter(f float64) SyncerOption {
-	return syncerOptionFunc(func(s *Syncer) { s.jitter = min(max(f, 0), 0.5) })
+	return syncerOptionFunc(func(s *Syncer) { s.loop.SetJitter(f) })
 }
 
 // WithTriggerDelay sets how long after [Syncer.Trigger] the sync starts
 // (default [DefaultTriggerDelay]): WeCom pushes one change_contact per
 // member changed, and a burst of them should cause one sync.
 func WithTriggerDelay(d time.Duration) SyncerOption {
-	return syncerOptionFunc(func(s *Syncer) {
-		if d >= 0 {
-			s.delay = d
-		}
-	})
+	return syncerOptionFunc(func(s *Syncer) { s.loop.SetDelay(d) })
 }
 
 // WithSyncTimeout bounds one sync (default [DefaultSyncTimeout]); with a
 // [store.Locker] it is also the lock's lifetime, so a process that dies
 // mid-sync holds the others up for at most this long.
 func WithSyncTimeout(d time.Duration) SyncerOption {
-	return syncerOptionFunc(func(s *Syncer) {
-		if d > 0 {
-			s.timeout = d
-		}
-	})
+	return syncerOptionFunc(func(s *Syncer) { s.loop.SetTimeout(d) })
 }
 
 // WithKey sets the store key of the snapshot (default
 // "contact:snapshot:" plus the source's corpid when it has one).
 func WithKey(key string) SyncerOption {
-	return syncerOptionFunc(func(s *Syncer) {
-		if key != "" {
-			s.key = key
-		}
-	})
+	return syncerOptionFunc(func(s *Syncer) { s.loop.SetKey(key) })
 }
 
 // WithSyncLogger sets where [Syncer.Run] logs its syncs (default:
 // nowhere). Nothing secret is logged.
 func WithSyncLogger(l *slog.Logger) SyncerOption {
-	return syncerOptionFunc(func(s *Syncer) {
-		if l != nil {
-			s.logger = l
-		}
-	})
+	return syncerOptionFunc(func(s *Syncer) { s.loop.SetLogger(l) })
 }
 
 // WithOnError calls f with the error of every failed sync in
 // [Syncer.Run], after it was logged.
 func WithOnError(f func(error)) SyncerOption {
-	return syncerOptionFunc(func(s *Syncer) { s.onError = f })
+	return syncerOptionFunc(func(s *Syncer) { s.loop.OnError = f })
 }
 
 // WithOnSuccess calls f after every successful sync in [Syncer.Run], with
 // its changes (none when nothing changed): for a server's health and
 // metrics, which need to know a sync succeeded even when it found nothing.
 func WithOnSuccess(f func(Changes)) SyncerOption {
-	return syncerOptionFunc(func(s *Syncer) { s.onSuccess = f })
+	return syncerOptionFunc(func(s *Syncer) { s.loop.OnSuccess = f })
 }
 
 // NewSyncer returns a Syncer that fetches from src, keeps its snapshot in
@@ -147,44 +114,25 @@ func NewSyncer(src Fetcher, st store.Store, onChange func(ctx context.Context, c
 	if src == nil || st == nil {
 		return nil, fmt.Errorf("%w: a Fetcher and a store.Store are needed", ErrInvalidSyncer)
 	}
-	s := &Syncer{
-		src: src, st: st, onChange: onChange,
-		key:      "contact:snapshot",
-		interval: DefaultInterval, jitter: DefaultJitter, delay: DefaultTriggerDelay, timeout: DefaultSyncTimeout,
-		logger:  slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelError + 1})),
-		sem:     make(chan struct{}, 1),
-		trigger: make(chan struct{}, 1),
-	}
-	if c, ok := src.(interface{ CorpID() string }); ok && c.CorpID() != "" {
-		s.key += ":" + c.CorpID()
-	}
-	if l, ok := st.(store.Locker); ok {
-		s.locker = l
+	s := &Syncer{src: src, onChange: onChange}
+	s.loop = syncloop.Loop[Changes, Change]{
+		Prefix: "contact: ", Store: st, Key: syncloop.Key("contact:snapshot", src), Locker: syncloop.LockerOf(st),
+		Interval: DefaultInterval, Jitter: DefaultJitter, Delay: DefaultTriggerDelay, Timeout: DefaultSyncTimeout,
 	}
 	for _, o := range opts {
 		o.applySyncer(s)
 	}
+	s.loop.Init()
 	return s, nil
 }
 
 // Key returns the store key of the snapshot.
-func (s *Syncer) Key() string { return s.key }
+func (s *Syncer) Key() string { return s.loop.Key }
 
 // Snapshot returns the last stored snapshot, or nil when there is none
 // yet.
 func (s *Syncer) Snapshot(ctx context.Context) (*Snapshot, error) {
-	raw, ok, err := s.st.Get(ctx, s.key)
-	if err != nil {
-		return nil, fmt.Errorf("contact: load snapshot: %w", err)
-	}
-	if !ok {
-		return nil, nil
-	}
-	var snap Snapshot
-	if err := snap.UnmarshalBinary([]byte(raw)); err != nil {
-		return nil, fmt.Errorf("contact: load snapshot %s (delete the key to start afresh): %w", s.key, err)
-	}
-	return &snap, nil
+	return syncloop.Load[Snapshot](ctx, &s.loop)
 }
 
 // Sync runs one sync now and returns its changes: on the first sync of an
@@ -193,22 +141,11 @@ func (s *Syncer) Snapshot(ctx context.Context) (*Snapshot, error) {
 // another) to finish first. On error nothing was stored and the previous
 // snapshot stands.
 func (s *Syncer) Sync(ctx context.Context) (Changes, error) {
-	select {
-	case s.sem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	ctx, end, err := s.loop.Begin(ctx)
+	if err != nil {
+		return nil, err
 	}
-	defer func() { <-s.sem }()
-
-	ctx, cancel := context.WithTimeout(ctx, s.timeout)
-	defer cancel()
-	if s.locker != nil {
-		unlock, err := s.locker.Lock(ctx, s.key+":lock", s.timeout)
-		if err != nil {
-			return nil, fmt.Errorf("contact: sync lock: %w", err)
-		}
-		defer func() { _ = unlock(context.WithoutCancel(ctx)) }()
-	}
+	defer end()
 	prev, err := s.Snapshot(ctx)
 	if err != nil {
 		return nil, err
@@ -231,12 +168,8 @@ func (s *Syncer) Sync(ctx context.Context) (Changes, error) {
 	if prev != nil && len(changes) == 0 {
 		return nil, nil // nothing to store: Taken is the only difference
 	}
-	raw, err := next.MarshalBinary()
-	if err != nil {
-		return changes, fmt.Errorf("contact: encode snapshot: %w", err)
-	}
-	if err := s.st.Set(ctx, s.key, string(raw), 0); err != nil {
-		return changes, fmt.Errorf("contact: store snapshot: %w", err)
+	if err := s.loop.Save(ctx, next); err != nil {
+		return changes, err
 	}
 	return changes, nil
 }
@@ -251,12 +184,7 @@ func (s *Syncer) Sync(ctx context.Context) (Changes, error) {
 //		}
 //		return nil, nil
 //	}))
-func (s *Syncer) Trigger() {
-	select {
-	case s.trigger <- struct{}{}:
-	default:
-	}
-}
+func (s *Syncer) Trigger() { s.loop.Trigger() }
 
 // Run syncs at once, then every interval (jittered) and soon after each
 // [Syncer.Trigger], until ctx is done; then it returns nil, after the
@@ -264,67 +192,9 @@ func (s *Syncer) Trigger() {
 // and passed to [WithOnError]; the next one is tried at the next
 // interval.
 func (s *Syncer) Run(ctx context.Context) error {
-	timer := time.NewTimer(0)
-	defer timer.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-timer.C:
-		case <-s.trigger:
-			if !s.wait(ctx, s.delay) {
-				return nil
-			}
-			select { // triggers during the delay are covered by this sync
-			case <-s.trigger:
-			default:
-			}
-		}
-		start := time.Now()
-		changes, err := s.Sync(ctx)
-		switch {
-		case ctx.Err() != nil:
-			return nil
-		case err != nil:
-			s.logger.LogAttrs(ctx, slog.LevelError, "contact: sync failed; the previous snapshot stands", slog.String("error", err.Error()))
-			if s.onError != nil {
-				s.onError(err)
-			}
-		default:
-			s.logger.LogAttrs(ctx, slog.LevelInfo, "contact: synced", slog.Int("changes", len(changes)),
-				slog.Float64("seconds", time.Since(start).Seconds()))
-			if s.onSuccess != nil {
-				s.onSuccess(changes)
-			}
-		}
-		if !timer.Stop() {
-			select {
-			case <-timer.C:
-			default:
-			}
-		}
-		timer.Reset(s.next())
-	}
-}
-
-func (s *Syncer) next() time.Duration {
-	if s.jitter == 0 {
-		return s.interval
-	}
-	f := 1 + s.jitter*(2*rand.Float64()-1)
-	return time.Duration(float64(s.interval) * f)
-}
-
-func (s *Syncer) wait(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
+	return s.loop.Run(ctx, syncloop.Work[Changes]{
+		Do:     s.Sync,
+		Failed: "contact: sync failed; the previous snapshot stands",
+		Done:   "contact: synced",
+	}, syncloop.Work[Changes]{}, nil)
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/wecomkit/wecomkit/internal/poll"
 	"github.com/wecomkit/wecomkit/wecom"
 )
 
@@ -214,39 +215,18 @@ var ErrMomentFailed = errors.New("externalcontact: moment job failed")
 // WaitOption configures [MomentJob.Wait].
 type WaitOption func(*waitConfig)
 
-type waitConfig struct {
-	first, max time.Duration
-	sleep      func(context.Context, time.Duration) error
-}
+type waitConfig struct{ poll.Backoff }
 
 // PollEvery sets the polling backoff: the first wait, doubled after each
 // poll up to limit. The default is 1 s up to 30 s.
 func PollEvery(first, limit time.Duration) WaitOption {
-	return func(c *waitConfig) { c.first, c.max = max(first, 0), max(first, limit) }
+	return func(c *waitConfig) { c.Every(first, limit) }
 }
 
 // WithSleep replaces the wait between polls, which must return early with
 // ctx's error: a fake clock for tests.
 func WithSleep(sleep func(ctx context.Context, d time.Duration) error) WaitOption {
-	return func(c *waitConfig) {
-		if sleep != nil {
-			c.sleep = sleep
-		}
-	}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return func(c *waitConfig) { c.SetSleep(sleep) }
 }
 
 // Wait polls the job with backoff until it is done and returns its result
@@ -254,11 +234,11 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 // result and an error wrapping [ErrMomentFailed] and the
 // [*wecom.APIError].
 func (j *MomentJob) Wait(ctx context.Context, opts ...WaitOption) (*MomentJobResult, error) {
-	cfg := waitConfig{first: time.Second, max: 30 * time.Second, sleep: sleepCtx}
+	cfg := waitConfig{poll.Default()}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	delay := cfg.first
+	delay := cfg.First
 	for {
 		res, err := j.c.MomentJobResult(ctx, j.ID)
 		if err != nil {
@@ -271,13 +251,13 @@ func (j *MomentJob) Wait(ctx context.Context, opts ...WaitOption) (*MomentJobRes
 			}
 			return res, nil
 		}
-		if err := cfg.sleep(ctx, delay); err != nil {
+		if err := cfg.Sleep(ctx, delay); err != nil {
 			return nil, fmt.Errorf("externalcontact: moment job %s: %w", j.ID, err)
 		}
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("externalcontact: moment job %s: %w", j.ID, err)
 		}
-		delay = min(delay*2, cfg.max)
+		delay = cfg.Next(delay)
 	}
 }
 

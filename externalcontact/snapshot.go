@@ -1,16 +1,14 @@
 package externalcontact
 
 import (
-	"bufio"
 	"bytes"
-	"compress/flate"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/wecomkit/wecomkit/internal/binenc"
 )
 
 // Follow is one follow relation: member UserID follows customer
@@ -154,52 +152,22 @@ const (
 // MarshalBinary encodes the snapshot compactly, for a store. It
 // implements encoding.BinaryMarshaler.
 func (s *Snapshot) MarshalBinary() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteString(snapshotMagic)
-	fw, err := flate.NewWriter(&buf, flate.BestSpeed)
-	if err != nil {
-		return nil, err
-	}
-	w := &encoder{w: bufio.NewWriterSize(fw, 64<<10)}
-	w.varint(s.Taken.UnixNano())
-	w.strs(s.Followers)
-	w.uvarint(uint64(len(s.Follows)))
-	for i := range s.Follows {
-		f := &s.Follows[i]
-		for _, p := range [...]*string{&f.UserID, &f.ExternalUserID, &f.Remark, &f.Description, &f.RemarkCorpName, &f.State} {
-			w.str(*p)
+	return binenc.Compress(snapshotMagic, func(w *binenc.Encoder) {
+		w.Varint(s.Taken.UnixNano())
+		w.Strs(s.Followers)
+		w.Uvarint(uint64(len(s.Follows)))
+		for i := range s.Follows {
+			f := &s.Follows[i]
+			for _, p := range [...]*string{&f.UserID, &f.ExternalUserID, &f.Remark, &f.Description, &f.RemarkCorpName, &f.State} {
+				w.Str(*p)
+			}
+			w.Strs(f.RemarkMobiles)
+			w.Strs(f.TagIDs)
+			w.Varint(f.CreateTime)
+			w.Varint(int64(f.AddWay))
 		}
-		w.strs(f.RemarkMobiles)
-		w.strs(f.TagIDs)
-		w.varint(f.CreateTime)
-		w.varint(int64(f.AddWay))
-	}
-	w.strs(s.Unfetched)
-	if err := w.w.Flush(); err != nil {
-		return nil, err
-	}
-	if err := fw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-type encoder struct {
-	w   *bufio.Writer
-	tmp [binary.MaxVarintLen64]byte
-}
-
-func (e *encoder) uvarint(v uint64) { e.w.Write(binary.AppendUvarint(e.tmp[:0], v)) }
-func (e *encoder) varint(v int64)   { e.w.Write(binary.AppendVarint(e.tmp[:0], v)) }
-func (e *encoder) str(s string) {
-	e.uvarint(uint64(len(s)))
-	e.w.WriteString(s)
-}
-func (e *encoder) strs(ss []string) {
-	e.uvarint(uint64(len(ss)))
-	for _, s := range ss {
-		e.str(s)
-	}
+		w.Strs(s.Unfetched)
+	})
 }
 
 // UnmarshalBinary decodes what [Snapshot.MarshalBinary] wrote; anything
@@ -213,120 +181,53 @@ func (s *Snapshot) UnmarshalBinary(data []byte) error {
 			return fmt.Errorf("%w: unknown format", ErrCorruptSnapshot)
 		}
 	}
-	raw, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(rest)), maxSnapshotSize+1))
+	raw, err := binenc.Inflate(rest, maxSnapshotSize)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrCorruptSnapshot, err)
 	}
-	if len(raw) > maxSnapshotSize {
-		return fmt.Errorf("%w: larger than %d bytes", ErrCorruptSnapshot, maxSnapshotSize)
-	}
-	d := decoder{b: string(raw)}
+	d := binenc.NewDecoder(string(raw))
 	var out Snapshot
-	if taken := d.varint(); taken != 0 {
+	if taken := d.Varint(); taken != 0 {
 		out.Taken = time.Unix(0, taken)
 	}
-	out.Followers = d.strs()
-	for i := 1; i < len(out.Followers) && d.err == nil; i++ {
+	out.Followers = d.Strs()
+	for i := 1; i < len(out.Followers) && d.Err() == nil; i++ {
 		if out.Followers[i] <= out.Followers[i-1] {
-			d.fail("followers out of order")
+			d.Fail("followers out of order")
 		}
 	}
-	n := d.count(10)
+	n := d.Count(10)
 	out.Follows = make([]Follow, n)
 	for i := range out.Follows {
 		f := &out.Follows[i]
 		for _, p := range [...]*string{&f.UserID, &f.ExternalUserID, &f.Remark, &f.Description, &f.RemarkCorpName, &f.State} {
-			*p = d.str()
+			*p = d.Str()
 		}
-		f.RemarkMobiles = d.strs()
-		f.TagIDs = d.strs()
-		f.CreateTime = d.varint()
-		f.AddWay = int(d.varint())
-		if i > 0 && d.err == nil && cmpFollow(&out.Follows[i-1], f) >= 0 {
-			d.fail("follows out of order")
+		f.RemarkMobiles = d.Strs()
+		f.TagIDs = d.Strs()
+		f.CreateTime = d.Varint()
+		f.AddWay = int(d.Varint())
+		if i > 0 && d.Err() == nil && cmpFollow(&out.Follows[i-1], f) >= 0 {
+			d.Fail("follows out of order")
 		}
-		if d.err != nil {
+		if d.Err() != nil {
 			break
 		}
 	}
 	if !v1 {
-		out.Unfetched = d.strs()
-		for i := 1; i < len(out.Unfetched) && d.err == nil; i++ {
+		out.Unfetched = d.Strs()
+		for i := 1; i < len(out.Unfetched) && d.Err() == nil; i++ {
 			if out.Unfetched[i] <= out.Unfetched[i-1] {
-				d.fail("unfetched followers out of order")
+				d.Fail("unfetched followers out of order")
 			}
 		}
 	}
-	if d.err == nil && len(d.b) != 0 {
-		d.fail("trailing bytes")
+	if d.Err() == nil && d.Len() != 0 {
+		d.Fail("trailing bytes")
 	}
-	if d.err != nil {
-		return fmt.Errorf("%w: %s", ErrCorruptSnapshot, d.err)
+	if d.Err() != nil {
+		return fmt.Errorf("%w: %s", ErrCorruptSnapshot, d.Err())
 	}
 	*s = out
 	return nil
-}
-
-// decoder reads the encoding from one string, so that every decoded
-// string is a substring of it and costs no allocation; the first problem
-// sticks in err and every later read returns zero values.
-type decoder struct {
-	b   string
-	err error
-}
-
-func (d *decoder) fail(msg string) {
-	if d.err == nil {
-		d.err = errors.New(msg)
-	}
-	d.b = ""
-}
-
-func (d *decoder) uvarint() uint64 {
-	v, n := binary.Uvarint([]byte(d.b[:min(len(d.b), binary.MaxVarintLen64)]))
-	if n <= 0 {
-		d.fail("truncated")
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-func (d *decoder) varint() int64 {
-	u := d.uvarint()
-	v := int64(u >> 1)
-	if u&1 != 0 {
-		v = ^v
-	}
-	return v
-}
-
-// count reads a length whose elements take at least minBytes each, so a
-// corrupt length cannot make the decoder allocate more than the data.
-func (d *decoder) count(minBytes int) int {
-	v := d.uvarint()
-	if v > uint64(len(d.b)/minBytes) {
-		d.fail("bad length")
-		return 0
-	}
-	return int(v)
-}
-
-func (d *decoder) str() string {
-	n := d.count(1)
-	s := d.b[:n]
-	d.b = d.b[n:]
-	return s
-}
-
-func (d *decoder) strs() []string {
-	n := d.count(1)
-	if n == 0 {
-		return nil
-	}
-	out := make([]string, n)
-	for i := range out {
-		out[i] = d.str()
-	}
-	return out
 }

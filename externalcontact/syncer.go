@@ -4,13 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"math/rand/v2"
 	"slices"
 	"sync"
 	"time"
 
+	"github.com/wecomkit/wecomkit/internal/syncloop"
 	"github.com/wecomkit/wecomkit/store"
 )
 
@@ -60,24 +59,13 @@ var ErrInvalidSyncer = errors.New("externalcontact: invalid syncer configuration
 //
 // A Syncer is safe for concurrent use.
 type Syncer struct {
-	src       Fetcher
-	st        store.Store
-	locker    store.Locker
-	onChange  func(context.Context, Changes) error
-	key       string
-	interval  time.Duration
-	jitter    float64
-	delay     time.Duration
-	timeout   time.Duration
-	maxMarks  int
-	logger    *slog.Logger
-	onError   func(error)
-	onSuccess func(Changes)
-	now       func() time.Time
+	src      Fetcher
+	onChange func(context.Context, Changes) error
+	maxMarks int
+	now      func() time.Time
+	loop     syncloop.Loop[Changes, Change] // scheduling, locks, the store and the hooks
 
-	sem     chan struct{} // one sync or refresh at a time in this process
-	trigger chan struct{} // a full sync is wanted
-	marked  chan struct{} // relations were marked
+	marked chan struct{} // relations were marked
 
 	mu    sync.Mutex
 	marks map[relKey]struct{}
@@ -96,40 +84,28 @@ func (f syncerOptionFunc) applySyncer(s *Syncer) { f(s) }
 // (default [DefaultSyncInterval]). A full sync of 100,000 relations makes
 // about 1,000 calls; events keep the copy fresh between them.
 func WithSyncInterval(d time.Duration) SyncerOption {
-	return syncerOptionFunc(func(s *Syncer) {
-		if d > 0 {
-			s.interval = d
-		}
-	})
+	return syncerOptionFunc(func(s *Syncer) { s.loop.SetInterval(d) })
 }
 
 // WithSyncJitter spreads the syncs of many processes: each wait is the
 // interval times a random factor in [1-f, 1+f] (default
 // [DefaultSyncJitter]; 0 disables, values above 0.5 are taken as 0.5).
 func WithSyncJitter(f float64) SyncerOption {
-	return syncerOptionFunc(func(s *Syncer) { s.jitter = min(max(f, 0), 0.5) })
+	return syncerOptionFunc(func(s *Syncer) { s.loop.SetJitter(f) })
 }
 
 // WithRefreshDelay sets how long after a mark or [Syncer.Trigger] the
 // work starts in [Syncer.Run] (default [DefaultRefreshDelay]), so that a
 // burst of events causes one refresh.
 func WithRefreshDelay(d time.Duration) SyncerOption {
-	return syncerOptionFunc(func(s *Syncer) {
-		if d >= 0 {
-			s.delay = d
-		}
-	})
+	return syncerOptionFunc(func(s *Syncer) { s.loop.SetDelay(d) })
 }
 
 // WithSyncTimeout bounds one sync or refresh (default
 // [DefaultSyncTimeout]); with a [store.Locker] it is also the lock's
 // lifetime.
 func WithSyncTimeout(d time.Duration) SyncerOption {
-	return syncerOptionFunc(func(s *Syncer) {
-		if d > 0 {
-			s.timeout = d
-		}
-	})
+	return syncerOptionFunc(func(s *Syncer) { s.loop.SetTimeout(d) })
 }
 
 // WithMaxMarks bounds the relations waiting for a refresh (default
@@ -146,33 +122,25 @@ func WithMaxMarks(n int) SyncerOption {
 // WithSyncKey sets the store key of the snapshot (default
 // "externalcontact:snapshot:" plus the source's corpid when it has one).
 func WithSyncKey(key string) SyncerOption {
-	return syncerOptionFunc(func(s *Syncer) {
-		if key != "" {
-			s.key = key
-		}
-	})
+	return syncerOptionFunc(func(s *Syncer) { s.loop.SetKey(key) })
 }
 
 // WithSyncLogger sets where [Syncer.Run] logs (default: nowhere). Nothing
 // secret is logged.
 func WithSyncLogger(l *slog.Logger) SyncerOption {
-	return syncerOptionFunc(func(s *Syncer) {
-		if l != nil {
-			s.logger = l
-		}
-	})
+	return syncerOptionFunc(func(s *Syncer) { s.loop.SetLogger(l) })
 }
 
 // WithSyncOnError calls f with the error of every failed sync or refresh
 // in [Syncer.Run].
 func WithSyncOnError(f func(error)) SyncerOption {
-	return syncerOptionFunc(func(s *Syncer) { s.onError = f })
+	return syncerOptionFunc(func(s *Syncer) { s.loop.OnError = f })
 }
 
 // WithSyncOnSuccess calls f after every successful sync or refresh in
 // [Syncer.Run], with its changes (none when nothing changed).
 func WithSyncOnSuccess(f func(Changes)) SyncerOption {
-	return syncerOptionFunc(func(s *Syncer) { s.onSuccess = f })
+	return syncerOptionFunc(func(s *Syncer) { s.loop.OnSuccess = f })
 }
 
 // WithSyncClock sets the clock that stamps refreshed snapshots.
@@ -194,73 +162,30 @@ func NewSyncer(src Fetcher, st store.Store, onChange func(ctx context.Context, c
 		return nil, fmt.Errorf("%w: a Fetcher and a store.Store are needed", ErrInvalidSyncer)
 	}
 	s := &Syncer{
-		src: src, st: st, onChange: onChange,
-		key:      "externalcontact:snapshot",
-		interval: DefaultSyncInterval, jitter: DefaultSyncJitter, delay: DefaultRefreshDelay, timeout: DefaultSyncTimeout,
+		src: src, onChange: onChange,
 		maxMarks: DefaultMaxMarks,
-		logger:   slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelError + 1})),
 		now:      time.Now,
-		sem:      make(chan struct{}, 1),
-		trigger:  make(chan struct{}, 1),
 		marked:   make(chan struct{}, 1),
 		marks:    make(map[relKey]struct{}),
 	}
-	if c, ok := src.(interface{ CorpID() string }); ok && c.CorpID() != "" {
-		s.key += ":" + c.CorpID()
-	}
-	if l, ok := st.(store.Locker); ok {
-		s.locker = l
+	s.loop = syncloop.Loop[Changes, Change]{
+		Prefix: "externalcontact: ", Store: st, Key: syncloop.Key("externalcontact:snapshot", src), Locker: syncloop.LockerOf(st),
+		Interval: DefaultSyncInterval, Jitter: DefaultSyncJitter, Delay: DefaultRefreshDelay, Timeout: DefaultSyncTimeout,
 	}
 	for _, o := range opts {
 		o.applySyncer(s)
 	}
+	s.loop.Init()
 	return s, nil
 }
 
 // Key returns the store key of the snapshot.
-func (s *Syncer) Key() string { return s.key }
+func (s *Syncer) Key() string { return s.loop.Key }
 
 // Snapshot returns the last stored snapshot, or nil when there is none
 // yet.
 func (s *Syncer) Snapshot(ctx context.Context) (*Snapshot, error) {
-	raw, ok, err := s.st.Get(ctx, s.key)
-	if err != nil {
-		return nil, fmt.Errorf("externalcontact: load snapshot: %w", err)
-	}
-	if !ok {
-		return nil, nil
-	}
-	var snap Snapshot
-	if err := snap.UnmarshalBinary([]byte(raw)); err != nil {
-		return nil, fmt.Errorf("externalcontact: load snapshot %s (delete the key to start afresh): %w", s.key, err)
-	}
-	return &snap, nil
-}
-
-// begin takes the process's and, with a Locker, the store's lock, and
-// bounds ctx by the sync timeout; end releases them.
-func (s *Syncer) begin(ctx context.Context) (context.Context, func(), error) {
-	select {
-	case s.sem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, nil, ctx.Err()
-	}
-	ctx, cancel := context.WithTimeout(ctx, s.timeout)
-	unlock := func(context.Context) error { return nil }
-	if s.locker != nil {
-		u, err := s.locker.Lock(ctx, s.key+":lock", s.timeout)
-		if err != nil {
-			cancel()
-			<-s.sem
-			return nil, nil, fmt.Errorf("externalcontact: sync lock: %w", err)
-		}
-		unlock = u
-	}
-	return ctx, func() {
-		_ = unlock(context.WithoutCancel(ctx))
-		cancel()
-		<-s.sem
-	}, nil
+	return syncloop.Load[Snapshot](ctx, &s.loop)
 }
 
 // Sync runs one full sync now and returns its changes: on the first sync
@@ -269,7 +194,7 @@ func (s *Syncer) begin(ctx context.Context) (context.Context, func(), error) {
 // the previous snapshot stands. The marks made before it started are
 // covered by it and dropped when it succeeds.
 func (s *Syncer) Sync(ctx context.Context) (Changes, error) {
-	ctx, end, err := s.begin(ctx)
+	ctx, end, err := s.loop.Begin(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -293,7 +218,7 @@ func (s *Syncer) syncLocked(ctx context.Context) (Changes, error) {
 	next.Sort()
 	if len(next.Unfetched) > 0 {
 		next.carry(prev)
-		s.logger.LogAttrs(ctx, slog.LevelWarn, "externalcontact: sync could not read some members' customers; their previous relations are kept",
+		s.loop.Logger.LogAttrs(ctx, slog.LevelWarn, "externalcontact: sync could not read some members' customers; their previous relations are kept",
 			slog.Int("members", len(next.Unfetched)))
 	}
 	changes, err := s.commit(ctx, prev, next)
@@ -315,24 +240,15 @@ func (s *Syncer) commit(ctx context.Context, prev, next *Snapshot) (Changes, err
 	if prev != nil && len(changes) == 0 && slices.Equal(prev.Unfetched, next.Unfetched) {
 		return nil, nil // nothing to store: Taken is the only difference
 	}
-	raw, err := next.MarshalBinary()
-	if err != nil {
-		return changes, fmt.Errorf("externalcontact: encode snapshot: %w", err)
-	}
-	if err := s.st.Set(ctx, s.key, string(raw), 0); err != nil {
-		return changes, fmt.Errorf("externalcontact: store snapshot: %w", err)
+	if err := s.loop.Save(ctx, next); err != nil {
+		return changes, err
 	}
 	return changes, nil
 }
 
 // Trigger asks [Syncer.Run] for a full sync soon — after the refresh
 // delay, one sync for any number of triggers meanwhile. It never blocks.
-func (s *Syncer) Trigger() {
-	select {
-	case s.trigger <- struct{}{}:
-	default:
-	}
-}
+func (s *Syncer) Trigger() { s.loop.Trigger() }
 
 // Run syncs at once, then every interval (jittered), soon after each
 // [Syncer.Trigger], and refreshes soon after relations are marked, until
@@ -341,85 +257,13 @@ func (s *Syncer) Trigger() {
 // [WithSyncOnError]; a failed refresh keeps its marks and is tried again
 // after the next mark or sync.
 func (s *Syncer) Run(ctx context.Context) error {
-	timer := time.NewTimer(0)
-	defer timer.Stop()
-	for {
-		full := false
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-timer.C:
-			full = true
-		case <-s.trigger:
-			full = true
-			if !s.wait(ctx, s.delay) {
-				return nil
-			}
-			select { // triggers during the delay are covered by this sync
-			case <-s.trigger:
-			default:
-			}
-		case <-s.marked:
-			if !s.wait(ctx, s.delay) {
-				return nil
-			}
-		}
-		start := time.Now()
-		var changes Changes
-		var err error
-		what := "refresh"
-		if full {
-			what = "sync"
-			changes, err = s.Sync(ctx)
-		} else {
-			changes, err = s.Refresh(ctx)
-		}
-		switch {
-		case ctx.Err() != nil:
-			return nil
-		case err != nil:
-			s.logger.LogAttrs(ctx, slog.LevelError, "externalcontact: "+what+" failed; the previous snapshot stands",
-				slog.String("error", err.Error()))
-			if s.onError != nil {
-				s.onError(err)
-			}
-		default:
-			s.logger.LogAttrs(ctx, slog.LevelInfo, "externalcontact: "+what+" done", slog.Int("changes", len(changes)),
-				slog.Float64("seconds", time.Since(start).Seconds()))
-			if s.onSuccess != nil {
-				s.onSuccess(changes)
-			}
-		}
-		if full {
-			if !timer.Stop() {
-				select {
-				case <-timer.C:
-				default:
-				}
-			}
-			timer.Reset(s.next())
-		}
-	}
-}
-
-func (s *Syncer) next() time.Duration {
-	if s.jitter == 0 {
-		return s.interval
-	}
-	f := 1 + s.jitter*(2*rand.Float64()-1)
-	return time.Duration(float64(s.interval) * f)
-}
-
-func (s *Syncer) wait(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
+	return s.loop.Run(ctx, syncloop.Work[Changes]{
+		Do:     s.Sync,
+		Failed: "externalcontact: sync failed; the previous snapshot stands",
+		Done:   "externalcontact: sync done",
+	}, syncloop.Work[Changes]{
+		Do:     s.Refresh,
+		Failed: "externalcontact: refresh failed; the previous snapshot stands",
+		Done:   "externalcontact: refresh done",
+	}, s.marked)
 }

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,45 +16,11 @@ import (
 
 	"github.com/wecomkit/wecomkit/crypto"
 	"github.com/wecomkit/wecomkit/externalcontact"
+	"github.com/wecomkit/wecomkit/internal/testutil"
 	"github.com/wecomkit/wecomkit/store"
 	"github.com/wecomkit/wecomkit/wecom"
 	"github.com/wecomkit/wecomkit/wecomtest"
 )
-
-// peakHeap samples the heap while f runs and returns the largest
-// HeapAlloc seen, in MB.
-func peakHeap(f func()) float64 {
-	var peak uint64
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		var ms runtime.MemStats
-		t := time.NewTicker(5 * time.Millisecond)
-		defer t.Stop()
-		for {
-			runtime.ReadMemStats(&ms)
-			peak = max(peak, ms.HeapAlloc)
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	f()
-	close(stop)
-	wg.Wait()
-	return float64(peak) / (1 << 20)
-}
-
-func heapNow() float64 {
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	return float64(ms.HeapAlloc) / (1 << 20)
-}
 
 // BenchmarkSyncerFullSync syncs 1,000 members × 100 customers (100,000
 // follow relations, 1,000 batch/get_by_user pages) from wecomtest over
@@ -136,18 +101,18 @@ func benchFullSync(b *testing.B, url string, retained bool) {
 	var peak, kept float64
 	for range b.N {
 		b.StopTimer()
-		base := heapNow()
+		base := testutil.HeapNow()
 		s, err := externalcontact.NewSyncer(src, store.NewMemory(), nil)
 		require.NoError(b, err)
 		b.StartTimer()
 		var cs externalcontact.Changes
-		peak = max(peak, peakHeap(func() {
+		peak = max(peak, testutil.PeakHeap(func() {
 			cs, err = s.Sync(ctx)
 			require.NoError(b, err)
 			require.Len(b, cs, 1000+100000)
 		}))
 		b.StopTimer()
-		kept = max(kept, heapNow()-base)
+		kept = max(kept, testutil.HeapNow()-base)
 		runtime.KeepAlive(cs)
 		b.StartTimer()
 	}

@@ -82,7 +82,7 @@ func (s *Syncer) dropMarks(done map[relKey]struct{}) {
 // does. With no stored snapshot yet it runs a full sync instead. On error
 // nothing was stored and the marks stay.
 func (s *Syncer) Refresh(ctx context.Context) (Changes, error) {
-	ctx, end, err := s.begin(ctx)
+	ctx, end, err := s.loop.Begin(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -197,42 +197,22 @@ func days(start, end int64) []int64 {
 // handleChkDayData serves POST checkin/getcheckin_daydata: a report per
 // member and day, derived from the check-ins (see dayReportLocked).
 func (s *Server) handleChkDayData(w http.ResponseWriter, r *http.Request, caller Caller) {
-	b, ok := s.decodeChkReport(w, r)
-	if !ok {
-		return
-	}
-	names := s.memberNames(caller.CorpID, b.UserIDList)
-	k := &s.chk
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	c := k.corpLocked(caller.CorpID)
-	out := []checkin.DayReport{}
-	for _, u := range b.UserIDList {
+	chkReports(s, w, r, caller, func(out []checkin.DayReport, c *chkCorp, u, name string, b chkReportBody) []checkin.DayReport {
 		for _, d := range days(b.StartTime, b.EndTime) {
-			out = append(out, c.dayReportLocked(u, names[u], d))
+			out = append(out, c.dayReportLocked(u, name, d))
 		}
-	}
-	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "datas": out})
+		return out
+	})
 }
 
 // handleChkMonthData serves POST checkin/getcheckin_monthdata: each
 // member's day reports over the period, added up.
 func (s *Server) handleChkMonthData(w http.ResponseWriter, r *http.Request, caller Caller) {
-	b, ok := s.decodeChkReport(w, r)
-	if !ok {
-		return
-	}
-	names := s.memberNames(caller.CorpID, b.UserIDList)
-	k := &s.chk
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	c := k.corpLocked(caller.CorpID)
-	out := []checkin.MonthReport{}
-	for _, u := range b.UserIDList {
+	chkReports(s, w, r, caller, func(out []checkin.MonthReport, c *chkCorp, u, name string, b chkReportBody) []checkin.MonthReport {
 		var m checkin.MonthReport
 		m.ExceptionInfos, m.SpItems = []checkin.ExceptionInfo{}, []checkin.SpItem{}
 		for _, d := range days(b.StartTime, b.EndTime) {
-			day := c.dayReportLocked(u, names[u], d)
+			day := c.dayReportLocked(u, name, d)
 			m.BaseInfo = day.BaseInfo
 			m.BaseInfo.Date, m.BaseInfo.DayType = 0, 0
 			m.BaseInfo.RuleInfo = checkin.RuleInfo{GroupID: day.BaseInfo.RuleInfo.GroupID, GroupName: day.BaseInfo.RuleInfo.GroupName}
@@ -256,7 +236,27 @@ func (s *Server) handleChkMonthData(w http.ResponseWriter, r *http.Request, call
 				m.ExceptionInfos[i].Duration += e.Duration
 			}
 		}
-		out = append(out, m)
+		return append(out, m)
+	})
+}
+
+// chkReports answers getcheckin_daydata and getcheckin_monthdata: it
+// decodes the period and members, and, under the check-in lock, lets add
+// append each member's reports to the answer's datas.
+func chkReports[T any](s *Server, w http.ResponseWriter, r *http.Request, caller Caller,
+	add func(out []T, c *chkCorp, userID, name string, b chkReportBody) []T) {
+	b, ok := s.decodeChkReport(w, r)
+	if !ok {
+		return
+	}
+	names := s.memberNames(caller.CorpID, b.UserIDList)
+	k := &s.chk
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	c := k.corpLocked(caller.CorpID)
+	out := []T{}
+	for _, u := range b.UserIDList {
+		out = add(out, c, u, names[u], b)
 	}
 	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "datas": out})
 }

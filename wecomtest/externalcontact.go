@@ -402,6 +402,20 @@ func parseExtCursor(w http.ResponseWriter, cursor string) (int, bool) {
 	return n, true
 }
 
+// listWindow checks a list's limit and cursor: a limit below 0 or above
+// most is 40058, 0 means def; the cursor is an offset (parseExtCursor).
+func listWindow(w http.ResponseWriter, limit, most, def int, cursor string) (n, off int, ok bool) {
+	if limit < 0 || limit > most {
+		writeError(w, 40058, "limit: at most "+strconv.Itoa(most))
+		return 0, 0, false
+	}
+	if limit == 0 {
+		limit = def
+	}
+	off, ok = parseExtCursor(w, cursor)
+	return limit, off, ok
+}
+
 // handleExtGet serves GET externalcontact/get: 500 followers an answer.
 func (s *Server) handleExtGet(w http.ResponseWriter, r *http.Request, caller Caller) {
 	q := r.URL.Query()
@@ -536,13 +550,10 @@ func (s *Server) handleExtTagList(w http.ResponseWriter, r *http.Request, caller
 // fake's reading of the global table.
 func (s *Server) handleExtAddTag(w http.ResponseWriter, r *http.Request, caller Caller) {
 	var b struct {
-		GroupID   string `json:"group_id"`
-		GroupName string `json:"group_name"`
-		Order     uint32 `json:"order"`
-		Tag       []struct {
-			Name  string `json:"name"`
-			Order uint32 `json:"order"`
-		} `json:"tag"`
+		GroupID   string   `json:"group_id"`
+		GroupName string   `json:"group_name"`
+		Order     uint32   `json:"order"`
+		Tag       []newTag `json:"tag"`
 	}
 	if !decodeBody(w, r, &b) {
 		return
@@ -571,24 +582,39 @@ func (s *Server) handleExtAddTag(w http.ResponseWriter, r *http.Request, caller 
 		g = &CustomerTagGroup{ID: "etwecomtestgroup" + strconv.Itoa(ec.seq), Name: b.GroupName, Order: b.Order, Created: now}
 		ec.groups = append(ec.groups, g)
 	}
-	var added []string
-	for _, t := range b.Tag {
-		if t.Name == "" || slices.ContainsFunc(g.Tags, func(x CustomerTag) bool { return x.Name == t.Name }) {
-			writeError(w, 40071, "tag name exists")
-			return
-		}
-	}
-	for _, t := range b.Tag {
+	only, ok := addTags(w, g, b.Tag, now, func() string {
 		ec.seq++
-		id := "etwecomtesttag" + strconv.Itoa(ec.seq)
-		g.Tags = append(g.Tags, CustomerTag{ID: id, Name: t.Name, Order: t.Order, Created: now})
-		added = append(added, id)
-	}
-	only := map[string]bool{}
-	for _, id := range added {
-		only[id] = true
+		return "etwecomtesttag" + strconv.Itoa(ec.seq)
+	})
+	if !ok {
+		return
 	}
 	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "tag_group": tagGroupJSON(g, only)})
+}
+
+// newTag is a tag to add, in add_corp_tag and add_strategy_tag.
+type newTag struct {
+	Name  string `json:"name"`
+	Order uint32 `json:"order"`
+}
+
+// addTags adds tags to g, each with an id from nextID, and returns the
+// ids as the set tagGroupJSON shows. A name that is empty or already in
+// g is answered 40071 and adds nothing.
+func addTags(w http.ResponseWriter, g *CustomerTagGroup, tags []newTag, now time.Time, nextID func() string) (map[string]bool, bool) {
+	for _, t := range tags {
+		if t.Name == "" || slices.ContainsFunc(g.Tags, func(x CustomerTag) bool { return x.Name == t.Name }) {
+			writeError(w, 40071, "tag name exists")
+			return nil, false
+		}
+	}
+	only := map[string]bool{}
+	for _, t := range tags {
+		id := nextID()
+		g.Tags = append(g.Tags, CustomerTag{ID: id, Name: t.Name, Order: t.Order, Created: now})
+		only[id] = true
+	}
+	return only, true
 }
 
 // handleExtEditTag serves POST externalcontact/edit_corp_tag: id names a

@@ -112,6 +112,14 @@ func page[T any](w http.ResponseWriter, rows []T, cursor string, limit int) ([]T
 	return out, next, true
 }
 
+// writePage answers the page of rows at cursor under key, with its
+// next_cursor (see page).
+func writePage[T any](w http.ResponseWriter, key string, rows []T, cursor string, limit int) {
+	if out, next, ok := page(w, rows, cursor, limit); ok {
+		writeOK(w, map[string]any{key: out, "next_cursor": next})
+	}
+}
+
 // limitOf applies WeCom's rule for a limit: 0 or more than most is def.
 func limitOf(n, def, most int) int {
 	if n <= 0 || n > most {

@@ -321,20 +321,21 @@ func (s *Server) handleGroupMsgList(w http.ResponseWriter, r *http.Request, call
 		}
 		rows = append(rows, row)
 	}
-	out, next, ok := page(w, rows, b.Cursor, limitOf(b.Limit, 50, 100))
-	if ok {
-		writeOK(w, map[string]any{"group_msg_list": out, "next_cursor": next})
-	}
+	writePage(w, "group_msg_list", rows, b.Cursor, limitOf(b.Limit, 50, 100))
 }
 
-// msgFor decodes a body naming a msgid and finds the message, answering
-// 40058 for one the server does not hold (the server's choice).
-func (s *Server) msgFor(w http.ResponseWriter, o *opsCorp, id string) *massMsg {
-	m := o.msgLocked(id)
+// lockMsg locks the customer-contact state and finds the message id
+// names; for one the server does not hold it answers 40058 (the server's
+// choice) and returns nil, unlocked.
+func (s *Server) lockMsg(w http.ResponseWriter, corpID, id string) (*massMsg, func()) {
+	s.ext.mu.Lock()
+	m := s.opsLocked(corpID).msgLocked(id)
 	if m == nil {
+		s.ext.mu.Unlock()
 		writeError(w, 40058, "invalid msgid")
+		return nil, nil
 	}
-	return m
+	return m, s.ext.mu.Unlock
 }
 
 // handleGroupMsgTask serves POST externalcontact/get_groupmsg_task.
@@ -347,12 +348,11 @@ func (s *Server) handleGroupMsgTask(w http.ResponseWriter, r *http.Request, call
 	if !decodeBody(w, r, &b) {
 		return
 	}
-	s.ext.mu.Lock()
-	defer s.ext.mu.Unlock()
-	m := s.msgFor(w, s.opsLocked(caller.CorpID), b.MsgID)
+	m, unlock := s.lockMsg(w, caller.CorpID, b.MsgID)
 	if m == nil {
 		return
 	}
+	defer unlock()
 	var rows []map[string]any
 	for _, u := range m.order {
 		row := map[string]any{"userid": u, "status": 0}
@@ -361,10 +361,7 @@ func (s *Server) handleGroupMsgTask(w http.ResponseWriter, r *http.Request, call
 		}
 		rows = append(rows, row)
 	}
-	out, next, ok := page(w, rows, b.Cursor, limitOf(b.Limit, 500, 1000))
-	if ok {
-		writeOK(w, map[string]any{"task_list": out, "next_cursor": next})
-	}
+	writePage(w, "task_list", rows, b.Cursor, limitOf(b.Limit, 500, 1000))
 }
 
 // handleGroupMsgSendResult serves POST externalcontact/get_groupmsg_send_result.
@@ -378,12 +375,11 @@ func (s *Server) handleGroupMsgSendResult(w http.ResponseWriter, r *http.Request
 	if !decodeBody(w, r, &b) {
 		return
 	}
-	s.ext.mu.Lock()
-	defer s.ext.mu.Unlock()
-	m := s.msgFor(w, s.opsLocked(caller.CorpID), b.MsgID)
+	m, unlock := s.lockMsg(w, caller.CorpID, b.MsgID)
 	if m == nil {
 		return
 	}
+	defer unlock()
 	var rows []map[string]any
 	for _, t := range m.targets[b.UserID] {
 		row := map[string]any{"userid": b.UserID, "status": 0}
@@ -397,10 +393,7 @@ func (s *Server) handleGroupMsgSendResult(w http.ResponseWriter, r *http.Request
 		}
 		rows = append(rows, row)
 	}
-	out, next, ok := page(w, rows, b.Cursor, limitOf(b.Limit, 500, 1000))
-	if ok {
-		writeOK(w, map[string]any{"send_list": out, "next_cursor": next})
-	}
+	writePage(w, "send_list", rows, b.Cursor, limitOf(b.Limit, 500, 1000))
 }
 
 // handleRemindGroupMsg serves POST externalcontact/remind_groupmsg_send:
@@ -413,12 +406,11 @@ func (s *Server) handleRemindGroupMsg(w http.ResponseWriter, r *http.Request, ca
 		return
 	}
 	now := s.now()
-	s.ext.mu.Lock()
-	defer s.ext.mu.Unlock()
-	m := s.msgFor(w, s.opsLocked(caller.CorpID), b.MsgID)
+	m, unlock := s.lockMsg(w, caller.CorpID, b.MsgID)
 	if m == nil {
 		return
 	}
+	defer unlock()
 	if m.cancelled {
 		writeError(w, 40058, "the mass message was cancelled")
 		return
@@ -440,10 +432,9 @@ func (s *Server) handleCancelGroupMsg(w http.ResponseWriter, r *http.Request, ca
 	if !decodeBody(w, r, &b) {
 		return
 	}
-	s.ext.mu.Lock()
-	defer s.ext.mu.Unlock()
-	if m := s.msgFor(w, s.opsLocked(caller.CorpID), b.MsgID); m != nil {
+	if m, unlock := s.lockMsg(w, caller.CorpID, b.MsgID); m != nil {
 		m.cancelled = true
+		unlock()
 		writeOK(w, nil)
 	}
 }

@@ -214,14 +214,11 @@ func (s *Server) handleStrategyTagList(w http.ResponseWriter, r *http.Request, c
 // name already in the group is 40071.
 func (s *Server) handleAddStrategyTag(w http.ResponseWriter, r *http.Request, caller Caller) {
 	var b struct {
-		StrategyID int64  `json:"strategy_id"`
-		GroupID    string `json:"group_id"`
-		GroupName  string `json:"group_name"`
-		Order      uint32 `json:"order"`
-		Tag        []struct {
-			Name  string `json:"name"`
-			Order uint32 `json:"order"`
-		} `json:"tag"`
+		StrategyID int64    `json:"strategy_id"`
+		GroupID    string   `json:"group_id"`
+		GroupName  string   `json:"group_name"`
+		Order      uint32   `json:"order"`
+		Tag        []newTag `json:"tag"`
 	}
 	if !decodeBody(w, r, &b) {
 		return
@@ -252,17 +249,9 @@ func (s *Server) handleAddStrategyTag(w http.ResponseWriter, r *http.Request, ca
 		g = &CustomerTagGroup{ID: o.nextID("etstrategygroup"), Name: b.GroupName, Order: b.Order, Created: now}
 		*gs = append(*gs, g)
 	}
-	for _, t := range b.Tag {
-		if t.Name == "" || slices.ContainsFunc(g.Tags, func(x CustomerTag) bool { return x.Name == t.Name }) {
-			writeError(w, 40071, "tag name exists")
-			return
-		}
-	}
-	only := map[string]bool{}
-	for _, t := range b.Tag {
-		id := o.nextID("etstrategytag")
-		g.Tags = append(g.Tags, CustomerTag{ID: id, Name: t.Name, Order: t.Order, Created: now})
-		only[id] = true
+	only, ok := addTags(w, g, b.Tag, now, func() string { return o.nextID("etstrategytag") })
+	if !ok {
+		return
 	}
 	row := tagGroupJSON(g, only)
 	delete(row, "deleted")

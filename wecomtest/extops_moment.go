@@ -321,10 +321,7 @@ func (s *Server) handleMomentList(w http.ResponseWriter, r *http.Request, caller
 		}
 		rows = append(rows, row)
 	}
-	out, next, ok := page(w, rows, b.Cursor, limitOf(b.Limit, 20, 20))
-	if ok {
-		writeOK(w, map[string]any{"moment_list": out, "next_cursor": next})
-	}
+	writePage(w, "moment_list", rows, b.Cursor, limitOf(b.Limit, 20, 20))
 }
 
 // handleMomentTask serves POST externalcontact/get_moment_task.
@@ -351,10 +348,7 @@ func (s *Server) handleMomentTask(w http.ResponseWriter, r *http.Request, caller
 		}
 		rows = append(rows, map[string]any{"userid": u, "publish_status": st})
 	}
-	out, next, ok := page(w, rows, b.Cursor, limitOf(b.Limit, 500, 1000))
-	if ok {
-		writeOK(w, map[string]any{"task_list": out, "next_cursor": next})
-	}
+	writePage(w, "task_list", rows, b.Cursor, limitOf(b.Limit, 500, 1000))
 }
 
 // handleMomentCustomers serves POST externalcontact/get_moment_customer_list
@@ -392,10 +386,7 @@ func (s *Server) handleMomentCustomers(reached bool) HandlerFunc {
 				rows = append(rows, map[string]any{"external_userid": x})
 			}
 		}
-		out, next, ok := page(w, rows, b.Cursor, limitOf(b.Limit, def, most))
-		if ok {
-			writeOK(w, map[string]any{"customer_list": out, "next_cursor": next})
-		}
+		writePage(w, "customer_list", rows, b.Cursor, limitOf(b.Limit, def, most))
 	}
 }
 

@@ -210,10 +210,7 @@ func (s *Server) handleTransferResult(resigned bool) HandlerFunc {
 			}
 			rows = append(rows, map[string]any{"external_userid": t.ext, "status": t.status, "takeover_time": at})
 		}
-		out, next, ok := page(w, rows, b.Cursor, 1000)
-		if ok {
-			writeOK(w, map[string]any{"customer": out, "next_cursor": next})
-		}
+		writePage(w, "customer", rows, b.Cursor, 1000)
 	}
 }
 

@@ -140,15 +140,7 @@ func (s *Server) handleListLinks(w http.ResponseWriter, r *http.Request, caller 
 	if !decodeBody(w, r, &b) {
 		return
 	}
-	if b.Limit < 0 || b.Limit > linkListMax {
-		writeError(w, 40058, "limit: at most 100")
-		return
-	}
-	limit := b.Limit
-	if limit == 0 {
-		limit = linkListMax
-	}
-	off, ok := parseExtCursor(w, b.Cursor)
+	limit, off, ok := listWindow(w, b.Limit, linkListMax, linkListMax, b.Cursor)
 	if !ok {
 		return
 	}
@@ -270,15 +262,7 @@ func (s *Server) handleLinkCustomers(w http.ResponseWriter, r *http.Request, cal
 	if !decodeBody(w, r, &b) {
 		return
 	}
-	if b.Limit < 0 || b.Limit > linkCustomerMax {
-		writeError(w, 40058, "limit: at most 1000")
-		return
-	}
-	limit := b.Limit
-	if limit == 0 {
-		limit = linkCustomerMax
-	}
-	off, ok := parseExtCursor(w, b.Cursor)
+	limit, off, ok := listWindow(w, b.Limit, linkCustomerMax, linkCustomerMax, b.Cursor)
 	if !ok {
 		return
 	}

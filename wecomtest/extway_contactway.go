@@ -183,15 +183,7 @@ func (s *Server) handleListContactWay(w http.ResponseWriter, r *http.Request, ca
 	if !decodeBody(w, r, &b) {
 		return
 	}
-	if b.Limit < 0 || b.Limit > wayListMax {
-		writeError(w, 40058, "limit: at most 1000")
-		return
-	}
-	limit := b.Limit
-	if limit == 0 {
-		limit = wayListDefault
-	}
-	off, ok := parseExtCursor(w, b.Cursor)
+	limit, off, ok := listWindow(w, b.Limit, wayListMax, wayListDefault, b.Cursor)
 	if !ok {
 		return
 	}

@@ -9,10 +9,6 @@ import (
 
 var kfMsgIDRE = regexp.MustCompile(`^[0-9a-zA-Z_-]{0,32}$`)
 
-type kfMediaRef struct {
-	MediaID string `json:"media_id"`
-}
-
 // kfSendBody is a send_msg or send_msg_on_event body.
 type kfSendBody struct {
 	ToUser   string                    `json:"touser"`
@@ -21,10 +17,10 @@ type kfSendBody struct {
 	MsgID    string                    `json:"msgid"`
 	MsgType  string                    `json:"msgtype"`
 	Text     *struct{ Content string } `json:"text"`
-	Image    *kfMediaRef               `json:"image"`
-	Voice    *kfMediaRef               `json:"voice"`
-	Video    *kfMediaRef               `json:"video"`
-	File     *kfMediaRef               `json:"file"`
+	Image    *mediaRef                 `json:"image"`
+	Voice    *mediaRef                 `json:"voice"`
+	Video    *mediaRef                 `json:"video"`
+	File     *mediaRef                 `json:"file"`
 	Link     *struct {
 		Title        string `json:"title"`
 		URL          string `json:"url"`
@@ -57,12 +53,9 @@ func (s *Server) checkKFContent(w http.ResponseWriter, corpID string, b *kfSendB
 		writeError(w, code, msg)
 		return "", "", false
 	}
-	media := func(ref *kfMediaRef, typ string) (string, string, bool) {
-		if ref == nil || ref.MediaID == "" {
-			return bad(41006, "media_id missing")
-		}
-		if !s.mediaOK(corpID, ref.MediaID, typ) {
-			return bad(codeBadMediaID, "invalid media_id")
+	media := func(ref *mediaRef, typ string) (string, string, bool) {
+		if e := s.checkMedia(corpID, ref, typ); e != nil {
+			return bad(e.code, e.msg)
 		}
 		return "", ref.MediaID, true
 	}
@@ -90,12 +83,12 @@ func (s *Server) checkKFContent(w http.ResponseWriter, corpID string, b *kfSendB
 		if b.Link == nil || b.Link.Title == "" || b.Link.URL == "" {
 			return bad(codeInvalidParameter, "link: title and url")
 		}
-		return media(&kfMediaRef{b.Link.ThumbMediaID}, "image")
+		return media(&mediaRef{b.Link.ThumbMediaID}, "image")
 	case "miniprogram":
 		if b.MiniProgram == nil || b.MiniProgram.AppID == "" || b.MiniProgram.PagePath == "" {
 			return bad(codeInvalidParameter, "miniprogram: appid and pagepath")
 		}
-		return media(&kfMediaRef{b.MiniProgram.ThumbMediaID}, "image")
+		return media(&mediaRef{b.MiniProgram.ThumbMediaID}, "image")
 	case "msgmenu":
 		if b.MsgMenu == nil || (b.MsgMenu.HeadContent == "" && len(b.MsgMenu.List) == 0) {
 			return bad(codeInvalidParameter, "msgmenu: empty")

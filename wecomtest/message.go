@@ -184,8 +184,23 @@ func cutField(key, v string) string {
 	return byteCut(v, n)
 }
 
+// mediaRef is a content's {"media_id": ...} object, in message/send,
+// appchat/send and kf/send_msg alike.
 type mediaRef struct {
 	MediaID string `json:"media_id"`
+}
+
+// checkMedia answers what WeCom answers for a content's media: 41006 for
+// a missing media_id, 40007 for one that is not a live temporary medium
+// of type typ ("" takes any).
+func (s *Server) checkMedia(corpID string, ref *mediaRef, typ string) *contentError {
+	if ref == nil || ref.MediaID == "" {
+		return &contentError{41006, "media_id missing"} // 缺少media_id参数
+	}
+	if !s.mediaOK(corpID, ref.MediaID, typ) {
+		return &contentError{codeBadMediaID, "invalid media_id"}
+	}
+	return nil
 }
 
 // contentBody is the content of message/send and appchat/send: the
@@ -292,11 +307,8 @@ func (s *Server) checkContent(corpID string, b *contentBody, allowed map[string]
 	fields := map[string]string{}
 	put := func(name, key, v string) { fields[name] = cutField(key, v) }
 	media := func(kind string, ref *mediaRef, typ string) *contentError {
-		if ref == nil || ref.MediaID == "" {
-			return &contentError{41006, "media_id missing"} // 缺少media_id参数
-		}
-		if !s.mediaOK(corpID, ref.MediaID, typ) {
-			return &contentError{codeBadMediaID, "invalid media_id"}
+		if e := s.checkMedia(corpID, ref, typ); e != nil {
+			return e
 		}
 		fields[kind+".media_id"] = ref.MediaID
 		return nil
