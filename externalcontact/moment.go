@@ -57,10 +57,12 @@ const (
 	MaxMomentImages    = 9      // image attachments; or one video, or one link
 	MaxMomentTextRunes = 2000   // text.content
 	MaxMomentSenders   = 100000 // sender_list.user_list
+	MaxMomentLinkTitle = 64     // link.title, in bytes
 )
 
 // Moment is what [Client.AddMoment] posts: Text and/or Attachments (at
-// most 9 images, or one video, or one link; media ids of temporary media),
+// most 9 images, or one video, or one link built with
+// [MomentLinkAttachment]; media ids of attachment resources),
 // by the members Users and the members of Departments (all the app's
 // members when both are empty), visible to the customers carrying one of
 // Tags (corp tags only; all customers when empty).
@@ -113,8 +115,11 @@ func (m *Moment) check() error {
 			return fmt.Errorf("%w: a moment takes image, video or link attachments, not %q", ErrInvalidArgument, a.MsgType)
 		}
 		if a.MsgType == MsgTypeLink {
-			if a.Link == nil || a.Link.URL == "" {
-				return fmt.Errorf("%w: a moment link needs a URL", ErrInvalidArgument)
+			if a.Link == nil || a.Link.URL == "" || a.Link.MediaID == "" {
+				return fmt.Errorf("%w: a moment link needs a URL and a cover media_id (MomentLinkAttachment)", ErrInvalidArgument)
+			}
+			if len(a.Link.Title) > MaxMomentLinkTitle {
+				return fmt.Errorf("%w: a moment link's title is at most %d bytes", ErrInvalidArgument, MaxMomentLinkTitle)
 			}
 		} else if err := a.Check(); err != nil {
 			return err

@@ -143,7 +143,7 @@ func TestMomentChecks(t *testing.T) {
 	ctx := context.Background()
 	img := externalcontact.Attachment{MsgType: externalcontact.MsgTypeImage, Image: &externalcontact.AttachmentImage{MediaID: "M"}}
 	video := externalcontact.Attachment{MsgType: externalcontact.MsgTypeVideo, Video: &externalcontact.AttachmentMedia{MediaID: "V"}}
-	link := externalcontact.Attachment{MsgType: externalcontact.MsgTypeLink, Link: &externalcontact.AttachmentLink{URL: "https://e/"}}
+	link := externalcontact.MomentLinkAttachment("", "https://e/", "COVER")
 	file := externalcontact.Attachment{MsgType: externalcontact.MsgTypeFile, File: &externalcontact.AttachmentMedia{MediaID: "F"}}
 	for name, m := range map[string]externalcontact.Moment{
 		"empty":        {},
@@ -153,14 +153,22 @@ func TestMomentChecks(t *testing.T) {
 		"two videos":   {Attachments: []externalcontact.Attachment{video, video}},
 		"two links":    {Attachments: []externalcontact.Attachment{link, link}},
 		"a file":       {Attachments: []externalcontact.Attachment{file}},
-		"link, no url": {Attachments: []externalcontact.Attachment{{MsgType: "link", Link: &externalcontact.AttachmentLink{Title: "t"}}}},
+		"link, no url": {Attachments: []externalcontact.Attachment{externalcontact.MomentLinkAttachment("t", "", "COVER")}},
+		// WeCom's page (95094) requires link.media_id, the cover.
+		"link, no cover":  {Attachments: []externalcontact.Attachment{{MsgType: "link", Link: &externalcontact.AttachmentLink{URL: "https://e/"}}}},
+		"long link title": {Attachments: []externalcontact.Attachment{externalcontact.MomentLinkAttachment(strings.Repeat("t", 65), "https://e/", "COVER")}},
 	} {
 		_, err := f.ec.AddMoment(ctx, m)
 		require.ErrorIs(t, err, externalcontact.ErrInvalidArgument, name)
 	}
 	require.Zero(t, f.srv.Calls("/cgi-bin/externalcontact/add_moment_task"))
-	// A link takes its title from the page: a URL alone will do.
+	// A link takes its title from the page: a URL and a cover will do.
 	f.srv.AddCustomer(corpID, "zhangsan", wecomtest.Customer{ExternalUserID: "wmA", Name: "甲"})
 	_, err := f.ec.AddMoment(ctx, externalcontact.Moment{Attachments: []externalcontact.Attachment{link}})
 	require.NoError(t, err)
+	seen := f.rec.last(t, "/cgi-bin/externalcontact/add_moment_task")
+	require.Equal(t, []any{map[string]any{"msgtype": "link", "link": map[string]any{"title": "", "url": "https://e/", "media_id": "COVER"}}}, seen.Body["attachments"])
+	// The fake, as WeCom, refuses a link without its cover.
+	require.Equal(t, 40058, rawPost(t, f.srv, "/cgi-bin/externalcontact/add_moment_task",
+		`{"attachments":[{"msgtype":"link","link":{"title":"t","url":"https://e/"}}]}`))
 }
