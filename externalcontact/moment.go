@@ -2,6 +2,7 @@ package externalcontact
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -308,7 +309,7 @@ type momentListAnswer struct {
 type MomentRecord struct {
 	MomentID    string `json:"moment_id"`
 	Creator     string `json:"creator,omitempty"`
-	CreateTime  int64  `json:"create_time"`
+	CreateTime  int64  `json:"create_time"`  // unix seconds; WeCom's example sends a string, both are read
 	CreateType  int    `json:"create_type"`  // CreatedByCorp or CreatedByMember
 	VisibleType int    `json:"visible_type"` // 0 some customers, 1 all
 	Text        *Text  `json:"text,omitempty"`
@@ -328,6 +329,27 @@ type MomentRecord struct {
 		Longitude string `json:"longitude"`
 		Name      string `json:"name"`
 	} `json:"location,omitempty"`
+}
+
+// UnmarshalJSON reads create_time as a number or a numeric string (the
+// example on WeCom's page 93333 quotes it, as get_groupmsg_list_v2's).
+func (r *MomentRecord) UnmarshalJSON(b []byte) error {
+	type plain MomentRecord
+	w := struct {
+		*plain
+		CreateTime json.Number `json:"create_time"`
+	}{plain: (*plain)(r)}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	if w.CreateTime != "" {
+		n, err := w.CreateTime.Int64()
+		if err != nil {
+			return fmt.Errorf("externalcontact: create_time %q: %w", w.CreateTime, err)
+		}
+		r.CreateTime = n
+	}
+	return nil
 }
 
 // Moments yields the moments of a period (externalcontact/get_moment_list,

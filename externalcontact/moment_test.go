@@ -2,6 +2,7 @@ package externalcontact_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -171,4 +172,16 @@ func TestMomentChecks(t *testing.T) {
 	// The fake, as WeCom, refuses a link without its cover.
 	require.Equal(t, 40058, rawPost(t, f.srv, "/cgi-bin/externalcontact/add_moment_task",
 		`{"attachments":[{"msgtype":"link","link":{"title":"t","url":"https://e/"}}]}`))
+}
+
+// get_moment_list's create_time is a string in WeCom's example (doc
+// 93333); a number is read too, and the rest of the row is kept.
+func TestMomentRecordCreateTime(t *testing.T) {
+	for _, raw := range []string{`{"moment_id":"mom1","create_time":"1605000000","visible_type":1}`, `{"moment_id":"mom1","create_time":1605000000,"visible_type":1}`} {
+		var r externalcontact.MomentRecord
+		require.NoError(t, json.Unmarshal([]byte(raw), &r))
+		require.Equal(t, externalcontact.MomentRecord{MomentID: "mom1", CreateTime: 1605000000, VisibleType: 1}, r)
+	}
+	var r externalcontact.MomentRecord
+	require.Error(t, json.Unmarshal([]byte(`{"create_time":"soon"}`), &r))
 }
