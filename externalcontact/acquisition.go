@@ -154,9 +154,18 @@ type linkStatRequest struct {
 	EndTime   int64  `json:"end_time" wecom:"required"`
 }
 
+// MaxAcquisitionMembers is the most members an acquisition link's range
+// covers, departments expanded (doc 97297: range.user_list 最多500人,
+// range覆盖的总用户数不得超过500人). wecomkit checks UserList; WeCom
+// counts the departments' members too.
+const MaxAcquisitionMembers = 500
+
 func checkRange(r AcquisitionRange) error {
 	if len(r.UserList)+len(r.DepartmentList) == 0 {
 		return fmt.Errorf("%w: a link needs members or departments", ErrInvalidArgument)
+	}
+	if len(r.UserList) > MaxAcquisitionMembers {
+		return fmt.Errorf("%w: a link's range of %d members, at most %d", ErrInvalidArgument, len(r.UserList), MaxAcquisitionMembers)
 	}
 	return nil
 }

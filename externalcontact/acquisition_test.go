@@ -54,6 +54,18 @@ func TestAcquisitionLinks(t *testing.T) {
 	require.Equal(t, 40058, rawPost(t, f.srv, "/cgi-bin/externalcontact/customer_acquisition/create_link", `{"link_name":"x","range":{"user_list":[]}}`))
 	require.ErrorIs(t, f.ec.UpdateAcquisitionLink(ctx, l.LinkID, externalcontact.AcquisitionLinkUpdate{Range: &externalcontact.AcquisitionRange{}}),
 		externalcontact.ErrInvalidArgument)
+	// doc 97297: a range covers at most 500 members.
+	many := externalcontact.AcquisitionRange{}
+	for i := range externalcontact.MaxAcquisitionMembers + 1 {
+		many.UserList = append(many.UserList, fmt.Sprintf("u%d", i))
+	}
+	_, err = f.ec.CreateAcquisitionLink(ctx, "x", many, true)
+	require.ErrorIs(t, err, externalcontact.ErrInvalidArgument)
+	require.ErrorIs(t, f.ec.UpdateAcquisitionLink(ctx, l.LinkID, externalcontact.AcquisitionLinkUpdate{Range: &many}), externalcontact.ErrInvalidArgument)
+	require.Equal(t, 40058, rawPost(t, f.srv, "/cgi-bin/externalcontact/customer_acquisition/create_link",
+		`{"link_name":"x","range":{"user_list":["`+strings.Join(many.UserList, `","`)+`"]}}`))
+	require.Equal(t, 40058, rawPost(t, f.srv, "/cgi-bin/externalcontact/customer_acquisition/update_link",
+		`{"link_id":"`+l.LinkID+`","range":{"user_list":["`+strings.Join(many.UserList, `","`)+`"]}}`))
 
 	require.NoError(t, f.ec.DeleteAcquisitionLink(ctx, l.LinkID))
 	_, err = f.ec.AcquisitionLink(ctx, l.LinkID)

@@ -30,12 +30,15 @@ type AttachmentImage struct {
 }
 
 // AttachmentLink is a link card: a title, the page it opens, a picture
-// and a description.
+// and a description. A moment's link (add_moment_task, doc 95094) takes
+// its cover as MediaID, the media_id of an image uploaded as an
+// attachment resource, instead of PicURL and Desc.
 type AttachmentLink struct {
-	Title  string `json:"title"`
-	PicURL string `json:"picurl,omitempty"`
-	Desc   string `json:"desc,omitempty"`
-	URL    string `json:"url"`
+	Title   string `json:"title"`
+	PicURL  string `json:"picurl,omitempty"`
+	Desc    string `json:"desc,omitempty"`
+	URL     string `json:"url"`
+	MediaID string `json:"media_id,omitempty"` // moments only: the cover image
 }
 
 // AttachmentMiniProgram is a mini program card: the cover picture is an
@@ -80,6 +83,14 @@ func ImageURLAttachment(picURL string) Attachment {
 // LinkAttachment is a link card.
 func LinkAttachment(l AttachmentLink) Attachment {
 	return Attachment{MsgType: MsgTypeLink, Link: &l}
+}
+
+// MomentLinkAttachment is a moment's link card: the page it opens, its
+// title (at most 64 bytes; WeCom takes the page's own when empty) and the
+// media_id of its cover image, uploaded as an attachment resource (doc
+// 95094: link.url and link.media_id are required).
+func MomentLinkAttachment(title, url, coverMediaID string) Attachment {
+	return Attachment{MsgType: MsgTypeLink, Link: &AttachmentLink{Title: title, URL: url, MediaID: coverMediaID}}
 }
 
 // MiniProgramAttachment is a mini program card.

@@ -220,7 +220,8 @@ type RemarkUpdate struct {
 	Description   *string
 	RemarkCompany *string // only for WeChat customers (WeCom's rule)
 	// RemarkMobiles replaces the phone numbers; a non-nil empty slice
-	// clears them.
+	// clears them (sent as [""]: WeCom's page 92115 clears the numbers
+	// with an empty string, 请在remark_mobiles填写一个空字符串).
 	RemarkMobiles []string
 	// RemarkPicMediaID is a temporary medium (package media) for the
 	// business card picture; "" leaves it.
@@ -240,6 +241,9 @@ func (c *Client) Remark(ctx context.Context, userID, externalUserID string, u Re
 		RemarkCompany: u.RemarkCompany, RemarkPicMediaID: u.RemarkPicMediaID}
 	if u.RemarkMobiles != nil {
 		m := u.RemarkMobiles
+		if len(m) == 0 {
+			m = []string{""}
+		}
 		req.RemarkMobiles = &m
 	}
 	if _, err := remark.Call(ctx, c.corp, req); err != nil {

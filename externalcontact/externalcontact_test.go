@@ -146,6 +146,10 @@ func TestRemark(t *testing.T) {
 	require.NoError(t, f.ec.Remark(ctx, "zhangsan", "wmA", externalcontact.RemarkUpdate{RemarkMobiles: []string{}}))
 	c, _, _ = f.srv.CustomerOf(corpID, "zhangsan", "wmA")
 	require.Empty(t, c.RemarkMobiles, "an empty slice clears")
+	require.Equal(t, 0, rawPost(t, f.srv, "/cgi-bin/externalcontact/remark", `{"userid":"zhangsan","external_userid":"wmA","remark_mobiles":["139"]}`))
+	require.Equal(t, 0, rawPost(t, f.srv, "/cgi-bin/externalcontact/remark", `{"userid":"zhangsan","external_userid":"wmA","remark_mobiles":[]}`))
+	c, _, _ = f.srv.CustomerOf(corpID, "zhangsan", "wmA")
+	require.Equal(t, []string{"139"}, c.RemarkMobiles, "the fake clears on [\"\"] only, as WeCom's page says")
 
 	err := f.ec.Remark(ctx, "lisi", "wmA", externalcontact.RemarkUpdate{Remark: &r})
 	require.Equal(t, 84061, wecom.ErrorCode(err))

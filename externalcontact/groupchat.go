@@ -10,7 +10,7 @@ import (
 	"github.com/wecomkit/wecomkit/wecom"
 )
 
-// The customer-group endpoints (客户群管理: docs 92120, 92122, 94828).
+// The customer-group endpoints (客户群管理: docs 92120, 92122, 94822).
 var (
 	groupChatList = &wecom.Endpoint[wecom.CorpToken, *groupChatListRequest, groupChatListAnswer]{
 		Method: http.MethodPost, Path: "/cgi-bin/externalcontact/groupchat/list", Doc: 92120, Idempotent: true,
@@ -21,7 +21,7 @@ var (
 		Entry: "externalcontact.Client.GroupChat",
 	}
 	opengidToChatID = &wecom.Endpoint[wecom.CorpToken, *opengidRequest, opengidAnswer]{
-		Method: http.MethodPost, Path: "/cgi-bin/externalcontact/opengid_to_chatid", Doc: 94828, Idempotent: true,
+		Method: http.MethodPost, Path: "/cgi-bin/externalcontact/opengid_to_chatid", Doc: 94822, Idempotent: true,
 		Entry: "externalcontact.Client.ChatIDOfOpenGID",
 	}
 )
@@ -219,7 +219,7 @@ func (c *Client) GroupChat(ctx context.Context, chatID string, needName bool) (*
 
 // ChatIDOfOpenGID returns the chat_id of the customer group a mini
 // program knows by its opengid (externalcontact/opengid_to_chatid, doc
-// 94828). WeCom converts only groups whose owner is visible to the app.
+// 94822). WeCom converts only groups whose owner is visible to the app.
 func (c *Client) ChatIDOfOpenGID(ctx context.Context, openGID string) (string, error) {
 	if err := required("opengid", openGID); err != nil {
 		return "", err

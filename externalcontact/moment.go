@@ -2,6 +2,7 @@ package externalcontact
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -57,10 +58,12 @@ const (
 	MaxMomentImages    = 9      // image attachments; or one video, or one link
 	MaxMomentTextRunes = 2000   // text.content
 	MaxMomentSenders   = 100000 // sender_list.user_list
+	MaxMomentLinkTitle = 64     // link.title, in bytes
 )
 
 // Moment is what [Client.AddMoment] posts: Text and/or Attachments (at
-// most 9 images, or one video, or one link; media ids of temporary media),
+// most 9 images, or one video, or one link built with
+// [MomentLinkAttachment]; media ids of attachment resources),
 // by the members Users and the members of Departments (all the app's
 // members when both are empty), visible to the customers carrying one of
 // Tags (corp tags only; all customers when empty).
@@ -113,8 +116,11 @@ func (m *Moment) check() error {
 			return fmt.Errorf("%w: a moment takes image, video or link attachments, not %q", ErrInvalidArgument, a.MsgType)
 		}
 		if a.MsgType == MsgTypeLink {
-			if a.Link == nil || a.Link.URL == "" {
-				return fmt.Errorf("%w: a moment link needs a URL", ErrInvalidArgument)
+			if a.Link == nil || a.Link.URL == "" || a.Link.MediaID == "" {
+				return fmt.Errorf("%w: a moment link needs a URL and a cover media_id (MomentLinkAttachment)", ErrInvalidArgument)
+			}
+			if len(a.Link.Title) > MaxMomentLinkTitle {
+				return fmt.Errorf("%w: a moment link's title is at most %d bytes", ErrInvalidArgument, MaxMomentLinkTitle)
 			}
 		} else if err := a.Check(); err != nil {
 			return err
@@ -303,7 +309,7 @@ type momentListAnswer struct {
 type MomentRecord struct {
 	MomentID    string `json:"moment_id"`
 	Creator     string `json:"creator,omitempty"`
-	CreateTime  int64  `json:"create_time"`
+	CreateTime  int64  `json:"create_time"`  // unix seconds; WeCom's example sends a string, both are read
 	CreateType  int    `json:"create_type"`  // CreatedByCorp or CreatedByMember
 	VisibleType int    `json:"visible_type"` // 0 some customers, 1 all
 	Text        *Text  `json:"text,omitempty"`
@@ -323,6 +329,27 @@ type MomentRecord struct {
 		Longitude string `json:"longitude"`
 		Name      string `json:"name"`
 	} `json:"location,omitempty"`
+}
+
+// UnmarshalJSON reads create_time as a number or a numeric string (the
+// example on WeCom's page 93333 quotes it, as get_groupmsg_list_v2's).
+func (r *MomentRecord) UnmarshalJSON(b []byte) error {
+	type plain MomentRecord
+	w := struct {
+		*plain
+		CreateTime json.Number `json:"create_time"`
+	}{plain: (*plain)(r)}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	if w.CreateTime != "" {
+		n, err := w.CreateTime.Int64()
+		if err != nil {
+			return fmt.Errorf("externalcontact: create_time %q: %w", w.CreateTime, err)
+		}
+		r.CreateTime = n
+	}
+	return nil
 }
 
 // Moments yields the moments of a period (externalcontact/get_moment_list,

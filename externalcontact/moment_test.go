@@ -2,6 +2,7 @@ package externalcontact_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -143,7 +144,7 @@ func TestMomentChecks(t *testing.T) {
 	ctx := context.Background()
 	img := externalcontact.Attachment{MsgType: externalcontact.MsgTypeImage, Image: &externalcontact.AttachmentImage{MediaID: "M"}}
 	video := externalcontact.Attachment{MsgType: externalcontact.MsgTypeVideo, Video: &externalcontact.AttachmentMedia{MediaID: "V"}}
-	link := externalcontact.Attachment{MsgType: externalcontact.MsgTypeLink, Link: &externalcontact.AttachmentLink{URL: "https://e/"}}
+	link := externalcontact.MomentLinkAttachment("", "https://e/", "COVER")
 	file := externalcontact.Attachment{MsgType: externalcontact.MsgTypeFile, File: &externalcontact.AttachmentMedia{MediaID: "F"}}
 	for name, m := range map[string]externalcontact.Moment{
 		"empty":        {},
@@ -153,14 +154,34 @@ func TestMomentChecks(t *testing.T) {
 		"two videos":   {Attachments: []externalcontact.Attachment{video, video}},
 		"two links":    {Attachments: []externalcontact.Attachment{link, link}},
 		"a file":       {Attachments: []externalcontact.Attachment{file}},
-		"link, no url": {Attachments: []externalcontact.Attachment{{MsgType: "link", Link: &externalcontact.AttachmentLink{Title: "t"}}}},
+		"link, no url": {Attachments: []externalcontact.Attachment{externalcontact.MomentLinkAttachment("t", "", "COVER")}},
+		// WeCom's page (95094) requires link.media_id, the cover.
+		"link, no cover":  {Attachments: []externalcontact.Attachment{{MsgType: "link", Link: &externalcontact.AttachmentLink{URL: "https://e/"}}}},
+		"long link title": {Attachments: []externalcontact.Attachment{externalcontact.MomentLinkAttachment(strings.Repeat("t", 65), "https://e/", "COVER")}},
 	} {
 		_, err := f.ec.AddMoment(ctx, m)
 		require.ErrorIs(t, err, externalcontact.ErrInvalidArgument, name)
 	}
 	require.Zero(t, f.srv.Calls("/cgi-bin/externalcontact/add_moment_task"))
-	// A link takes its title from the page: a URL alone will do.
+	// A link takes its title from the page: a URL and a cover will do.
 	f.srv.AddCustomer(corpID, "zhangsan", wecomtest.Customer{ExternalUserID: "wmA", Name: "甲"})
 	_, err := f.ec.AddMoment(ctx, externalcontact.Moment{Attachments: []externalcontact.Attachment{link}})
 	require.NoError(t, err)
+	seen := f.rec.last(t, "/cgi-bin/externalcontact/add_moment_task")
+	require.Equal(t, []any{map[string]any{"msgtype": "link", "link": map[string]any{"title": "", "url": "https://e/", "media_id": "COVER"}}}, seen.Body["attachments"])
+	// The fake, as WeCom, refuses a link without its cover.
+	require.Equal(t, 40058, rawPost(t, f.srv, "/cgi-bin/externalcontact/add_moment_task",
+		`{"attachments":[{"msgtype":"link","link":{"title":"t","url":"https://e/"}}]}`))
+}
+
+// get_moment_list's create_time is a string in WeCom's example (doc
+// 93333); a number is read too, and the rest of the row is kept.
+func TestMomentRecordCreateTime(t *testing.T) {
+	for _, raw := range []string{`{"moment_id":"mom1","create_time":"1605000000","visible_type":1}`, `{"moment_id":"mom1","create_time":1605000000,"visible_type":1}`} {
+		var r externalcontact.MomentRecord
+		require.NoError(t, json.Unmarshal([]byte(raw), &r))
+		require.Equal(t, externalcontact.MomentRecord{MomentID: "mom1", CreateTime: 1605000000, VisibleType: 1}, r)
+	}
+	var r externalcontact.MomentRecord
+	require.Error(t, json.Unmarshal([]byte(`{"create_time":"soon"}`), &r))
 }

@@ -487,8 +487,15 @@ func (s *Server) handleExtRemark(w http.ResponseWriter, r *http.Request, caller 
 	if b.Description != nil {
 		f.description = ec.intern(*b.Description)
 	}
-	if b.RemarkMobiles != nil {
-		f.mobiles = ec.internAll(*b.RemarkMobiles)
+	// doc 92115: the numbers given replace the old ones; an empty string
+	// ([""]) clears them. An empty list is not the documented way and
+	// leaves them (the fake's reading).
+	switch m := b.RemarkMobiles; {
+	case m == nil || len(*m) == 0:
+	case len(*m) == 1 && (*m)[0] == "":
+		f.mobiles = nil
+	default:
+		f.mobiles = ec.internAll(*m)
 	}
 	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok"})
 }

@@ -136,7 +136,10 @@ func (s *Server) handleAddMomentTask(w http.ResponseWriter, r *http.Request, cal
 	kinds := map[string]int{}
 	for i := range b.Attachments {
 		a := &b.Attachments[i]
-		if (a.MsgType != "image" && a.MsgType != "video" && a.MsgType != "link") || !a.valid() {
+		if (a.MsgType != "image" && a.MsgType != "video" && a.MsgType != "link") || !a.valid() ||
+			(a.MsgType == "link" && (a.Link.MediaID == "" || len(a.Link.Title) > 64)) {
+			// doc 95094: a moment's link requires url and media_id (its
+			// cover); its title is at most 64 bytes.
 			writeError(w, 40058, "invalid attachment "+a.MsgType)
 			return
 		}

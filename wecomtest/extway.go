@@ -10,7 +10,7 @@ import (
 
 // Customer contact, the second slice: contact ways (「联系我」, doc
 // 92228), customer groups (groupchat/list 92120, get 92122,
-// opengid_to_chatid 94828, statistics 92133), join ways (92229), welcome
+// opengid_to_chatid 94822, statistics 92133), join ways (92229), welcome
 // messages (send_welcome_msg 92137, group welcome templates 92366) and
 // customer acquisition (获客助手: links 97297, customers 97298, quota
 // and statistics 97375).

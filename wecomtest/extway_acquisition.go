@@ -173,6 +173,10 @@ func (s *Server) handleGetLink(w http.ResponseWriter, r *http.Request, caller Ca
 	writeOK(w, map[string]any{"link": linkJSON(l), "range": l.link.Range})
 }
 
+// acquisitionMaxMembers is the most members a link's range names (doc
+// 97297: 最多500人; the fake counts user_list, not departments' members).
+const acquisitionMaxMembers = 500
+
 // handleCreateLink serves POST customer_acquisition/create_link.
 func (s *Server) handleCreateLink(w http.ResponseWriter, r *http.Request, caller Caller) {
 	var b struct {
@@ -185,6 +189,10 @@ func (s *Server) handleCreateLink(w http.ResponseWriter, r *http.Request, caller
 	}
 	if emptyRange(b.Range) {
 		writeError(w, 40058, "range: members or departments required")
+		return
+	}
+	if len(b.Range.UserList) > acquisitionMaxMembers {
+		writeError(w, 40058, "range: at most 500 members")
 		return
 	}
 	now := s.now()
@@ -212,6 +220,10 @@ func (s *Server) handleUpdateLink(w http.ResponseWriter, r *http.Request, caller
 	}
 	if b.Range != nil && emptyRange(b.Range) {
 		writeError(w, 40058, "range: members or departments required")
+		return
+	}
+	if b.Range != nil && len(b.Range.UserList) > acquisitionMaxMembers {
+		writeError(w, 40058, "range: at most 500 members")
 		return
 	}
 	c, unlock := s.lockWay(caller.CorpID)
