@@ -4,7 +4,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/wecomkit/wecomkit/internal/jsonenc"
 )
 
 // codeNoLicense is batch/get_by_user's answer when no member of the
@@ -82,7 +83,7 @@ func (s *Server) handleExtBatch(w http.ResponseWriter, r *http.Request, caller C
 	if end := min(off+limit, total); end < total {
 		next = "wecomtest-" + strconv.Itoa(end)
 	}
-	buf = appendJSONString(buf, next)
+	buf = jsonenc.AppendString(buf, next)
 	if len(unlicensed) > 0 {
 		buf = append(buf, `,"fail_info":{"unlicensed_userid_list":`...)
 		buf = appendJSONStrings(buf, unlicensed)
@@ -119,27 +120,27 @@ func (s *Server) splitLicensed(corpID string, userIDs []string) (licensed, unlic
 // profile and member f's side with tag ids only.
 func appendBatchRow(b []byte, cu *extCustomer, f *extFollow) []byte {
 	b = append(b, `{"external_contact":{"external_userid":`...)
-	b = appendJSONString(b, cu.id)
+	b = jsonenc.AppendString(b, cu.id)
 	b = append(b, `,"name":`...)
-	b = appendJSONString(b, cu.name)
+	b = jsonenc.AppendString(b, cu.name)
 	b = append(b, `,"type":`...)
 	b = strconv.AppendInt(b, int64(cu.typ), 10)
 	b = append(b, `,"gender":`...)
 	b = strconv.AppendInt(b, int64(cu.gender), 10)
 	b = append(b, `,"avatar":`...)
 	if m := cu.more; m != nil {
-		b = appendJSONString(b, m.avatar)
+		b = jsonenc.AppendString(b, m.avatar)
 		if cu.typ == 2 {
 			b = append(b, `,"position":`...)
-			b = appendJSONString(b, m.position)
+			b = jsonenc.AppendString(b, m.position)
 			b = append(b, `,"corp_name":`...)
-			b = appendJSONString(b, m.corpName)
+			b = jsonenc.AppendString(b, m.corpName)
 			b = append(b, `,"corp_full_name":`...)
-			b = appendJSONString(b, m.corpFullName)
+			b = jsonenc.AppendString(b, m.corpFullName)
 		}
 		if m.unionID != "" {
 			b = append(b, `,"unionid":`...)
-			b = appendJSONString(b, m.unionID)
+			b = jsonenc.AppendString(b, m.unionID)
 		}
 	} else {
 		b = append(b, `""`...)
@@ -148,18 +149,18 @@ func appendBatchRow(b []byte, cu *extCustomer, f *extFollow) []byte {
 		}
 	}
 	b = append(b, `},"follow_info":{"userid":`...)
-	b = appendJSONString(b, f.user)
+	b = jsonenc.AppendString(b, f.user)
 	b = append(b, `,"remark":`...)
-	b = appendJSONString(b, f.remark)
+	b = jsonenc.AppendString(b, f.remark)
 	b = append(b, `,"description":`...)
-	b = appendJSONString(b, f.description)
+	b = jsonenc.AppendString(b, f.description)
 	b = append(b, `,"createtime":`...)
 	b = strconv.AppendInt(b, f.added, 10)
 	b = append(b, `,"add_way":`...)
 	b = strconv.AppendInt(b, int64(f.addWay), 10)
 	if f.state != "" {
 		b = append(b, `,"state":`...)
-		b = appendJSONString(b, f.state)
+		b = jsonenc.AppendString(b, f.state)
 	}
 	b = append(b, `,"remark_mobiles":`...)
 	b = appendJSONStrings(b, f.mobiles)
@@ -175,59 +176,7 @@ func appendJSONStrings(b []byte, ss []string) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, v)
+		b = jsonenc.AppendString(b, v)
 	}
 	return append(b, ']')
-}
-
-// appendJSONString appends v as a JSON string, as encoding/json writes
-// it: quotes, backslashes and control characters escaped, invalid UTF-8
-// replaced by U+FFFD, U+2028 and U+2029 escaped (HTML escaping aside).
-func appendJSONString(b []byte, v string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(v); {
-		c := v[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, v[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(v[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, v[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, v[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, v[start:]...)
-	return append(b, '"')
 }

@@ -11,23 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// appendJSONString writes what encoding/json writes, HTML escaping
-// aside, and always valid JSON.
-func FuzzAppendJSONString(f *testing.F) {
-	for _, s := range []string{"", "plain", `q"b\s`, "\x00\x1f\n\r\t", "客户", "\xff\xfe bad", "\u2028\u2029", "a\u007fb"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		got := appendJSONString(nil, s)
-		var back string
-		require.NoError(t, json.Unmarshal(got, &back), "%q", got)
-		want, err := json.Marshal(s)
-		require.NoError(t, err)
-		var wantBack string
-		require.NoError(t, json.Unmarshal(want, &wantBack))
-		require.Equal(t, wantBack, back)
-	})
-}
 
 // The hand-encoded batch/get_by_user answer carries what the model holds,
 // field by field, with fail_info for unlicensed members.

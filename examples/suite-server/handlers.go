@@ -18,7 +18,7 @@ import (
 	"github.com/wecomkit/wecomkit/crypto"
 	"github.com/wecomkit/wecomkit/examples/internal/accesslog"
 	"github.com/wecomkit/wecomkit/examples/internal/httpquery"
-	"github.com/wecomkit/wecomkit/examples/internal/jsonenc"
+	"github.com/wecomkit/wecomkit/internal/jsonenc"
 	"github.com/wecomkit/wecomkit/jssdk"
 	"github.com/wecomkit/wecomkit/oauth"
 	"github.com/wecomkit/wecomkit/suite"

@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/wecomkit/wecomkit/examples/internal/jsonenc"
+	"github.com/wecomkit/wecomkit/internal/jsonenc"
 )
 
 // Result codes of the tax cloud contract (CONTRACT.md, "Answers").

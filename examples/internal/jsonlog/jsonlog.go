@@ -17,7 +17,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/wecomkit/wecomkit/examples/internal/jsonenc"
+	"github.com/wecomkit/wecomkit/internal/jsonenc"
 )
 
 // Options configures a [Handler].
