@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-
 // The hand-encoded batch/get_by_user answer carries what the model holds,
 // field by field, with fail_info for unlicensed members.
 func TestExtBatchAnswer(t *testing.T) {
