@@ -66,7 +66,9 @@ func openDB(path string, mode os.FileMode, opts *bolt.Options) (db *bolt.DB, err
 // panics on a page whose header does not match its place, faults on one
 // that points outside the file, and loops on pages that point to each
 // other. checkStructure finds those without bbolt, so that only a file
-// whose every page Tx.Check will read is sound is handed to it.
+// whose every page Tx.Check will read is sound is handed to it. It also
+// checks what Tx.Check leaves out and a write would trip on: the page ids
+// the freelist hands out.
 func checkDB(db *bolt.DB, path string) error {
 	tx, err := db.Begin(false)
 	if err != nil {
@@ -189,11 +191,41 @@ func checkStructure(path string, pageSize int, txid uint64) (err error) {
 		return damagef("%d pages in use, %d in the file", r.hwm, size/r.pageSize)
 	}
 	if freelist != noFreelist {
-		if _, err := r.page(freelist, freelistPage); err != nil {
+		p, err := r.page(freelist, freelistPage)
+		if err != nil {
+			return err
+		}
+		if err := r.freed(freelist, p); err != nil {
 			return err
 		}
 	}
 	return r.tree(root)
+}
+
+// freed checks the page ids the freelist page p (page id) lists: each
+// inside the file and none a meta page. bbolt's Tx.Check reports a page
+// listed twice or both listed and in use, but not a page beyond the pages
+// in use, which a later write would be given and bbolt would then read
+// beyond its mapping of the file; nor does it stop a meta page from being
+// handed out, which bbolt refuses with a panic at the first write.
+func (r *pageReader) freed(id uint64, p []byte) error {
+	count := uint64(binary.NativeEndian.Uint16(p[10:]))
+	ids := p[pageHeaderSize:]
+	if count == 0xffff { // the count is the first element
+		if len(ids) < 8 {
+			return damagef("freelist page %d: no room for its count", id)
+		}
+		count, ids = binary.NativeEndian.Uint64(ids), ids[8:]
+	}
+	if count > uint64(len(ids))/8 {
+		return damagef("freelist page %d: %d page ids do not fit in it", id, count)
+	}
+	for i := range count {
+		if free := binary.NativeEndian.Uint64(ids[i*8:]); free < 2 || free >= r.hwm {
+			return damagef("freelist page %d: lists page %d, out of bounds (%d pages in use)", id, free, r.hwm)
+		}
+	}
+	return nil
 }
 
 func (r *pageReader) size() (uint64, error) {

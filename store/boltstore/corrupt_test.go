@@ -148,6 +148,23 @@ func TestOpenRefusesDamagedFile(t *testing.T) {
 			binary.LittleEndian.PutUint16(b[at(freelist)+10:], 0xffff)
 			fill(b[at(freelist)+pageHeader:at(freelist)+pageHeader+8], 0xff)
 		}},
+		{"freelist lists a page beyond the file", func(b []byte) {
+			require.Positive(t, freelist.count, "the fixture has free pages")
+			binary.LittleEndian.PutUint64(b[at(freelist)+pageHeader:], 1<<20)
+		}},
+		{"freelist lists a meta page", func(b []byte) {
+			binary.LittleEndian.PutUint64(b[at(freelist)+pageHeader:], 0)
+		}},
+		{"freelist lists one more page, beyond the file", func(b []byte) {
+			n := binary.LittleEndian.Uint16(b[at(freelist)+10:])
+			binary.LittleEndian.PutUint16(b[at(freelist)+10:], n+1)
+			binary.LittleEndian.PutUint64(b[at(freelist)+pageHeader+8*int(n):], 1<<20)
+		}},
+		{"freelist lists one more page, a meta page", func(b []byte) {
+			n := binary.LittleEndian.Uint16(b[at(freelist)+10:])
+			binary.LittleEndian.PutUint16(b[at(freelist)+10:], n+1)
+			binary.LittleEndian.PutUint64(b[at(freelist)+pageHeader+8*int(n):], 1)
+		}},
 		{"truncated", func(b []byte) { fill(b[len(b)/2:], 0) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
