@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/wecomkit/wecomkit/wecom"
@@ -222,21 +223,10 @@ type MassMessageRecord struct {
 // UnmarshalJSON reads create_time as a number or a numeric string.
 func (r *MassMessageRecord) UnmarshalJSON(b []byte) error {
 	type plain MassMessageRecord
-	w := struct {
+	return json.Unmarshal(b, &struct {
 		*plain
-		CreateTime json.Number `json:"create_time"`
-	}{plain: (*plain)(r)}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	if w.CreateTime != "" {
-		n, err := w.CreateTime.Int64()
-		if err != nil {
-			return fmt.Errorf("externalcontact: create_time %q: %w", w.CreateTime, err)
-		}
-		r.CreateTime = n
-	}
-	return nil
+		CreateTime *numberOrString `json:"create_time"`
+	}{(*plain)(r), (*numberOrString)(&r.CreateTime)})
 }
 
 // MassMessages yields the mass messages of a period
@@ -356,5 +346,32 @@ func (c *Client) CancelMassMessage(ctx context.Context, msgID string) error {
 	if _, err := cancelGroupMsgSend.Call(ctx, c.corp, &msgIDRequest{MsgID: msgID}); err != nil {
 		return fmt.Errorf("externalcontact: cancel mass message %s: %w", msgID, err)
 	}
+	return nil
+}
+
+// numberOrString decodes an integer WeCom sends as a JSON number on some
+// pages and as a quoted numeric string on others (create_time of
+// get_groupmsg_list_v2 and get_moment_list).
+type numberOrString int64
+
+// UnmarshalJSON reads 123 or "123"; null and "" leave the value as it was.
+func (n *numberOrString) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	if s == "null" {
+		return nil
+	}
+	if b[0] == '"' {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		if s == "" {
+			return nil
+		}
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return fmt.Errorf("externalcontact: create_time %q: %w", s, err)
+	}
+	*n = numberOrString(v)
 	return nil
 }

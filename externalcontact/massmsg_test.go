@@ -195,8 +195,15 @@ func TestMassMessageRecordCreateTime(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(raw), &r))
 		require.Equal(t, externalcontact.MassMessageRecord{MsgID: "m", CreateTime: 1605171726}, r)
 	}
-	var r externalcontact.MassMessageRecord
-	require.Error(t, json.Unmarshal([]byte(`{"create_time":"soon"}`), &r))
+	for _, raw := range []string{`{"msgid":"m","create_time":""}`, `{"msgid":"m","create_time":null}`, `{"msgid":"m"}`} {
+		var r externalcontact.MassMessageRecord
+		require.NoError(t, json.Unmarshal([]byte(raw), &r), raw)
+		require.Equal(t, externalcontact.MassMessageRecord{MsgID: "m"}, r, raw)
+	}
+	for _, raw := range []string{`{"create_time":"soon"}`, `{"create_time":true}`, `{"create_time":1.5}`, `{"create_time":"99999999999999999999"}`} {
+		var r externalcontact.MassMessageRecord
+		require.Error(t, json.Unmarshal([]byte(raw), &r), raw)
+	}
 }
 
 // An attachment encodes under WeCom's names and decodes back.

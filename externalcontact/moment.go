@@ -335,21 +335,10 @@ type MomentRecord struct {
 // example on WeCom's page 93333 quotes it, as get_groupmsg_list_v2's).
 func (r *MomentRecord) UnmarshalJSON(b []byte) error {
 	type plain MomentRecord
-	w := struct {
+	return json.Unmarshal(b, &struct {
 		*plain
-		CreateTime json.Number `json:"create_time"`
-	}{plain: (*plain)(r)}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	if w.CreateTime != "" {
-		n, err := w.CreateTime.Int64()
-		if err != nil {
-			return fmt.Errorf("externalcontact: create_time %q: %w", w.CreateTime, err)
-		}
-		r.CreateTime = n
-	}
-	return nil
+		CreateTime *numberOrString `json:"create_time"`
+	}{(*plain)(r), (*numberOrString)(&r.CreateTime)})
 }
 
 // Moments yields the moments of a period (externalcontact/get_moment_list,
