@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/wecomkit/wecomkit/internal/mergediff"
 )
 
 // Op says what happened to a member or department between two snapshots.
@@ -180,94 +182,39 @@ func Diff(old, new *Snapshot) Changes {
 
 	// A first pass counts, so that the changes are allocated once, at
 	// their final size.
-	nd, nu := diffDepartments(oldD, newD, nil), diffUsers(oldU, newU, nil)
-	out := make(Changes, nd[0]+nd[1]+nd[2]+nu[0]+nu[1]+nu[2])
-	diffDepartments(oldD, newD, out[:nd[0]+nd[1]+nd[2]])
-	diffUsers(oldU, newU, out[nd[0]+nd[1]+nd[2]:])
+	departments := mergediff.Lists[Department]{Old: oldD, New: newD, Cmp: func(a, b *Department) int { return cmpInt(a.ID, b.ID) }, Differs: departmentDiffers}
+	users := mergediff.Lists[User]{Old: oldU, New: newU, Cmp: func(a, b *User) int { return strings.Compare(a.UserID, b.UserID) }, Differs: userDiffers}
+	nd, nu := departments.Count(), users.Count()
+	out := make(Changes, nd.Total()+nu.Total())
+	mergediff.Fill(departments, nd, out[:nd.Total()], departmentChange)
+	mergediff.Fill(users, nu, out[nd.Total():], userChange)
 	return out
 }
 
-// diffDepartments walks both sorted lists. With out nil it only counts
-// added, changed and removed departments; otherwise it fills out, which
-// has room for exactly those, in order.
-func diffDepartments(oldD, newD []Department, out Changes) (n [3]int) {
-	var base [3]int
-	if out != nil {
-		c := diffDepartments(oldD, newD, nil)
-		base = [3]int{0, c[0], c[0] + c[1]}
+// departmentChange describes a department added (old nil), removed (new
+// nil) or changed.
+func departmentChange(old, new *Department) Change {
+	switch {
+	case old == nil:
+		return Change{Op: Added, Kind: KindDepartment, ID: strconv.FormatInt(new.ID, 10), NewDepartment: new}
+	case new == nil:
+		return Change{Op: Removed, Kind: KindDepartment, ID: strconv.FormatInt(old.ID, 10), OldDepartment: old}
+	default:
+		return Change{Op: Changed, Kind: KindDepartment, ID: strconv.FormatInt(new.ID, 10), Fields: changedDepartmentFields(old, new), OldDepartment: old, NewDepartment: new}
 	}
-	emit := func(k int, c Change) {
-		if out != nil {
-			out[base[k]+n[k]] = c
-		}
-		n[k]++
-	}
-	i, j := 0, 0
-	for i < len(oldD) || j < len(newD) {
-		switch {
-		case j == len(newD) || (i < len(oldD) && oldD[i].ID < newD[j].ID):
-			emit(2, Change{Op: Removed, Kind: KindDepartment, ID: idString(out, oldD[i].ID), OldDepartment: &oldD[i]})
-			i++
-		case i == len(oldD) || newD[j].ID < oldD[i].ID:
-			emit(0, Change{Op: Added, Kind: KindDepartment, ID: idString(out, newD[j].ID), NewDepartment: &newD[j]})
-			j++
-		default:
-			if out == nil {
-				if departmentDiffers(&oldD[i], &newD[j]) {
-					n[1]++
-				}
-			} else if fs := changedDepartmentFields(&oldD[i], &newD[j]); fs != nil {
-				emit(1, Change{Op: Changed, Kind: KindDepartment, ID: idString(out, newD[j].ID), Fields: fs, OldDepartment: &oldD[i], NewDepartment: &newD[j]})
-			}
-			i++
-			j++
-		}
-	}
-	return n
 }
 
-func idString(out Changes, id int64) string {
-	if out == nil {
-		return ""
+// userChange describes a member added (old nil), removed (new nil) or
+// changed.
+func userChange(old, new *User) Change {
+	switch {
+	case old == nil:
+		return Change{Op: Added, Kind: KindUser, ID: new.UserID, NewUser: new}
+	case new == nil:
+		return Change{Op: Removed, Kind: KindUser, ID: old.UserID, OldUser: old}
+	default:
+		return Change{Op: Changed, Kind: KindUser, ID: new.UserID, Fields: changedUserFields(old, new), OldUser: old, NewUser: new}
 	}
-	return strconv.FormatInt(id, 10)
-}
-
-// diffUsers is diffDepartments for members.
-func diffUsers(oldU, newU []User, out Changes) (n [3]int) {
-	var base [3]int
-	if out != nil {
-		c := diffUsers(oldU, newU, nil)
-		base = [3]int{0, c[0], c[0] + c[1]}
-	}
-	emit := func(k int, c Change) {
-		if out != nil {
-			out[base[k]+n[k]] = c
-		}
-		n[k]++
-	}
-	i, j := 0, 0
-	for i < len(oldU) || j < len(newU) {
-		switch {
-		case j == len(newU) || (i < len(oldU) && oldU[i].UserID < newU[j].UserID):
-			emit(2, Change{Op: Removed, Kind: KindUser, ID: oldU[i].UserID, OldUser: &oldU[i]})
-			i++
-		case i == len(oldU) || newU[j].UserID < oldU[i].UserID:
-			emit(0, Change{Op: Added, Kind: KindUser, ID: newU[j].UserID, NewUser: &newU[j]})
-			j++
-		default:
-			if out == nil {
-				if userDiffers(&oldU[i], &newU[j]) {
-					n[1]++
-				}
-			} else if fs := changedUserFields(&oldU[i], &newU[j]); fs != nil {
-				emit(1, Change{Op: Changed, Kind: KindUser, ID: newU[j].UserID, Fields: fs, OldUser: &oldU[i], NewUser: &newU[j]})
-			}
-			i++
-			j++
-		}
-	}
-	return n
 }
 
 func userDiffers(old, new *User) bool {

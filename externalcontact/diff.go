@@ -1,6 +1,11 @@
 package externalcontact
 
-import "slices"
+import (
+	"slices"
+	"strings"
+
+	"github.com/wecomkit/wecomkit/internal/mergediff"
+)
 
 // Op says what happened to a follower or a relation between two
 // snapshots.
@@ -144,90 +149,36 @@ func Diff(old, new *Snapshot) Changes {
 
 	// A first pass counts, so that the changes are allocated once, at
 	// their final size.
-	nm, nf := diffFollowers(oldM, newM, nil), diffFollows(oldF, newF, nil)
-	out := make(Changes, nm[0]+nm[2]+nf[0]+nf[1]+nf[2])
-	diffFollowers(oldM, newM, out[:nm[0]+nm[2]])
-	diffFollows(oldF, newF, out[nm[0]+nm[2]:])
+	followers := mergediff.Lists[string]{Old: oldM, New: newM, Cmp: func(a, b *string) int { return strings.Compare(*a, *b) }}
+	follows := mergediff.Lists[Follow]{Old: oldF, New: newF, Cmp: cmpFollow, Differs: followDiffers}
+	nm, nf := followers.Count(), follows.Count()
+	out := make(Changes, nm.Total()+nf.Total())
+	mergediff.Fill(followers, nm, out[:nm.Total()], followerChange)
+	mergediff.Fill(follows, nf, out[nm.Total():], followChange)
 	return out
 }
 
-// diffFollowers walks both sorted lists; with out nil it only counts
-// added and removed followers, else it fills out, which has room for
-// exactly those.
-func diffFollowers(oldM, newM []string, out Changes) (n [3]int) {
-	var base [3]int
-	if out != nil {
-		c := diffFollowers(oldM, newM, nil)
-		base = [3]int{0, c[0], c[0]}
+// followerChange describes a member who joined (old nil) or left (new nil)
+// get_follow_user_list.
+func followerChange(old, new *string) Change {
+	if old == nil {
+		return Change{Op: OpAdded, Kind: ChangeOfFollower, UserID: *new}
 	}
-	emit := func(k int, c Change) {
-		if out != nil {
-			out[base[k]+n[k]] = c
-		}
-		n[k]++
-	}
-	i, j := 0, 0
-	for i < len(oldM) || j < len(newM) {
-		switch {
-		case j == len(newM) || (i < len(oldM) && oldM[i] < newM[j]):
-			emit(2, Change{Op: OpRemoved, Kind: ChangeOfFollower, UserID: oldM[i]})
-			i++
-		case i == len(oldM) || newM[j] < oldM[i]:
-			emit(0, Change{Op: OpAdded, Kind: ChangeOfFollower, UserID: newM[j]})
-			j++
-		default:
-			i++
-			j++
-		}
-	}
-	return n
+	return Change{Op: OpRemoved, Kind: ChangeOfFollower, UserID: *old}
 }
 
-// diffFollows is diffFollowers for relations, with changes.
-func diffFollows(oldF, newF []Follow, out Changes) (n [3]int) {
-	var base [3]int
-	if out != nil {
-		c := diffFollows(oldF, newF, nil)
-		base = [3]int{0, c[0], c[0] + c[1]}
+// followChange describes a relation added (old nil), removed (new nil) or
+// changed.
+func followChange(old, new *Follow) Change {
+	switch {
+	case old == nil:
+		return Change{Op: OpAdded, Kind: ChangeOfRelation, UserID: new.UserID, ExternalUserID: new.ExternalUserID, New: new}
+	case new == nil:
+		return Change{Op: OpRemoved, Kind: ChangeOfRelation, UserID: old.UserID, ExternalUserID: old.ExternalUserID, Old: old}
+	default:
+		return Change{Op: OpChanged, Kind: ChangeOfRelation, UserID: new.UserID, ExternalUserID: new.ExternalUserID,
+			Fields: changedFields(old, new), Old: old, New: new}
 	}
-	emit := func(k int, c Change) {
-		if out != nil {
-			out[base[k]+n[k]] = c
-		}
-		n[k]++
-	}
-	i, j := 0, 0
-	for i < len(oldF) || j < len(newF) {
-		var c int
-		switch {
-		case j == len(newF):
-			c = -1
-		case i == len(oldF):
-			c = 1
-		default:
-			c = cmpFollow(&oldF[i], &newF[j])
-		}
-		switch {
-		case c < 0:
-			emit(2, Change{Op: OpRemoved, Kind: ChangeOfRelation, UserID: oldF[i].UserID, ExternalUserID: oldF[i].ExternalUserID, Old: &oldF[i]})
-			i++
-		case c > 0:
-			emit(0, Change{Op: OpAdded, Kind: ChangeOfRelation, UserID: newF[j].UserID, ExternalUserID: newF[j].ExternalUserID, New: &newF[j]})
-			j++
-		default:
-			if out == nil {
-				if followDiffers(&oldF[i], &newF[j]) {
-					n[1]++
-				}
-			} else if fs := changedFields(&oldF[i], &newF[j]); fs != nil {
-				emit(1, Change{Op: OpChanged, Kind: ChangeOfRelation, UserID: newF[j].UserID, ExternalUserID: newF[j].ExternalUserID,
-					Fields: fs, Old: &oldF[i], New: &newF[j]})
-			}
-			i++
-			j++
-		}
-	}
-	return n
 }
 
 func sortedStrings(ss []string) []string {
