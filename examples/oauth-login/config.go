@@ -57,19 +57,17 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	if err := set.Parse(args, getenv); err != nil {
 		return config{}, err
 	}
-	get := set.Get
-
-	cfg.CorpID = get("corp-id")
-	cfg.Secret = wecom.Secret(get("secret"))
-	cfg.SessionKey = wecom.Secret(get("session-key"))
+	cfg.CorpID = set.Get("corp-id")
+	cfg.Secret = wecom.Secret(set.Get("secret"))
+	cfg.SessionKey = wecom.Secret(set.Get("session-key"))
 	cfg.RedisURL = set.RedisURL("redis-url")
 	cfg.ListenAddr = set.ListenAddr(cfg.Demo)
 	cfg.BaseURL = set.BaseURL("wecom-base-url", wecom.DefaultBaseURL)
-	if get("wecom-oauth-base-url") != "" {
+	if set.Get("wecom-oauth-base-url") != "" {
 		cfg.AuthorizeBase = set.BaseURL("wecom-oauth-base-url", "")
 		cfg.WebLoginBase = cfg.AuthorizeBase
 	}
-	if v := get("public-url"); v != "" {
+	if v := set.Get("public-url"); v != "" {
 		u, err := parsePublicURL(v)
 		if err != nil {
 			set.Bad("public-url", "%v", err)

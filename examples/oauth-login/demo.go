@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/wecomkit/wecomkit/examples/internal/serve"
 	"github.com/wecomkit/wecomkit/wecom"
 	"github.com/wecomkit/wecomkit/wecomtest"
 )
@@ -54,8 +55,12 @@ func startDemo() *demoEnv {
 	return d
 }
 
-// Close stops the fake WeCom.
-func (d *demoEnv) Close() { d.srv.Close() }
+// Close stops the fake WeCom; a nil demoEnv (no -demo) has nothing to stop.
+func (d *demoEnv) Close() {
+	if d != nil {
+		d.srv.Close()
+	}
+}
 
 // configure points cfg at the fake WeCom and its login pages. A
 // PUBLIC_URL or SESSION_KEY given is kept; otherwise the public URL is
@@ -74,6 +79,18 @@ func (d *demoEnv) configure(cfg config, base string) config {
 		cfg.SessionKey = wecom.Secret(randomHex(32))
 	}
 	return cfg
+}
+
+// withDemo starts the demo's fake WeCom when cfg asks for -demo, points cfg
+// at it and logs so; otherwise it returns a nil demoEnv and cfg as it is.
+func withDemo(cfg config, up *serve.Up) (*demoEnv, config) {
+	if !cfg.Demo {
+		return nil, cfg
+	}
+	d := startDemo()
+	cfg = d.configure(cfg, serve.BaseURL(up.Listener.Addr()))
+	up.Log.Demo(cfg.BaseURL)
+	return d, cfg
 }
 
 // printInstructions tells what to open.

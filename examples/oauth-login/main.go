@@ -55,29 +55,21 @@ const (
 // settings. p.Now, when not nil, is the clock of states and sessions.
 func start(ctx context.Context, p serve.Process) int {
 	cfg, err := loadConfig(p.Args, p.Getenv, p.Stderr)
-	ln, status, ok := serve.Open(p, "oauth-login", cfg.ListenAddr, err)
+	up, status, ok := serve.OpenWithLog(p, "oauth-login", cfg.ListenAddr, err, logFlushInterval)
 	if !ok {
 		return status
 	}
-	defer ln.Close()
-	log := serve.NewLog(p, logFlushInterval)
-	defer log.Close()
-
-	var demo *demoEnv
-	if cfg.Demo {
-		demo = startDemo()
-		defer demo.Close()
-		cfg = demo.configure(cfg, serve.BaseURL(ln.Addr()))
-		log.Demo(cfg.BaseURL)
-	}
-	a, err := newApp(cfg, log.Logger, p.Now)
+	defer up.Close()
+	demo, cfg := withDemo(cfg, up)
+	defer demo.Close()
+	a, err := newApp(cfg, up.Log.Logger, p.Now)
 	if err != nil {
-		log.Error("cannot start", slog.String("error", err.Error()))
+		up.Log.Error("cannot start", slog.String("error", err.Error()))
 		return serve.ExitFailed
 	}
 	defer a.Close()
 
-	return serve.Run(ctx, p, ln, log.Logger, serve.Service{
+	return serve.Run(ctx, p, up.Listener, up.Log.Logger, serve.Service{
 		Handler:         a.handler,
 		ShutdownTimeout: shutdownTimeout,
 		Attrs: []slog.Attr{slog.String("public_url", cfg.PublicURL), slog.String("corpid", cfg.CorpID),
@@ -85,7 +77,7 @@ func start(ctx context.Context, p serve.Process) int {
 		Started: func(ctx context.Context, _ string) error {
 			go func() { _, _ = a.ready.Check(ctx, tokenready.CheckTimeout) }() // a wrong secret shows in the log at once
 			if demo != nil {
-				log.Flush()
+				up.Log.Flush()
 				demo.printInstructions(p.Stdout, cfg.PublicURL)
 			}
 			return nil

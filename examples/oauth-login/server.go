@@ -47,15 +47,7 @@ type app struct {
 }
 
 // Close releases the store connection, if any.
-func (a *app) Close() error {
-	var first error
-	for _, c := range a.closers {
-		if err := c.Close(); err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
-}
+func (a *app) Close() error { return serve.CloseAll(a.closers) }
 
 // newApp wires the server from cfg. now, when not nil, is the clock of
 // states and sessions.

@@ -145,14 +145,12 @@ func start(ctx context.Context, p serve.Process) int {
 		}
 	}
 	defer closeStore()
-	ln, status, ok := serve.Open(p, "suite-server", cfg.ListenAddr, nil, problems...)
+	up, status, ok := serve.OpenWithLog(p, "suite-server", cfg.ListenAddr, nil, cfg.LogFlush, problems...)
 	if !ok {
 		return status
 	}
-	defer ln.Close()
-
-	log := serve.NewLog(p, cfg.LogFlush)
-	defer log.Close()
+	defer up.Close()
+	ln, log := up.Listener, up.Log
 	if demo != nil {
 		log.Demo(cfg.BaseURL)
 	}

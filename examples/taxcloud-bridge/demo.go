@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wecomkit/wecomkit/examples/internal/serve"
 	"github.com/wecomkit/wecomkit/signer"
 	"github.com/wecomkit/wecomkit/wecom"
 	"github.com/wecomkit/wecomkit/wecomtest"
@@ -29,6 +30,18 @@ type demoEnv struct {
 	secret string
 }
 
+// withDemo starts the demo's fake WeCom when cfg asks for -demo, points cfg
+// at it and logs so; otherwise it returns a nil demoEnv and cfg as it is.
+func withDemo(cfg config, log *serve.Log) (*demoEnv, config) {
+	if !cfg.Demo {
+		return nil, cfg
+	}
+	d := startDemo()
+	cfg = d.configure(cfg)
+	log.Demo(cfg.BaseURL)
+	return d, cfg
+}
+
 func startDemo() *demoEnv {
 	d := &demoEnv{secret: "demo-secret-" + randomHex(8)}
 	d.srv = wecomtest.NewServer(wecomtest.WithApp(demoCorpID, wecomtest.App{AgentID: demoAgentID, Secret: d.secret}))
@@ -42,7 +55,12 @@ func startDemo() *demoEnv {
 	return d
 }
 
-func (d *demoEnv) Close() { d.srv.Close() }
+// Close stops the fake WeCom; a nil demoEnv (no -demo) has nothing to stop.
+func (d *demoEnv) Close() {
+	if d != nil {
+		d.srv.Close()
+	}
+}
 
 // configure points cfg at the fake WeCom. The listen address (and REDIS_URL)
 // stay as configured.

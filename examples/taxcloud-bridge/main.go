@@ -55,21 +55,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // settings).
 func start(ctx context.Context, p serve.Process) int {
 	cfg, err := loadConfig(p.Args, p.Getenv, p.Stderr)
-	ln, status, ok := serve.Open(p, "taxcloud-bridge", cfg.ListenAddr, err)
+	up, status, ok := serve.OpenWithLog(p, "taxcloud-bridge", cfg.ListenAddr, err, logFlushInterval)
 	if !ok {
 		return status
 	}
-	defer ln.Close()
-	log := serve.NewLog(p, logFlushInterval)
-	defer log.Close()
-
-	var demo *demoEnv
-	if cfg.Demo {
-		demo = startDemo()
-		defer demo.Close()
-		cfg = demo.configure(cfg)
-		log.Demo(cfg.BaseURL)
-	}
+	defer up.Close()
+	ln, log := up.Listener, up.Log
+	demo, cfg := withDemo(cfg, log)
+	defer demo.Close()
 	a, err := newApp(cfg, log.Logger)
 	if err != nil {
 		log.Error("cannot start", slog.String("error", err.Error()))

@@ -32,15 +32,7 @@ type app struct {
 }
 
 // Close releases the store connections.
-func (a *app) Close() error {
-	var first error
-	for _, c := range a.closers {
-		if err := c.Close(); err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
-}
+func (a *app) Close() error { return serve.CloseAll(a.closers) }
 
 // newApp wires the bridge from cfg: the WeCom client (with Redis as a
 // shared token store when REDIS_URL is set, and with nothing but its own

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -38,6 +39,42 @@ func Open(p Process, name, addr string, err error, more ...string) (net.Listener
 		return nil, ExitSettings, false
 	}
 	return ln, ExitOK, true
+}
+
+// Up is a server past its start-up checks: the listener [Open] returned
+// and the log [NewLog] made.
+type Up struct {
+	Listener net.Listener // nil when Open was given no address
+	Log      *Log
+}
+
+// OpenWithLog is [Open] followed by NewLog(p, flush), the start-up every
+// HTTP server takes once it read its settings. Close the Up it returns.
+func OpenWithLog(p Process, name, addr string, err error, flush time.Duration, more ...string) (*Up, int, bool) {
+	ln, status, ok := Open(p, name, addr, err, more...)
+	if !ok {
+		return nil, status, false
+	}
+	return &Up{Listener: ln, Log: NewLog(p, flush)}, ExitOK, true
+}
+
+// Close writes out the log and closes the listener.
+func (u *Up) Close() {
+	_ = u.Log.Close()
+	if u.Listener != nil {
+		_ = u.Listener.Close()
+	}
+}
+
+// CloseAll closes each of cs, in order, and returns the first error.
+func CloseAll(cs []io.Closer) error {
+	var first error
+	for _, c := range cs {
+		if err := c.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 // Service is what Run serves and the server's steps around it.

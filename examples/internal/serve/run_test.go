@@ -46,6 +46,46 @@ func TestOpen(t *testing.T) {
 	require.Equal(t, ExitOK, status)
 }
 
+func TestOpenWithLog(t *testing.T) {
+	var stderr testutil.SyncBuffer
+	p := Process{Stderr: &stderr}
+
+	_, status, ok := OpenWithLog(p, "prog", "127.0.0.1:0", &settings.Error{Problems: []string{"A (-a): bad"}}, time.Hour)
+	require.False(t, ok)
+	require.Equal(t, ExitSettings, status)
+	require.Contains(t, stderr.String(), "prog: invalid configuration:")
+
+	stderr = testutil.SyncBuffer{}
+	up, status, ok := OpenWithLog(p, "prog", "127.0.0.1:0", nil, time.Hour)
+	require.True(t, ok)
+	require.Equal(t, ExitOK, status)
+	up.Log.Info("buffered")
+	require.Empty(t, stderr.String(), "the log is buffered for flush")
+	addr := up.Listener.Addr().String()
+	up.Close()
+	require.Contains(t, stderr.String(), `"msg":"buffered"`, "Close writes out the log")
+	ln, err := Listen(addr)
+	require.NoError(t, err, "Close released the port")
+	_ = ln.Close()
+}
+
+type closer struct {
+	err    error
+	closed *[]string
+	name   string
+}
+
+func (c closer) Close() error { *c.closed = append(*c.closed, c.name); return c.err }
+
+func TestCloseAll(t *testing.T) {
+	var closed []string
+	first, second := errors.New("first"), errors.New("second")
+	err := CloseAll([]io.Closer{closer{nil, &closed, "a"}, closer{first, &closed, "b"}, closer{second, &closed, "c"}})
+	require.ErrorIs(t, err, first)
+	require.Equal(t, []string{"a", "b", "c"}, closed, "every one is closed, in order, despite an error")
+	require.NoError(t, CloseAll(nil))
+}
+
 func TestRun(t *testing.T) {
 	ln, err := Listen("127.0.0.1:0")
 	require.NoError(t, err)
