@@ -106,7 +106,8 @@ func (t *Transfer) check(resigned bool) error {
 // TransferCustomers starts handing customers of a member in service to
 // another member (externalcontact/transfer_customer, doc 92125); the
 // outcome per customer is in the answer, the completion in
-// [Client.TransferResults].
+// [Client.TransferResults]. WeCom transfers a customer in service at most
+// twice in 90 days; a third gets that customer's ErrCode 40128.
 func (c *Client) TransferCustomers(ctx context.Context, t Transfer) ([]TransferOutcome, error) {
 	return c.transfer(ctx, transferCustomer, t, false)
 }

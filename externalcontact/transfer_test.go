@@ -13,6 +13,31 @@ import (
 	"github.com/wecomkit/wecomkit/wecomtest"
 )
 
+// WeCom transfers a customer in service at most twice in 90 days
+// (doc 92125); the third gets 40128, until the first is 90 days old.
+func TestTransferTwiceIn90Days(t *testing.T) {
+	f := newOpsFixture(t)
+	ctx := context.Background()
+	f.srv.AddCustomer(corpID, "zhangsan", wecomtest.Customer{ExternalUserID: "wmA", Name: "甲"})
+	transfer := func(from, to string) int {
+		t.Helper()
+		out, err := f.ec.TransferCustomers(ctx, externalcontact.Transfer{HandoverUserID: from, TakeoverUserID: to, ExternalUserIDs: []string{"wmA"}})
+		require.NoError(t, err)
+		return out[0].ErrCode
+	}
+	require.Zero(t, transfer("zhangsan", "lisi"))
+	f.clock.Advance(25 * time.Hour)
+	require.Zero(t, transfer("lisi", "zhangsan"))
+	f.clock.Advance(25 * time.Hour)
+	require.Equal(t, 40128, transfer("zhangsan", "lisi"), "a third transfer within 90 days")
+	info, ok := wecom.LookupCode(40128)
+	require.True(t, ok)
+	require.Contains(t, info.Official, "90个自然日内", "WeCom's table names the rule")
+
+	f.clock.Advance(88 * 24 * time.Hour) // the first transfer is now 90 days and 2 hours old
+	require.Zero(t, transfer("zhangsan", "lisi"))
+}
+
 func TestTransferInService(t *testing.T) {
 	f := newOpsFixture(t)
 	ctx := context.Background()

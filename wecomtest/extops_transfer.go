@@ -22,7 +22,11 @@ import (
 // the resigned endpoints, which refuse, per customer, a handover member
 // still in service with 40097 (该成员尚未离职, the server's reading); the
 // in-service endpoints refuse a customer already being transferred with
-// 40100 (用户的外部联系人已经在转移流程中, the server's reading). Group
+// 40100 (用户的外部联系人已经在转移流程中, the server's reading), and a
+// customer transferred in service twice in the last 90 days (doc 92125:
+// 90个自然日内，在职成员的每位客户仅可被转接2次) with 40128, whose entry in
+// WeCom's global table names that rule; the server counts the transfers
+// done or waiting, not the refused ones or those at a limit. Group
 // transfers move the customer groups of [Server.AddCustomerGroup] (the one
 // model groupchat/list and groupchat/get answer from) at once: the new
 // owner becomes the group's owner and a member of it, and a group whose
@@ -32,7 +36,13 @@ import (
 // 90500 (both from doc 92127/95703's examples), an in-service transfer of
 // a group whose owner left with 90500 too (the server's choice).
 
-const transferDelay = 24 * time.Hour
+const (
+	transferDelay = 24 * time.Hour
+	// transferWindow and transfersInWindow: a customer is transferred in
+	// service at most transfersInWindow times in transferWindow.
+	transferWindow    = 90 * 24 * time.Hour
+	transfersInWindow = 2
+)
 
 type transferRec struct {
 	handover, takeover, ext string
@@ -172,6 +182,8 @@ func (s *Server) handleTransferCustomer(resigned bool) HandlerFunc {
 				code = 40097 // the server's choice: use the resigned endpoints
 			case slices.ContainsFunc(o.transfers, func(t *transferRec) bool { return t.ext == x && t.handover == b.HandoverUserID && t.status == 2 }):
 				code = 40100
+			case !resigned && o.recentTransfers(x, now) >= transfersInWindow:
+				code = 40128
 			}
 			if code == 0 {
 				o.transfers = append(o.transfers, &transferRec{handover: b.HandoverUserID, takeover: b.TakeoverUserID, ext: x,
@@ -181,6 +193,18 @@ func (s *Server) handleTransferCustomer(resigned bool) HandlerFunc {
 		}
 		writeOK(w, map[string]any{"customer": rows})
 	}
+}
+
+// recentTransfers counts the in-service transfers of customer ext started
+// in the transferWindow before now, done or waiting.
+func (o *opsCorp) recentTransfers(ext string, now time.Time) int {
+	n := 0
+	for _, t := range o.transfers {
+		if t.ext == ext && !t.resigned && (t.status == 1 || t.status == 2) && now.Before(t.due.Add(-transferDelay).Add(transferWindow)) {
+			n++
+		}
+	}
+	return n
 }
 
 // handleTransferResult serves POST externalcontact/transfer_result and,
