@@ -921,6 +921,13 @@ func (s *Server) handleGetActiveInfoByUser(w http.ResponseWriter, r *http.Reques
 	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "active_status": status, "active_info_list": list})
 }
 
+// transferOverlap is how long a successor's own account of a kind may still
+// run for batch_transfer_license to hand them another of that kind (doc
+// 97192: 如果接收成员许可剩余时长小于等于20天则可以成功继承); theirs then
+// ends, marked merged (status 5) — the server's reading of what becomes of
+// it, which the page does not say.
+const transferOverlap = 20 * 24 * time.Hour
+
 func (s *Server) handleBatchTransferLicense(w http.ResponseWriter, r *http.Request, who service) {
 	var body struct {
 		CorpID       string `json:"corpid"`
@@ -943,13 +950,17 @@ func (s *Server) handleBatchTransferLicense(w http.ResponseWriter, r *http.Reque
 	for _, t := range body.TransferList {
 		code := 0
 		var moving []*licCode
+		var replaced [][2]*licCode // the successor's own account, the one replacing it
 		for _, typ := range []int{codeTypeBase, codeTypeExt} {
 			c := s.activeCodeLocked(who.providerID, body.CorpID, t.Handover, typ, now)
 			if c == nil {
 				continue
 			}
-			if s.activeCodeLocked(who.providerID, body.CorpID, t.Takeover, typ, now) != nil {
-				code = 40058 // the successor holds an account of that kind
+			if old := s.activeCodeLocked(who.providerID, body.CorpID, t.Takeover, typ, now); old != nil {
+				if old.expires.Sub(now) > transferOverlap {
+					code = 40058 // the successor's own account has too long to run
+				}
+				replaced = append(replaced, [2]*licCode{old, c})
 			}
 			moving = append(moving, c)
 		}
@@ -957,6 +968,10 @@ func (s *Server) handleBatchTransferLicense(w http.ResponseWriter, r *http.Reque
 			code = 40058
 		}
 		if code == 0 {
+			for _, r := range replaced {
+				old, c := r[0], r[1]
+				old.status, old.expires, old.mergedInto, c.mergedFrom = 5, now, c.code, old.code
+			}
 			for _, c := range moving {
 				c.userID, c.status = t.Takeover, 2
 			}

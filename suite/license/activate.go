@@ -215,8 +215,11 @@ type TransferResult struct {
 // Transfer moves the accounts of members who left (or are leaving) corpID
 // to their successors (batch_transfer_license, doc 95673; 97192 in the
 // 代开发 tree). Pairs WeCom refuses are reported by ErrCode, not as an
-// error. The batch limit is taken to be [MaxBatch] like the other batch
-// calls (see the API notes).
+// error: among them a successor whose own account of a kind has more than
+// 20 days left, and a member in service transferred again within 30 days.
+// WeCom moves at most 1000 accounts a call; the client refuses more than
+// [MaxBatch] pairs, so keep batches at 500 pairs when members hold both
+// kinds.
 func (c *Client) Transfer(ctx context.Context, corpID string, list []Transfer) ([]TransferResult, error) {
 	if err := errors.Join(need("corp id", corpID), batchSize(len(list))); err != nil {
 		return nil, err
@@ -262,11 +265,12 @@ func (c *Client) SetAutoActive(ctx context.Context, corpID string, on bool) erro
 }
 
 // AppLicenseInfo is an app's license state in a corporation
-// (get_app_license_info, doc 95844).
+// (get_app_license_info, doc 95844; 97194 in the 代开发 tree).
 type AppLicenseInfo struct {
 	// LicenseStatus 1: WeCom checks licenses for the app in the corp (after
-	// the trial, calls reach only licensed members); 0: not checked (old
-	// installations not yet migrated).
+	// the trial, calls reach only licensed members); 0: not checked (legacy
+	// installations not migrated or not yet past their cut-off, and
+	// 代开发 apps).
 	LicenseStatus int `json:"license_status"`
 	// Trial is the free trial (WeCom's spelling: trail_info), Unix seconds,
 	// present only for LicenseStatus 1 with a trial: 90 days from the

@@ -115,6 +115,44 @@ func (f *fixture) wrongTokens(paths ...string) {
 	}
 }
 
+// batch_transfer_license (doc 97192): a successor who holds an account of
+// the kind already takes the handover's only when theirs has at most 20
+// days left; theirs then ends, replaced by the one handed over.
+func TestTransferToMemberWithAccount(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	lic := f.lic
+	id, err := lic.CreateNewOrder(ctx, license.NewOrder{CorpID: corpA, BuyerUserID: "boss",
+		Accounts: license.AccountCount{Base: 2}, Duration: license.Duration{Months: 2}})
+	require.NoError(t, err)
+	require.NoError(t, f.srv.PayOrder(ctx, id))
+	accounts := collect(t, lic.OrderAccounts(ctx, id, 0))
+	require.Len(t, accounts, 2)
+	require.NoError(t, lic.Activate(ctx, corpA, accounts[0].Code, "lisi"))
+	f.clock.Advance(30 * 24 * time.Hour)
+	require.NoError(t, lic.Activate(ctx, corpA, accounts[1].Code, "zhangsan"))
+
+	// lisi's account, bought for 62 days, has 32 left: refused.
+	tr, err := lic.Transfer(ctx, corpA, []license.Transfer{{HandoverUserID: "zhangsan", TakeoverUserID: "lisi"}})
+	require.NoError(t, err)
+	require.NotZero(t, tr[0].ErrCode, "the successor's account has more than 20 days left")
+
+	// 12 days on, 20 left: the transfer goes through.
+	f.clock.Advance(12 * 24 * time.Hour)
+	tr, err = lic.Transfer(ctx, corpA, []license.Transfer{{HandoverUserID: "zhangsan", TakeoverUserID: "lisi"}})
+	require.NoError(t, err)
+	require.Zero(t, tr[0].ErrCode)
+	ua, err := lic.UserActivation(ctx, corpA, "lisi")
+	require.NoError(t, err)
+	require.True(t, ua.Active)
+	require.Len(t, ua.Accounts, 1)
+	require.Equal(t, f.clock.Now().Add(-12*24*time.Hour).Add(62*24*time.Hour).Unix(), ua.Accounts[0].ExpireTime,
+		"lisi now holds zhangsan's account, with its own expiry")
+	ua, err = lic.UserActivation(ctx, corpA, "zhangsan")
+	require.NoError(t, err)
+	require.False(t, ua.Active)
+}
+
 func TestLicenseLifecycle(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
