@@ -35,10 +35,13 @@ var (
 
 // The errcodes send_welcome_msg answers a welcome_code another call took
 // (doc 92137): the message went out, or another app is sending it — which
-// may still fail, so a retry within the code's 20 seconds may succeed.
+// may still fail, so a retry within the code's 20 seconds may succeed —
+// and one it does not know, or whose 20 seconds passed (WeCom's global
+// table, doc 90313).
 const (
 	CodeWelcomeSent         = 41051 // externaluser has started chatting: done, do not retry
 	CodeWelcomeDistributing = 41096 // welcome msg is being distributed: another app is sending
+	CodeWelcomeInvalid      = 41050 // invalid welcome code: expired (20 s) or unknown; do not retry
 )
 
 // MaxWelcomeAttachments is the most attachments a welcome message carries

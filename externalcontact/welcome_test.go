@@ -35,8 +35,8 @@ func TestSendWelcome(t *testing.T) {
 	// A code lives 20 s.
 	late := f.srv.NewWelcomeCode(corpID, "zhangsan", "wmB")
 	f.clock.Advance(20 * time.Second)
-	require.Equal(t, 40058, wecom.ErrorCode(f.ec.SendWelcome(ctx, late, externalcontact.WelcomeMessage{Text: "hi"})))
-	require.Equal(t, 40058, wecom.ErrorCode(f.ec.SendWelcome(ctx, "wc-unknown", externalcontact.WelcomeMessage{Text: "hi"})))
+	require.Equal(t, externalcontact.CodeWelcomeInvalid, wecom.ErrorCode(f.ec.SendWelcome(ctx, late, externalcontact.WelcomeMessage{Text: "hi"})), "expired after 20 s")
+	require.Equal(t, 41050, wecom.ErrorCode(f.ec.SendWelcome(ctx, "wc-unknown", externalcontact.WelcomeMessage{Text: "hi"})))
 	require.Len(t, f.srv.WelcomeMessages(corpID), 1)
 }
 
@@ -149,14 +149,15 @@ func TestGroupWelcomeTemplates(t *testing.T) {
 		`{"text":{"content":"`+strings.Repeat("a", 3001)+`"}}`))
 	require.Equal(t, 40058, rawPost(t, f.srv, "/cgi-bin/externalcontact/group_welcome_template/add",
 		`{"image":{"media_id":"a"},"file":{"media_id":"b"}}`), "one attachment at most")
-	require.Equal(t, 40058, wecom.ErrorCode(f.ec.EditGroupWelcomeTemplate(ctx, "msgNone", externalcontact.GroupWelcomeTemplate{Text: "x"})))
+	require.Equal(t, 40037, wecom.ErrorCode(f.ec.EditGroupWelcomeTemplate(ctx, "msgNone", externalcontact.GroupWelcomeTemplate{Text: "x"})))
 	_, err = f.ec.GroupWelcomeTemplate(ctx, "msgNone")
-	require.Equal(t, 40058, wecom.ErrorCode(err))
+	require.Equal(t, 40037, wecom.ErrorCode(err))
+	require.Equal(t, 40037, wecom.ErrorCode(f.ec.DeleteGroupWelcomeTemplate(ctx, "msgNone", 0)))
 
 	require.NoError(t, f.ec.DeleteGroupWelcomeTemplate(ctx, id, 0))
 	_, ok = f.srv.GroupWelcomeTemplate(corpID, id)
 	require.False(t, ok)
-	require.Equal(t, 40058, wecom.ErrorCode(f.ec.DeleteGroupWelcomeTemplate(ctx, id, 0)))
+	require.Equal(t, 40037, wecom.ErrorCode(f.ec.DeleteGroupWelcomeTemplate(ctx, id, 0)), "deleted already")
 
 	// A corporation holds 100 templates.
 	for range 100 {

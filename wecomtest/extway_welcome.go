@@ -14,13 +14,13 @@ import (
 // (externaluser has started chatting); while it is being distributed
 // (see [Server.SetWelcomeDistribution]; by default it goes out at once)
 // 41096 (welcome msg is being distributed), as the page says. An unknown
-// or expired code is answered 40058 (the fake's choice: the page names no
-// code for it). A message needs a text or attachments, at most 9
+// or expired code is answered 41050, whose entry in WeCom's global table
+// (doc 90313) says the code lives 20 seconds. A message needs a text or attachments, at most 9
 // attachments, a text of at most 4000 bytes.
 //
 // Group welcome templates (doc 92366): at most 100 a corporation; a text
 // of at most 3000 bytes, one attachment, or both; an unknown template_id
-// is answered 40058.
+// is answered 40037 (无效的模板id in WeCom's global table).
 const (
 	welcomeCodeTTL     = 20 * time.Second
 	welcomeAttachMax   = 9
@@ -147,7 +147,7 @@ func (s *Server) handleSendWelcome(w http.ResponseWriter, r *http.Request, calle
 		writeError(w, codeChatStarted, "externaluser has started chatting")
 		return
 	case wc == nil || !now.Before(wc.expires):
-		writeError(w, 40058, "invalid welcome_code")
+		writeError(w, 41050, "invalid welcome code")
 		return
 	}
 	wc.used, wc.delivered = true, now.Add(s.extWay.distribution)
@@ -257,7 +257,7 @@ func (s *Server) handleEditTemplate(w http.ResponseWriter, r *http.Request, call
 	defer unlock()
 	old := c.templates[b.TemplateID]
 	if old == nil {
-		writeError(w, 40058, "invalid template_id")
+		writeError(w, 40037, "invalid template_id")
 		return
 	}
 	t.AgentID, t.NoNotify = old.AgentID, old.NoNotify
@@ -275,7 +275,7 @@ func (s *Server) handleGetTemplate(w http.ResponseWriter, r *http.Request, calle
 	defer unlock()
 	t := c.templates[b.TemplateID]
 	if t == nil {
-		writeError(w, 40058, "invalid template_id")
+		writeError(w, 40037, "invalid template_id")
 		return
 	}
 	out := map[string]any{}
@@ -308,7 +308,7 @@ func (s *Server) handleDelTemplate(w http.ResponseWriter, r *http.Request, calle
 	c, unlock := s.lockWay(caller.CorpID)
 	defer unlock()
 	if c.templates[b.TemplateID] == nil {
-		writeError(w, 40058, "invalid template_id")
+		writeError(w, 40037, "invalid template_id")
 		return
 	}
 	delete(c.templates, b.TemplateID)
