@@ -50,6 +50,10 @@ const (
 	kfNoticeTTL     = 48 * time.Hour
 	kfMaxAccounts   = 5000
 	kfMaxAccountLen = 16
+
+	// codeKFNotInUpgradeRange answers an upgrade to a member or group chat
+	// outside the 升级服务 configuration (doc 94674).
+	codeKFNotInUpgradeRange = 95021
 )
 
 type kfState struct {

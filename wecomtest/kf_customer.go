@@ -85,8 +85,9 @@ func (s *Server) handleKFUpgradeConfig(w http.ResponseWriter, _ *http.Request, c
 }
 
 // handleKFUpgrade serves kf/customer/upgrade_service (doc 94674): the
-// member or group chat must be in the configured range (40058 otherwise,
-// the fake's choice), the customer one who wrote to the account.
+// member or group chat must be in the configured range (95021 otherwise,
+// as the page says: 要求userid/chatid已配置在…“升级服务”中…否则会返回95021错误码),
+// the customer one who wrote to the account.
 func (s *Server) handleKFUpgrade(w http.ResponseWriter, r *http.Request, caller Caller) {
 	var b struct {
 		OpenKfID       string `json:"open_kfid"`
@@ -123,7 +124,7 @@ func (s *Server) handleKFUpgrade(w http.ResponseWriter, r *http.Request, caller 
 	case b.Type == 2 && b.GroupChat != nil && slices.Contains(c.upgrade.ChatIDs, b.GroupChat.ChatID):
 		u = KFUpgrade{Type: 2, Target: b.GroupChat.ChatID, Wording: b.GroupChat.Wording}
 	default:
-		writeError(w, codeInvalidParameter, "member or group chat not in the upgrade service range")
+		writeError(w, codeKFNotInUpgradeRange, "member or group chat not in the upgrade service range")
 		return
 	}
 	c.upgrades[a.id+"/"+b.ExternalUserID] = u
