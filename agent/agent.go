@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/wecomkit/wecomkit/wecom"
 )
@@ -108,6 +110,13 @@ type Settings struct {
 	ReportEnter    *bool   // report members entering the app
 }
 
+// Limits of [Settings] that agent/set enforces (doc 90228), in characters.
+const (
+	MaxNameRunes        = 32
+	MinDescriptionRunes = 4
+	MaxDescriptionRunes = 120
+)
+
 // Ptr returns a pointer to v, for [Settings]' fields.
 func Ptr[T any](v T) *T { return &v }
 
@@ -124,14 +133,27 @@ func flag(b *bool) *int {
 
 // Set changes the app agentID's settings with POST /cgi-bin/agent/set
 // (https://developer.work.weixin.qq.com/document/path/90228); unset
-// fields keep their values. A third-party app cannot change an app it
-// was authorized for as a home-page (主页型) app.
+// fields keep their values. Only a corporation's own apps can be changed:
+// the page says third-party and 代开发 apps cannot call it. The page's
+// limits are checked before the call: a name of 1 to 32 characters, a
+// description of 4 to 120, a home URL starting with http:// or https://
+// (WeCom answers 45022, 45004 and 40094 otherwise).
 func (c *Client) Set(ctx context.Context, agentID int64, s Settings) error {
 	if agentID <= 0 {
 		return fmt.Errorf("%w: agentid %d", ErrInvalidArgument, agentID)
 	}
-	if s.Name != nil && *s.Name == "" {
-		return fmt.Errorf("%w: an empty name", ErrInvalidArgument)
+	if s.Name != nil {
+		if n := utf8.RuneCountInString(*s.Name); n == 0 || n > MaxNameRunes {
+			return fmt.Errorf("%w: a name of %d characters, 1 to %d allowed", ErrInvalidArgument, n, MaxNameRunes)
+		}
+	}
+	if s.Description != nil {
+		if n := utf8.RuneCountInString(*s.Description); n < MinDescriptionRunes || n > MaxDescriptionRunes {
+			return fmt.Errorf("%w: a description of %d characters, %d to %d allowed", ErrInvalidArgument, n, MinDescriptionRunes, MaxDescriptionRunes)
+		}
+	}
+	if s.HomeURL != nil && !strings.HasPrefix(*s.HomeURL, "http://") && !strings.HasPrefix(*s.HomeURL, "https://") {
+		return fmt.Errorf("%w: a home URL must start with http:// or https://", ErrInvalidArgument)
 	}
 	req := &setRequest{
 		AgentID: agentID, Name: s.Name, Description: s.Description, LogoMediaID: s.LogoMediaID,

@@ -91,7 +91,15 @@ func TestGetSetAndList(t *testing.T) {
 	// Arguments no call could succeed with are refused before sending.
 	calls := f.srv.Calls("/cgi-bin/agent/set")
 	require.ErrorIs(t, f.agent.Set(ctx, 0, agent.Settings{}), agent.ErrInvalidArgument)
-	require.ErrorIs(t, f.agent.Set(ctx, agentID, agent.Settings{Name: agent.Ptr("")}), agent.ErrInvalidArgument)
+	for name, s := range map[string]agent.Settings{
+		"empty name":        {Name: agent.Ptr("")},
+		"33-character name": {Name: agent.Ptr(strings.Repeat("名", 33))},
+		"short description": {Description: agent.Ptr("短短短")},
+		"long description":  {Description: agent.Ptr(strings.Repeat("长", 121))},
+		"home URL":          {HomeURL: agent.Ptr("example.com/home")},
+	} {
+		require.ErrorIs(t, f.agent.Set(ctx, agentID, s), agent.ErrInvalidArgument, name)
+	}
 	_, err = f.agent.Get(ctx, 0)
 	require.ErrorIs(t, err, agent.ErrInvalidArgument)
 	require.Equal(t, calls, f.srv.Calls("/cgi-bin/agent/set"))

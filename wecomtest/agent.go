@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // The codes of the agent model. From WeCom's global table (doc 90313):
@@ -16,8 +17,10 @@ import (
 // media_id, and the menu codes 40016–40027. The server's choices, not in
 // our copy of the table: 40056 for an agentid the token cannot reach (an
 // unknown app, or another app than the token's own — 企业仅可获取当前凭证对应的
-// 应用, doc 90227), 46003 for menu/get of an app without a menu, 40058 for
-// a reporting flag other than 0 or 1.
+// 应用, doc 90227), 46003 for menu/get of an app without a menu. agent/set
+// answers a reporting flag other than 0 or 1 with 40059, and its text
+// fields' limits with 45022, 45004 and 40094 (see agentFieldCode), all
+// from the table.
 const (
 	codeMissingAgentID = 41011
 	codeInvalidAgentID = 40056
@@ -177,8 +180,8 @@ func (s *Server) handleAgentSet(w http.ResponseWriter, r *http.Request, caller C
 		dst  *string
 	}{{"name", &next.Name}, {"description", &next.Description}, {"redirect_domain", &next.RedirectDomain}, {"home_url", &next.HomeURL}} {
 		v, present, valid := str(f.name)
-		if !valid || (f.name == "name" && present && v == "") {
-			writeError(w, codeInvalidParameter, "invalid "+f.name)
+		if code := agentFieldCode(f.name, v, present, valid); code != 0 {
+			writeError(w, code, "invalid "+f.name)
 			return
 		}
 		if present {
@@ -191,7 +194,7 @@ func (s *Server) handleAgentSet(w http.ResponseWriter, r *http.Request, caller C
 	}{{"report_location_flag", &next.ReportLocationFlag}, {"isreportenter", &next.IsReportEnter}} {
 		v, present, valid := flag(f.name)
 		if !valid {
-			writeError(w, codeInvalidParameter, "invalid "+f.name)
+			writeError(w, 40059, "invalid "+f.name+": 0 or 1")
 			return
 		}
 		if present {
@@ -483,4 +486,27 @@ func (s *Server) WorkbenchData(corpID string, agentID int64, userID string) (jso
 	defer st.mu.Unlock()
 	raw, ok := st.data[agentKey{corpID, agentID}][userID]
 	return raw, ok
+}
+
+// agentFieldCode is the errcode agent/set answers for a text field, 0 when
+// it is acceptable: WeCom's global table (doc 90313) gives 45022 for a
+// name empty or over 32 characters, 45004 for a description outside 4 to
+// 120, and 40094 for a home_url without http:// or https://; doc 90228
+// states the same limits.
+func agentFieldCode(name, v string, present, valid bool) int {
+	if !present {
+		return 0
+	}
+	n := utf8.RuneCountInString(v)
+	switch {
+	case name == "name" && (!valid || n == 0 || n > 32):
+		return 45022
+	case name == "description" && (!valid || n < 4 || n > 120):
+		return 45004
+	case name == "home_url" && (!valid || !(strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://"))):
+		return 40094
+	case !valid:
+		return codeInvalidParameter
+	}
+	return 0
 }

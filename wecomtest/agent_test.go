@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -24,8 +25,13 @@ func TestAgentSettingsAnswerAsWeCom(t *testing.T) {
 	require.Equal(t, 0, post("/cgi-bin/agent/set", nil, `{"agentid":"1000002","name":"考勤"}`), "WeCom's example sends agentid as a string")
 	require.Equal(t, 41011, post("/cgi-bin/agent/set", nil, `{"name":"考勤"}`))
 	require.Equal(t, 40056, post("/cgi-bin/agent/set", nil, `{"agentid":1000009,"name":"考勤"}`))
-	require.Equal(t, 40058, post("/cgi-bin/agent/set", nil, `{"agentid":1000002,"isreportenter":2}`))
-	require.Equal(t, 40058, post("/cgi-bin/agent/set", nil, `{"agentid":1000002,"name":""}`))
+	require.Equal(t, 40059, post("/cgi-bin/agent/set", nil, `{"agentid":1000002,"isreportenter":2}`))
+	require.Equal(t, 45022, post("/cgi-bin/agent/set", nil, `{"agentid":1000002,"name":""}`))
+	require.Equal(t, 45022, post("/cgi-bin/agent/set", nil, `{"agentid":1000002,"name":"`+strings.Repeat("名", 33)+`"}`))
+	require.Equal(t, 45004, post("/cgi-bin/agent/set", nil, `{"agentid":1000002,"description":"短"}`))
+	require.Equal(t, 45004, post("/cgi-bin/agent/set", nil, `{"agentid":1000002,"description":"`+strings.Repeat("长", 121)+`"}`))
+	require.Equal(t, 40094, post("/cgi-bin/agent/set", nil, `{"agentid":1000002,"home_url":"example.com"}`))
+	require.Equal(t, 0, post("/cgi-bin/agent/set", nil, `{"agentid":1000002,"description":"`+strings.Repeat("长", 120)+`","home_url":"https://example.com"}`))
 
 	var info struct {
 		Name string `json:"name"`
