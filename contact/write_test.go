@@ -167,7 +167,7 @@ func TestUserIDLookups(t *testing.T) {
 	_, err = c.ConvertToOpenID(ctx, "nobody")
 	requireCode(t, 60111, err)
 	_, err = c.ConvertToUserID(ctx, "o-unknown")
-	requireCode(t, 40003, err)
+	requireCode(t, 40073, err)
 	for _, call := range []func() error{
 		func() error { _, err := c.UserIDByMobile(ctx, ""); return err },
 		func() error { _, err := c.UserIDByEmail(ctx, "", 0); return err },

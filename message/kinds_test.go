@@ -308,7 +308,7 @@ func TestUpdateTemplateCard(t *testing.T) {
 
 	// A code is good once; the callback brings a new one.
 	_, err = m.UpdateTemplateCard(ctx, &message.CardUpdate{To: message.Recipients{All: true}, ResponseCode: res.ResponseCode, Card: &done})
-	require.Equal(t, 40058, wecom.ErrorCode(err))
+	require.Equal(t, 60140, wecom.ErrorCode(err), "无效的response_code")
 	require.NotContains(t, err.Error(), res.ResponseCode, "the code is kept out of errors")
 	code, ok := srv.CardResponseCode(corpID, res.MsgID)
 	require.True(t, ok)

@@ -111,11 +111,11 @@ func TestUpdateTemplateCardButtons(t *testing.T) {
 	update := map[string]any{"agentid": 7, "userids": []string{"user000001"}, "response_code": code, "button": map[string]string{"replace_name": "已处理"}}
 	otherUpdate := map[string]any{"agentid": 8, "atall": 1, "response_code": code, "button": map[string]string{"replace_name": "x"}}
 	_, err = chatPost(other, "/cgi-bin/message/update_template_card", otherUpdate)
-	require.Equal(t, 40058, wecom.ErrorCode(err), "another app's code")
+	require.Equal(t, 60140, wecom.ErrorCode(err), "another app's code")
 	_, err = chatPost(app, "/cgi-bin/message/update_template_card", update)
 	require.NoError(t, err)
 	_, err = chatPost(app, "/cgi-bin/message/update_template_card", update)
-	require.Equal(t, 40058, wecom.ErrorCode(err), "used")
+	require.Equal(t, 60140, wecom.ErrorCode(err), "used")
 	_, err = chatPost(app, "/cgi-bin/message/update_template_card", map[string]any{"agentid": 7, "atall": 1, "button": map[string]string{"replace_name": "x"}})
 	require.Equal(t, 40058, wecom.ErrorCode(err), "no response_code (the declaration's required field)")
 	m := srv.Messages("wwa")[0]

@@ -51,10 +51,10 @@ const (
 	codeInvalidUserIDList = 40031 // 不合法的UserID列表: batchdelete; deltagusers all invalid (doc 90215)
 	codeUserIDListLength  = 40032 // 不合法的UserID列表长度
 	codeInvalidDeptList   = 40066 // 不合法的部门列表 (the fake's choice for > 100 departments)
-	codeInvalidUserID     = 40003 // 无效的UserID (the fake's choice for an unknown openid)
+	codeInvalidOpenID     = 40073 // 不合法的openid (openid不存在): convert_to_userid, the fake's reading of the table
 	// codeNoSuchMember answers getuserid and get_userid_by_email for an
-	// address no member has: the fake's choice (46004 不存在的成员, from
-	// the SDK tables); UNCONFIRMED which code WeCom sends.
+	// address no member has: 46004 指定的用户不存在, whose entry in WeCom's
+	// global table (doc 90313) names this case (传入的手机号或邮箱不存在企业通讯录中).
 	codeNoSuchMember = 46004
 	codeMissingDept  = 41019 // 缺少department参数 (as validate.go's missingFieldCodes)
 )
@@ -82,7 +82,7 @@ var dirWriteMsgs = map[int]string{
 	codeInvalidUserIDList: "invalid userid list",
 	codeUserIDListLength:  "invalid userid list length",
 	codeInvalidDeptList:   "invalid party list",
-	codeInvalidUserID:     "invalid userid",
+	codeInvalidOpenID:     "invalid openid",
 	codeNoSuchMember:      "user no exist",
 	codeMissingDept:       "missing department",
 }
@@ -423,7 +423,7 @@ func (s *Server) handleConvertToUserID(w http.ResponseWriter, r *http.Request, c
 		writeError(w, 40058, "missing openid")
 		return
 	}
-	s.findMemberOr(w, c, func(m *Member) bool { return memberOpenID(c.CorpID, m.UserID) == b.OpenID }, codeInvalidUserID)
+	s.findMemberOr(w, c, func(m *Member) bool { return memberOpenID(c.CorpID, m.UserID) == b.OpenID }, codeInvalidOpenID)
 }
 
 func (s *Server) findMemberOr(w http.ResponseWriter, c Caller, match func(*Member) bool, code int) {

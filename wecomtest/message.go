@@ -369,7 +369,7 @@ func (s *Server) checkContent(corpID string, b *contentBody, allowed map[string]
 		}
 		for i, a := range b.News.Articles {
 			if a.Title == "" {
-				return nil, &contentError{40058, "article title missing"}
+				return nil, &contentError{41016, "article title missing"} // 缺少title参数 (doc 90313)
 			}
 			p := "news.articles." + strconv.Itoa(i) + "."
 			put(p+"title", "news.title", a.Title)
@@ -384,10 +384,12 @@ func (s *Server) checkContent(corpID string, b *contentBody, allowed map[string]
 		}
 		for i, a := range b.MPNews.Articles {
 			switch {
-			case a.Title == "" || a.Content == "":
-				return nil, &contentError{40058, "article title or content missing"}
+			case a.Title == "":
+				return nil, &contentError{41016, "article title missing"} // 缺少title参数 (doc 90313)
+			case a.Content == "":
+				return nil, &contentError{40058, "article content missing"}
 			case len(a.Content) > maxMPNewsContent:
-				return nil, &contentError{40058, "article content too long"} // the server's choice of code
+				return nil, &contentError{45002, "article content over 666K bytes"} // 消息内容大小超过限制 (doc 90313)
 			}
 			p := "mpnews.articles." + strconv.Itoa(i) + "."
 			if e := media(p+"thumb", &mediaRef{a.ThumbMediaID}, "image"); e != nil {
@@ -632,9 +634,10 @@ func (s *Server) addMessageCardRoutes() {
 // (doc 94888): a response_code the server issued for a card of the same
 // app, unused and younger than 72 hours, updates the card once — its
 // buttons (replace_name, interactive cards only) or the whole card. A
-// code that is unknown, used, expired or another app's is answered 40058
-// (the server's choice: the doc names no code), as is a call with both or
-// neither of button and template_card, or without receivers.
+// code that is unknown, used, expired or another app's is answered 60140
+// (无效的response_code in WeCom's global table, doc 90313: "可能是
+// response_code已经过期"); a call with both or neither of button and
+// template_card, or without receivers, 40058 (the server's choice).
 func (s *Server) handleUpdateTemplateCard(w http.ResponseWriter, r *http.Request, c Caller) {
 	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
 	var b struct {
@@ -681,7 +684,7 @@ func (s *Server) handleUpdateTemplateCard(w http.ResponseWriter, r *http.Request
 	now := s.now()
 	cc := s.con.msg.codes[b.ResponseCode]
 	if cc == nil || cc.used || cc.msg.CorpID != c.CorpID || cc.msg.AgentID != c.AgentID || now.Sub(cc.issued) > responseCodeTTL {
-		writeError(w, 40058, "invalid response_code")
+		writeError(w, 60140, "invalid response_code") // 无效的response_code (doc 90313)
 		return
 	}
 	if b.Button != nil && !interactiveCards[cc.msg.Fields["template_card.card_type"]] {
