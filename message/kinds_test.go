@@ -233,8 +233,8 @@ func TestAppChatLifecycle(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, &message.Chat{ChatID: "ops1", Name: "值班", Owner: "user000004",
 		Users: []string{"user000001", "user000003", "user000004", "user000005"}}, chat)
-	// Removing the owner without a new one is WeCom's 86005.
-	require.Equal(t, 86005, wecom.ErrorCode(m.UpdateChat(ctx, &message.ChatUpdate{ChatID: id, Remove: []string{"user000004"}})))
+	// Removing the owner without a new one is WeCom's 86207.
+	require.Equal(t, 86207, wecom.ErrorCode(m.UpdateChat(ctx, &message.ChatUpdate{ChatID: id, Remove: []string{"user000004"}})))
 	require.Equal(t, 86001, wecom.ErrorCode(m.UpdateChat(ctx, &message.ChatUpdate{ChatID: "nochat", Name: "x"})))
 
 	// Every type a chat takes, encoded as for message/send.

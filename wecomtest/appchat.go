@@ -18,15 +18,16 @@ const (
 	// community: appchat/send with an unknown chatid answered 86001
 	// "chatid invalid").
 	codeChatIDInvalid = 86001
-	// codeChatOwner: 86005 不合法的群主 — an owner not among the members,
-	// or the owner removed without a new one (the server's reading).
-	codeChatOwner = 86005
+	// codeChatOwner: 86207 群主不在群成员列表 (WeCom's global table, doc
+	// 90313) — an owner not among the members, or the owner removed
+	// without a new one.
+	codeChatOwner = 86207
 	// codeChatSize: 86006 "invalid chat member list size" (WeCom's errmsg,
 	// seen in developers' reports) — fewer than 2 or more than 2000.
 	codeChatSize = 86006
 	// codeChatMember: 86007 不合法的群成员 — a userid the app cannot see.
 	codeChatMember = 86007
-	// codeChatNotOwn: 86008 非法操作非自己管理的群 — another app's chat.
+	// codeChatNotOwn: 86008 非法操作非自己创建的群 — another app's chat.
 	codeChatNotOwn = 86008
 	// codeChatExists: 86215 会话ID已经存在 — create with a chatid in use.
 	codeChatExists = 86215

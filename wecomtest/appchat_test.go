@@ -45,7 +45,7 @@ func TestAppChatErrcodes(t *testing.T) {
 		"one member":       {map[string]any{"userlist": users[:1]}, 86006},
 		"duplicates count": {map[string]any{"userlist": []string{"user000001", "USER000001"}}, 86006},
 		"unknown member":   {map[string]any{"userlist": []string{"user000001", "ghost"}}, 86007},
-		"owner outside":    {map[string]any{"userlist": users, "owner": "user000003"}, 86005},
+		"owner outside":    {map[string]any{"userlist": users, "owner": "user000003"}, 86207},
 		"bad chatid":       {map[string]any{"userlist": users, "chatid": "a-b"}, 86001},
 		"long chatid":      {map[string]any{"userlist": users, "chatid": strings.Repeat("a", 33)}, 86001},
 	} {
@@ -71,7 +71,7 @@ func TestAppChatErrcodes(t *testing.T) {
 	_, err = chatPost(app, "/cgi-bin/appchat/update", map[string]any{"chatid": "c1", "del_user_list": []string{"user000002"}})
 	require.Equal(t, 86006, wecom.ErrorCode(err))
 	_, err = chatPost(app, "/cgi-bin/appchat/update", map[string]any{"chatid": "c1", "owner": "user000004"})
-	require.Equal(t, 86005, wecom.ErrorCode(err))
+	require.Equal(t, 86207, wecom.ErrorCode(err))
 	_, err = chatPost(app, "/cgi-bin/appchat/update", map[string]any{"chatid": "c1", "add_user_list": []string{"ghost"}})
 	require.Equal(t, 86007, wecom.ErrorCode(err))
 	_, err = chatPost(app, "/cgi-bin/appchat/update", map[string]any{"chatid": "nope", "name": "x"})
