@@ -179,6 +179,9 @@ func (c *Client) SendToChat(ctx context.Context, msg *ChatMessage) (*Result, err
 	}
 	w := &chatWire{body: chatSendRequest{ChatID: msg.ChatID, MsgType: msg.Content.msgType()}}
 	if msg.Safe {
+		if _, news := msg.Content.(*News); news {
+			return nil, newsNotSafe()
+		}
 		w.body.Safe = 1
 	}
 	w.fill = filler{body: &w.body.body, strict: c.strict, result: &w.result}

@@ -247,7 +247,8 @@ func TestAppChatLifecycle(t *testing.T) {
 		&message.News{Articles: []message.Article{{Title: "a"}}},
 		&message.MPNews{Articles: []message.MPArticle{{Title: "a", ThumbMediaID: image, Content: "c"}}},
 	} {
-		_, err := m.SendToChat(ctx, &message.ChatMessage{ChatID: id, Content: content, Safe: true})
+		_, news := content.(*message.News) // a news message cannot be confidential (40074)
+		_, err := m.SendToChat(ctx, &message.ChatMessage{ChatID: id, Content: content, Safe: !news})
 		require.NoError(t, err, "%T", content)
 	}
 	sent := srv.ChatMessages(corpID, id)
@@ -264,6 +265,11 @@ func TestAppChatLifecycle(t *testing.T) {
 	// Refused before sending: types a chat does not take, bad media, bad chats.
 	_, err = m.SendToChat(ctx, &message.ChatMessage{ChatID: id, Content: &message.MiniProgramNotice{AppID: "wx", Title: "标题标题"}})
 	require.ErrorIs(t, err, message.ErrInvalidMessage)
+	news := &message.News{Articles: []message.Article{{Title: "a", URL: "https://e.com"}}}
+	_, err = m.SendToChat(ctx, &message.ChatMessage{ChatID: id, Content: news, Safe: true})
+	require.ErrorIs(t, err, message.ErrInvalidMessage, "a news message cannot be confidential (WeCom's 40074)")
+	_, err = m.Send(ctx, &message.Message{To: message.ToUsers("user000001"), Content: news, Safe: true})
+	require.ErrorIs(t, err, message.ErrInvalidMessage, "nor sent to members")
 	_, err = m.SendToChat(ctx, &message.ChatMessage{ChatID: id, Content: &message.Image{MediaID: "nope"}})
 	require.Equal(t, 40007, wecom.ErrorCode(err))
 	_, err = m.SendToChat(ctx, &message.ChatMessage{ChatID: "nochat", Content: &message.Text{Content: "x"}})

@@ -64,7 +64,9 @@ type Message struct {
 	To      Recipients
 	Content Content // *Text, *Image, *Voice, *Video, *File, *TextCard, *News, *MPNews, *Markdown, *MiniProgramNotice or *TemplateCard
 	// Safe marks the message confidential (safe=1: no forwarding, a
-	// watermark); WeCom honours it for text and some media types.
+	// watermark); WeCom honours it for text and some media types, and
+	// refuses it on a news message (40074), which Send refuses before
+	// calling.
 	Safe bool
 	// EnableIDTrans turns $userName=…$ and $departmentName=…$ into names.
 	EnableIDTrans bool
@@ -249,6 +251,12 @@ func joinIDs(ids []int64) string {
 	return string(b)
 }
 
+// newsNotSafe refuses a confidential news message before WeCom does
+// (40074 news消息不支持保密消息类型, WeCom's global table, doc 90313).
+func newsNotSafe() error {
+	return invalid("a news message cannot be confidential (Safe): WeCom answers 40074")
+}
+
 func invalid(format string, a ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalidMessage, fmt.Sprintf(format, a...))
 }
@@ -281,6 +289,9 @@ func (c *Client) build(w *wire, msg *Message) error {
 	b.AgentID = c.agentID
 	b.MsgType = msg.Content.msgType()
 	if msg.Safe {
+		if _, news := msg.Content.(*News); news {
+			return newsNotSafe()
+		}
 		b.Safe = 1
 	}
 	if msg.EnableIDTrans {

@@ -329,7 +329,6 @@ func (s *Server) handleAppChatGet(w http.ResponseWriter, r *http.Request, c Call
 func (s *Server) handleAppChatSend(w http.ResponseWriter, r *http.Request, c Caller) {
 	var b struct {
 		ChatID string `json:"chatid"`
-		Safe   int    `json:"safe"`
 		contentBody
 	}
 	raw, ok := readChatBody(w, r, &b)

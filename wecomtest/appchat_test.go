@@ -79,11 +79,12 @@ func TestAppChatErrcodes(t *testing.T) {
 
 	// Sends: the msgtypes a chat takes, media ids checked.
 	for body, code := range map[string]int{
-		`{"chatid":"c1","msgtype":"template_card","template_card":{"card_type":"text_notice"}}`:          40008,
-		`{"chatid":"c1","msgtype":"miniprogram_notice","miniprogram_notice":{"appid":"wx","title":"t"}}`: 40008,
-		`{"chatid":"c1","msgtype":"image","image":{"media_id":"nope"}}`:                                  40007,
-		`{"chatid":"c1","msgtype":"image","image":{}}`:                                                   41006,
-		`{"chatid":"c1","msgtype":"text","text":{"content":""}}`:                                         44004,
+		`{"chatid":"c1","msgtype":"template_card","template_card":{"card_type":"text_notice"}}`:               40008,
+		`{"chatid":"c1","msgtype":"miniprogram_notice","miniprogram_notice":{"appid":"wx","title":"t"}}`:      40008,
+		`{"chatid":"c1","msgtype":"image","image":{"media_id":"nope"}}`:                                       40007,
+		`{"chatid":"c1","msgtype":"image","image":{}}`:                                                        41006,
+		`{"chatid":"c1","msgtype":"text","text":{"content":""}}`:                                              44004,
+		`{"chatid":"c1","msgtype":"news","news":{"articles":[{"title":"t","url":"https://e.com"}]},"safe":1}`: 40074,
 	} {
 		var raw map[string]any
 		require.NoError(t, chatJSON(body, &raw))

@@ -207,6 +207,7 @@ func (s *Server) checkMedia(corpID string, ref *mediaRef, typ string) *contentEr
 // msgtype and the object under its key.
 type contentBody struct {
 	MsgType string `json:"msgtype"`
+	Safe    int    `json:"safe"`
 	Text    *struct {
 		Content string `json:"content"`
 	} `json:"text"`
@@ -315,6 +316,9 @@ func (s *Server) checkContent(corpID string, b *contentBody, allowed map[string]
 	}
 	if allowed != nil && !allowed[b.MsgType] {
 		return nil, &contentError{codeBadMsgType, "invalid message type"}
+	}
+	if b.MsgType == "news" && b.Safe == 1 {
+		return nil, &contentError{40074, "news message does not support safe"} // news消息不支持保密消息类型 (doc 90313)
 	}
 	switch b.MsgType {
 	case "text":
