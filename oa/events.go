@@ -89,6 +89,9 @@ type wireApprovalEvent struct {
 			CommentContent string   `xml:"CommentContent"`
 			CommentID      string   `xml:"CommentId"`
 			Attach         []string `xml:"Attach"`
+			// MediaID is the attachments' element in an older form of doc
+			// 91815's table; both are read.
+			MediaID []string `xml:"MediaId"`
 		} `xml:"Comments"`
 		StatuChangeEvent string `xml:"StatuChangeEvent"`
 	} `xml:"ApprovalInfo"`
@@ -155,7 +158,7 @@ func ParseApprovalEvent(ev *crypto.Event) (*ApprovalEvent, error) {
 	}
 	for _, c := range in.Comments {
 		out.Comments = append(out.Comments, Comment{User: UserRef{UserID: c.CommentUserInfo.UserID},
-			Time: p.int("CommentTime", c.CommentTime), Content: c.CommentContent, ID: c.CommentID, MediaIDs: c.Attach})
+			Time: p.int("CommentTime", c.CommentTime), Content: c.CommentContent, ID: c.CommentID, MediaIDs: append(c.Attach, c.MediaID...)})
 	}
 	if p.err != nil {
 		return nil, p.err

@@ -366,6 +366,9 @@ func TestParseApprovalEvent(t *testing.T) {
 <Notifyer><UserId><![CDATA[LiuXiaoGang]]></UserId></Notifyer>
 <Comments><CommentUserInfo><UserId><![CDATA[WuJunJie]]></UserId></CommentUserInfo><CommentTime>1571732272</CommentTime>
 <CommentContent><![CDATA[备注]]></CommentContent><CommentId><![CDATA[6750538708562308139]]></CommentId></Comments>
+<Comments><CommentUserInfo><UserId><![CDATA[WuJunJie]]></UserId></CommentUserInfo><CommentTime>1571732300</CommentTime>
+<CommentContent><![CDATA[附件]]></CommentContent><CommentId><![CDATA[6750538708562308140]]></CommentId>
+<Attach><![CDATA[mA]]></Attach><MediaId><![CDATA[mB]]></MediaId></Comments>
 <StatuChangeEvent>10</StatuChangeEvent></ApprovalInfo></xml>`)
 	ev, err := crypto.ParseEvent(raw)
 	require.NoError(t, err)
@@ -378,6 +381,8 @@ func TestParseApprovalEvent(t *testing.T) {
 	require.Equal(t, "WangXiaoMing", e.Records[0].Details[0].Approver.UserID)
 	require.Equal(t, oa.AllApprovers, e.Records[0].ApproverAttr)
 	require.Equal(t, "备注", e.Comments[0].Content)
+	require.Empty(t, e.Comments[0].MediaIDs)
+	require.Equal(t, []string{"mA", "mB"}, e.Comments[1].MediaIDs, "Attach and the older table's MediaId are both read")
 	require.Equal(t, "LiuXiaoGang", e.Notifiers[0].UserID)
 
 	other, err := crypto.ParseEvent([]byte(`<xml><MsgType>event</MsgType><Event>change_contact</Event></xml>`))
