@@ -133,7 +133,8 @@ func (s *Server) SetDataURL(suiteID, url string) {
 
 // SetAppLicenseInfo sets what get_app_license_info answers for suiteID in
 // corpID. Until then it answers license_status 1 with no trial and no
-// check time.
+// check time, or 0 for a 代开发 (Customized) suite, whose apps WeCom does
+// not check (doc 97194).
 func (s *Server) SetAppLicenseInfo(corpID, suiteID string, info AppLicense) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -1033,6 +1034,9 @@ func (s *Server) handleGetAppLicenseInfo(w http.ResponseWriter, r *http.Request,
 	info, ok := s.lic.appInfo[key]
 	if !ok {
 		info = AppLicense{LicenseStatus: 1}
+		if st := s.tp.suites[body.SuiteID]; st != nil && st.Customized {
+			info.LicenseStatus = 0 // 代开发 apps are not checked (doc 97194)
+		}
 	}
 	out := map[string]any{"errcode": 0, "errmsg": "ok", "license_status": info.LicenseStatus, "license_check_time": unixOrZero(info.LicenseCheckTime)}
 	if info.LicenseStatus == 1 && !info.TrialEnd.IsZero() {

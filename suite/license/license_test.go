@@ -47,7 +47,11 @@ type fixture struct {
 // newFixture starts a fake WeCom with a provider and a suite installed in
 // corpA, and a license client whose requests are recorded. Its cleanup
 // proves that no credential, activation codes included, reached the log.
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T) *fixture { t.Helper(); return newFixtureOf(t, false) }
+
+// newFixtureOf is newFixture with the suite a 代开发 template when
+// customized.
+func newFixtureOf(t *testing.T, customized bool) *fixture {
 	t.Helper()
 	f := &fixture{t: t, clock: wecomtest.NewClock(t0), params: &testutil.TokenParams{}, logs: &testutil.SyncBuffer{}}
 	log := slog.New(slog.NewJSONHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -55,7 +59,7 @@ func newFixture(t *testing.T) *fixture {
 	cb := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
 	t.Cleanup(cb.Close)
 	f.srv = wecomtest.NewServer(wecomtest.WithClock(f.clock.Now),
-		wecomtest.WithSuite(wecomtest.Suite{ID: suiteID, Secret: suiteSecret, Token: cbToken, EncodingAESKey: aesKey, CommandURL: cb.URL}),
+		wecomtest.WithSuite(wecomtest.Suite{ID: suiteID, Secret: suiteSecret, Token: cbToken, EncodingAESKey: aesKey, CommandURL: cb.URL, Customized: customized}),
 		wecomtest.WithProvider(providerCorpID, providerSecret))
 	t.Cleanup(f.srv.Close)
 	tr, err := wecom.NewTransport(wecom.WithBaseURL(f.srv.URL), wecom.WithHTTPClient(&http.Client{Transport: f.params}),
@@ -151,6 +155,19 @@ func TestTransferToMemberWithAccount(t *testing.T) {
 	ua, err = lic.UserActivation(ctx, corpA, "zhangsan")
 	require.NoError(t, err)
 	require.False(t, ua.Active)
+}
+
+// get_app_license_info answers license_status 0 for a 代开发 app, which
+// WeCom does not check (doc 97194), and 1 for a third-party app.
+func TestAppLicenseInfoOfCustomizedApp(t *testing.T) {
+	ctx := context.Background()
+	for customized, want := range map[bool]int{false: 1, true: 0} {
+		f := newFixtureOf(t, customized)
+		app, err := f.lic.AppLicenseInfo(ctx, corpA, suiteID)
+		require.NoError(t, err)
+		require.Equal(t, want, app.LicenseStatus, "customized %v", customized)
+		require.False(t, app.Checked(t0.Add(365*24*time.Hour)))
+	}
 }
 
 func TestLicenseLifecycle(t *testing.T) {
