@@ -230,11 +230,15 @@ func (s *Server) handleWebhookSend(w http.ResponseWriter, r *http.Request) {
 			writeError(w, codeInvalidParameter, "news takes 1 to 8 articles")
 			return
 		}
-		for _, a := range body.News.Articles {
-			if a.Title == "" || a.URL == "" || len(a.Title) > 128 || len(a.Description) > 512 {
-				writeError(w, codeInvalidParameter, "article title or url missing, or too long")
+		for i, a := range body.News.Articles {
+			if a.Title == "" || a.URL == "" {
+				writeError(w, codeInvalidParameter, "article title or url missing")
 				return
 			}
+			// WeCom cuts a long title or description (超过会自动截断, doc
+			// 91770), by bytes.
+			body.News.Articles[i].Title = a.Title[:min(len(a.Title), 128)]
+			body.News.Articles[i].Description = a.Description[:min(len(a.Description), 512)]
 		}
 		msg.Articles = body.News.Articles
 	case body.MsgType == "file" && body.File != nil, body.MsgType == "voice" && body.Voice != nil:

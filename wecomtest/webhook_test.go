@@ -65,6 +65,13 @@ func TestRobotAnswersAsWeCom(t *testing.T) {
 	require.Equal(t, "hi", got[0].Content)
 	require.Nil(t, srv.RobotMessages("nope"))
 
+	// A long title or description is cut by bytes, as WeCom cuts it.
+	require.Zero(t, robotPost(t, srv, http.MethodPost, send, "k1",
+		`{"msgtype":"news","news":{"articles":[{"title":"`+strings.Repeat("t", 200)+`","description":"`+strings.Repeat("d", 600)+`","url":"u"}]}}`))
+	got = srv.RobotMessages("k1")
+	require.Len(t, got[1].Articles[0].Title, 128)
+	require.Len(t, got[1].Articles[0].Description, 512)
+
 	// Uploads whose file part passes the declaration checks: the robot's
 	// own answers.
 	upload := func(query string) int {

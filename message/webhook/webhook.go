@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -26,8 +27,8 @@ const (
 	MaxMarkdownBytes = 4096    // markdown content, UTF-8
 	MaxImageBytes    = 2 << 20 // an image before base64, JPG or PNG
 	MaxArticles      = 8       // news articles per message
-	MaxTitleBytes    = 128     // a news article's title
-	MaxDescBytes     = 512     // a news article's description
+	MaxTitleBytes    = 128     // a news article's title; SendNews cuts a longer one
+	MaxDescBytes     = 512     // a news article's description; SendNews cuts a longer one
 	MaxFileBytes     = 20 << 20
 	MaxVoiceBytes    = 2 << 20 // an AMR voice, at most 60 s (WeCom checks the length)
 	MinUploadBytes   = 6       // every upload must be larger than 5 bytes
@@ -173,7 +174,6 @@ type Article struct {
 	PicURL      string `json:"picurl,omitempty"`      // JPG or PNG; 1068×455 large, 150×150 small look best
 }
 
-// SendNews sends a news message of 1 to 8 articles.
 // SendTemplateCard sends a notice card: card_type text_notice or
 // news_notice, the same card an app sends (package message's
 // TemplateCard), without the interactive parts a robot's card cannot
@@ -194,21 +194,29 @@ func (r *Robot) SendTemplateCard(ctx context.Context, card *message.TemplateCard
 	return r.send(ctx, &sendRequest{MsgType: "template_card", TemplateCard: card})
 }
 
+// SendNews sends a news message of 1 to 8 articles, each with a title and
+// a URL. A title over [MaxTitleBytes] or a description over
+// [MaxDescBytes] is cut to fit, at a character boundary: WeCom cuts them
+// itself (超过会自动截断, doc 91770) but by bytes, which can leave half a
+// character; the articles passed in are not changed.
 func (r *Robot) SendNews(ctx context.Context, articles ...Article) error {
 	if len(articles) == 0 || len(articles) > MaxArticles {
 		return fmt.Errorf("%w: %d news articles; WeCom takes 1 to %d", ErrLimit, len(articles), MaxArticles)
 	}
+	cut, cloned := articles, false
 	for i, a := range articles {
-		switch {
-		case a.Title == "" || a.URL == "":
+		if a.Title == "" || a.URL == "" {
 			return fmt.Errorf("%w: news article %d needs a title and a url", ErrInvalidArgument, i)
-		case len(a.Title) > MaxTitleBytes:
-			return fmt.Errorf("%w: news article %d: a title of %d bytes; WeCom takes at most %d", ErrLimit, i, len(a.Title), MaxTitleBytes)
-		case len(a.Description) > MaxDescBytes:
-			return fmt.Errorf("%w: news article %d: a description of %d bytes; WeCom takes at most %d", ErrLimit, i, len(a.Description), MaxDescBytes)
+		}
+		if len(a.Title) > MaxTitleBytes || len(a.Description) > MaxDescBytes {
+			if !cloned {
+				cut, cloned = slices.Clone(articles), true
+			}
+			cut[i].Title = message.CutBytes(a.Title, MaxTitleBytes)
+			cut[i].Description = message.CutBytes(a.Description, MaxDescBytes)
 		}
 	}
-	return r.send(ctx, &sendRequest{MsgType: "news", News: &newsBody{Articles: articles}})
+	return r.send(ctx, &sendRequest{MsgType: "news", News: &newsBody{Articles: cut}})
 }
 
 // SendFile sends a file uploaded with [Robot.UploadMedia] as [File].

@@ -114,8 +114,17 @@ func TestSendNews(t *testing.T) {
 	require.NoError(t, bot.SendNews(ctx, nine[:8]...))
 	require.ErrorIs(t, bot.SendNews(ctx), webhook.ErrLimit)
 	require.ErrorIs(t, bot.SendNews(ctx, webhook.Article{Title: "no url"}), webhook.ErrInvalidArgument)
-	require.ErrorIs(t, bot.SendNews(ctx, webhook.Article{Title: strings.Repeat("a", 129), URL: "https://x"}), webhook.ErrLimit)
 	require.Equal(t, 2, srv.Calls("/cgi-bin/webhook/send"))
+
+	// WeCom cuts a long title or description (doc 91770); the client cuts
+	// first, at a character boundary, and leaves the caller's articles be.
+	long := []webhook.Article{{Title: strings.Repeat("标", 43), Description: strings.Repeat("述", 171), URL: "https://x"}}
+	require.NoError(t, bot.SendNews(ctx, long...))
+	got = srv.RobotMessages(key)
+	sent := got[len(got)-1].Articles[0]
+	require.Equal(t, strings.Repeat("标", 42), sent.Title, "126 bytes: the 43rd character would pass 128")
+	require.Equal(t, strings.Repeat("述", 170), sent.Description, "510 bytes")
+	require.Equal(t, strings.Repeat("标", 43), long[0].Title, "the caller's article is not changed")
 }
 
 func TestUploadAndSendFileAndVoice(t *testing.T) {
