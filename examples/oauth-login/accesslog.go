@@ -17,11 +17,5 @@ type reqState = accesslog.State[struct{}]
 // never logs the query (a callback's carries the code and the state) nor
 // any cookie. obs, when not nil, is told about every request.
 func accessLog(logger *slog.Logger, obs func(r *http.Request, st *reqState, elapsed time.Duration), next http.Handler) http.Handler {
-	return accesslog.Handler(logger, next, accesslog.Options[struct{}]{
-		Fields: func(r *http.Request, _ *reqState) (e accesslog.Extra) {
-			e.Add(slog.String("method", accesslog.Field(r.Method)))
-			return e
-		},
-		Observe: obs,
-	})
+	return accesslog.Handler(logger, next, accesslog.Options[struct{}]{Method: true, Observe: obs})
 }

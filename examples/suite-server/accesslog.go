@@ -19,8 +19,8 @@ type reqState = accesslog.State[struct{}]
 // states. obs, when not nil, is told about every request.
 func accessLog(logger *slog.Logger, obs func(r *http.Request, st *reqState, elapsed time.Duration), next http.Handler) http.Handler {
 	return accesslog.Handler(logger, next, accesslog.Options[struct{}]{
+		Method: true,
 		Fields: func(r *http.Request, _ *reqState) (e accesslog.Extra) {
-			e.Add(slog.String("method", accesslog.Field(r.Method)))
 			e.Add(slog.String("route", routeName(routeOf(r.Pattern))))
 			return e
 		},

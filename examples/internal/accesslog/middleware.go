@@ -103,8 +103,11 @@ type Fields[X any] func(r *http.Request, st *State[X]) Extra
 
 // Options are a server's hooks; each may be nil.
 type Options[X any] struct {
+	// Method adds the request's method to each line, after the fields
+	// every server logs and before Fields'.
+	Method bool
 	// Fields adds the server's own fields to each line (result, route,
-	// method, …) after the ones every server logs.
+	// …) after the ones every server logs.
 	Fields Fields[X]
 	// Observe is told about every finished request, logged or not
 	// (metrics); st.Status is final.
@@ -177,13 +180,16 @@ func (m *middleware[X]) done(r *http.Request, st *State[X], start time.Time) {
 	if !m.lw.Enabled(ctx, level) {
 		return
 	}
-	var buf [4 + MaxExtra]slog.Attr
+	var buf [5 + MaxExtra]slog.Attr
 	attrs := append(buf[:0],
 		slog.String("request_id", st.ID),
 		slog.String("path", Field(r.URL.Path)),
 		slog.Int("status", st.Status),
 		slog.Float64("latency_ms", float64(elapsed.Microseconds())/1000),
 	)
+	if m.opts.Method {
+		attrs = append(attrs, slog.String("method", Field(r.Method)))
+	}
 	if m.opts.Fields != nil {
 		e := m.opts.Fields(r, st)
 		attrs = append(attrs, e.attrs[:e.n]...)

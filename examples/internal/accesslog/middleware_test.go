@@ -78,6 +78,27 @@ func TestHandlerLogsOneLinePerRequest(t *testing.T) {
 	require.EqualValues(t, http.StatusOK, second["status"])
 }
 
+// Options.Method puts the method right after the common fields, before
+// the server's own.
+func TestHandlerMethodOption(t *testing.T) {
+	logs := &testutil.SyncBuffer{}
+	h := Handler(NewLogger(logs, slog.LevelInfo), http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}), Options[struct{}]{
+		Method: true,
+		Fields: func(*http.Request, *State[struct{}]) (e Extra) {
+			e.Add(slog.String("route", "home"))
+			return e
+		},
+	})
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodDelete, "/", nil))
+	line := logs.String()
+	require.Regexp(t, `"latency_ms":[0-9.]+,"method":"DELETE","route":"home"}`, line)
+
+	logs = &testutil.SyncBuffer{}
+	h = Handler(NewLogger(logs, slog.LevelInfo), http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}), Options[struct{}]{})
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodDelete, "/", nil))
+	require.NotContains(t, logs.String(), "method", "no method unless asked")
+}
+
 func TestHandlerPanics(t *testing.T) {
 	boom := http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") })
 
