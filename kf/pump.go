@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/wecomkit/wecomkit/crypto"
+	"github.com/wecomkit/wecomkit/internal/poll"
 	"github.com/wecomkit/wecomkit/store"
 	"github.com/wecomkit/wecomkit/wecom"
 )
@@ -193,20 +194,6 @@ func WithNext(h crypto.Handler) PumpOption { return func(o *pumpOptions) { o.nex
 // "wecomkit:kf:").
 func WithKeyPrefix(p string) PumpOption { return func(o *pumpOptions) { o.keyPrefix = p } }
 
-func defaultSleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
 func defaultBackoff(n int) time.Duration {
 	d := 500 * time.Millisecond
 	for i := 1; i < n && d < 30*time.Second; i++ {
@@ -221,7 +208,7 @@ func defaultBackoff(n int) time.Duration {
 // kf account at a time). Close it to stop its background passes.
 func NewPump(c *Client, s store.Store, h Handler, opts ...PumpOption) *Pump {
 	o := pumpOptions{limit: MaxSyncLimit, lockTTL: 5 * time.Minute, attempts: 6, retryAfter: 30 * time.Second,
-		backoff: defaultBackoff, sleep: defaultSleep, now: time.Now, log: slog.New(slog.NewTextHandler(io.Discard, nil)), keyPrefix: "wecomkit:kf:"}
+		backoff: defaultBackoff, sleep: poll.Sleep, now: time.Now, log: slog.New(slog.NewTextHandler(io.Discard, nil)), keyPrefix: "wecomkit:kf:"}
 	for _, f := range opts {
 		f(&o)
 	}

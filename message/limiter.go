@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wecomkit/wecomkit/internal/poll"
 	"github.com/wecomkit/wecomkit/store"
 )
 
@@ -40,16 +41,8 @@ type Clock interface {
 type realClock struct{}
 
 func (realClock) Now() time.Time { return time.Now() }
-func (realClock) Sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+
+func (realClock) Sleep(ctx context.Context, d time.Duration) error { return poll.Sleep(ctx, d) }
 
 // Limiter keeps an app's messages within WeCom's per-member share — 30 a
 // minute and 1000 an hour to one member by default — by making the

@@ -17,6 +17,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/wecomkit/wecomkit/internal/poll"
 	"github.com/wecomkit/wecomkit/store"
 )
 
@@ -203,16 +204,4 @@ func (l *Loop[C, E]) next() time.Duration {
 }
 
 // wait waits d, and reports false when ctx was done first.
-func wait(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
+func wait(ctx context.Context, d time.Duration) bool { return poll.Sleep(ctx, d) == nil }
