@@ -2,6 +2,8 @@
 // share: the backoff between polls (a first delay doubled up to a
 // limit) and the context-aware sleep that a test replaces with a fake
 // clock. Each waiter keeps its own loop, since what ends a job differs.
+// [Sleep] is also the real sleep of kf's Pump, message's Limiter and the
+// Syncers' loop.
 package poll
 
 import (

@@ -69,10 +69,10 @@ type Log struct {
 	buf *logbuf.Writer // nil: unbuffered
 }
 
-// NewLog returns p's log, buffered for at most flush (0: every line is
+// newLog returns p's log, buffered for at most flush (0: every line is
 // written at once, so that a crash loses none), and hands the logger to
 // p.OnLogger. Close it.
-func NewLog(p Process, flush time.Duration) *Log {
+func newLog(p Process, flush time.Duration) *Log {
 	l := &Log{}
 	out := p.Stderr
 	if flush > 0 {

@@ -36,7 +36,7 @@ func TestRedisLogPrefixOnce(t *testing.T) {
 func TestLogBufferedAndNot(t *testing.T) {
 	var got *slog.Logger
 	var out bytes.Buffer
-	log := NewLog(Process{Stderr: &out, OnLogger: func(l *slog.Logger) { got = l }}, time.Hour)
+	log := newLog(Process{Stderr: &out, OnLogger: func(l *slog.Logger) { got = l }}, time.Hour)
 	require.Same(t, log.Logger, got, "OnLogger receives the logger")
 	log.Info("one")
 	require.Zero(t, out.Len(), "buffered")
@@ -47,7 +47,7 @@ func TestLogBufferedAndNot(t *testing.T) {
 	require.Contains(t, out.String(), `"msg":"two"`, "Close writes out the rest")
 
 	out.Reset()
-	log = NewLog(Process{Stderr: &out}, 0)
+	log = newLog(Process{Stderr: &out}, 0)
 	log.Info("three")
 	require.Contains(t, out.String(), `"msg":"three"`, "unbuffered: at once")
 	log.Flush()

@@ -42,20 +42,20 @@ func Open(p Process, name, addr string, err error, more ...string) (net.Listener
 }
 
 // Up is a server past its start-up checks: the listener [Open] returned
-// and the log [NewLog] made.
+// and the log newLog made.
 type Up struct {
 	Listener net.Listener // nil when Open was given no address
 	Log      *Log
 }
 
-// OpenWithLog is [Open] followed by NewLog(p, flush), the start-up every
+// OpenWithLog is [Open] followed by newLog(p, flush), the start-up every
 // HTTP server takes once it read its settings. Close the Up it returns.
 func OpenWithLog(p Process, name, addr string, err error, flush time.Duration, more ...string) (*Up, int, bool) {
 	ln, status, ok := Open(p, name, addr, err, more...)
 	if !ok {
 		return nil, status, false
 	}
-	return &Up{Listener: ln, Log: NewLog(p, flush)}, ExitOK, true
+	return &Up{Listener: ln, Log: newLog(p, flush)}, ExitOK, true
 }
 
 // Close writes out the log and closes the listener.
