@@ -1,7 +1,8 @@
 // Package serve is the start-up every example server shares: Main (the
 // process, its signals and exit status), Open (settings problems and a
-// port in use reported together, exit 2), OpenWithLog (Open and the buffered JSON log),
-// and Run (serve, the demo's steps, graceful shutdown). Underneath: a
+// port in use reported together, exit 2), OpenWithLog (Open and the
+// buffered JSON log), and Run (serve, the demo's steps, graceful
+// shutdown). Underneath: a
 // listener opened before anything else, an http.Server with bounded
 // timeouts and headers whose own errors go to the JSON log, and a graceful
 // shutdown that lets in-flight requests finish when the context ends
